@@ -1,6 +1,8 @@
 package io.fleetline.common;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -34,6 +36,10 @@ public record VehiclePing(
   public static final int CURRENT_VERSION = 1;
 
   public VehiclePing {
-    attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    // Not Map.copyOf: attribute values may legitimately be JSON null.
+    attributes =
+        attributes == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 }

@@ -1,0 +1,32 @@
+package io.fleetline.ingest;
+
+import io.fleetline.common.Topics;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the ingest-service ({@code fleetline.ingest.*}).
+ *
+ * @param publishTimeout how long a device waits for Kafka to make its pings durable before it is
+ *     told to retry (HTTP 503)
+ * @param retryAfter the {@code Retry-After} advice given with a 503
+ * @param maxBatchSize most pings accepted in one HTTP request
+ * @param maxBodyBytes largest HTTP body accepted, after gzip decompression
+ */
+@ConfigurationProperties("fleetline.ingest")
+public record IngestProperties(
+    @DefaultValue TopicNames topics,
+    @DefaultValue("10s") Duration publishTimeout,
+    @DefaultValue("5s") Duration retryAfter,
+    @DefaultValue("1000") int maxBatchSize,
+    @DefaultValue("4194304") int maxBodyBytes) {
+
+  /** Topic names and the partition count ingest creates the pings topic with when it is missing. */
+  public record TopicNames(
+      @DefaultValue(Topics.PINGS) String pings,
+      @DefaultValue(Topics.PINGS_REJECTED) String rejected,
+      @DefaultValue(Topics.DEVICES) String devices,
+      @DefaultValue("12") int pingPartitions,
+      @DefaultValue("1") short replicationFactor) {}
+}

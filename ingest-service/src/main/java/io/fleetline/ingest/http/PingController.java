@@ -1,0 +1,155 @@
+package io.fleetline.ingest.http;
+
+import io.fleetline.common.DeviceProtocol;
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.intake.DecodedPing;
+import io.fleetline.ingest.intake.IntakeResult;
+import io.fleetline.ingest.intake.PingIntake;
+import io.fleetline.ingest.registry.DeviceRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP JSON device protocol: {@code POST /api/v1/pings} with the device's bearer token and one
+ * ping or an array of them, optionally gzip-compressed. Answers {@code 202} once the accepted pings
+ * are durable in Kafka, with a result per rejected item.
+ */
+@RestController
+class PingController {
+
+  private static final String PROTOCOL = DeviceProtocol.HTTP.wireName();
+
+  private final DeviceRegistry registry;
+  private final PingIntake intake;
+  private final IngestProperties properties;
+
+  PingController(DeviceRegistry registry, PingIntake intake, IngestProperties properties) {
+    this.registry = registry;
+    this.intake = intake;
+    this.properties = properties;
+  }
+
+  @PostMapping(path = "/api/v1/pings", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> receive(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      HttpServletRequest request)
+      throws IOException {
+    DeviceRegistration device = authenticate(authorization);
+    List<DecodedPing> items = decode(readBody(request));
+    IntakeResult result = intake.accept(device, PROTOCOL, items);
+    if (result.accepted() == 0) {
+      throw new IngestProblem(
+          HttpStatus.BAD_REQUEST,
+          "no-valid-pings",
+          "No valid pings",
+          "None of the " + items.size() + " pings could be accepted; see 'rejected'.",
+          Map.of("rejected", result.rejected()));
+    }
+    return ResponseEntity.accepted()
+        .body(Map.of("accepted", result.accepted(), "rejected", result.rejected()));
+  }
+
+  private DeviceRegistration authenticate(String authorization) {
+    if (!registry.isLoaded()) {
+      throw IngestProblem.unavailable("The device registry is still loading.");
+    }
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw IngestProblem.unauthorized("Send the device token as 'Authorization: Bearer <token>'.");
+    }
+    DeviceRegistration device =
+        registry
+            .findByToken(authorization.substring(7).trim())
+            .orElseThrow(() -> IngestProblem.unauthorized("Unknown device token."));
+    if (!device.enabled()) {
+      throw new IngestProblem(
+          HttpStatus.FORBIDDEN,
+          "device-disabled",
+          "Device disabled",
+          "This device is disabled.",
+          Map.of());
+    }
+    return device;
+  }
+
+  private byte[] readBody(HttpServletRequest request) throws IOException {
+    int limit = properties.maxBodyBytes();
+    if (request.getContentLengthLong() > limit) {
+      throw IngestProblem.tooLarge("The body is larger than " + limit + " bytes.");
+    }
+    String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+    InputStream in = request.getInputStream();
+    if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+      in = new GZIPInputStream(in);
+    } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+      throw new IngestProblem(
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported-encoding",
+          "Unsupported content encoding",
+          "Content-Encoding must be gzip or identity, was " + encoding,
+          Map.of());
+    }
+    try (InputStream body = in) {
+      // Reading one byte past the limit tells "exactly at the limit" from "over it".
+      byte[] bytes = body.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw IngestProblem.tooLarge(
+            "The body is larger than " + limit + " bytes (after decompression).");
+      }
+      return bytes;
+    } catch (java.util.zip.ZipException e) {
+      throw IngestProblem.malformed("", "The body is not valid gzip: " + e.getMessage());
+    }
+  }
+
+  private List<DecodedPing> decode(byte[] body) {
+    JsonNode root;
+    try {
+      root = FleetlineJson.mapper().readTree(body);
+    } catch (JacksonException e) {
+      throw IngestProblem.malformed("", "The body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
+      throw IngestProblem.malformed("", "The body must be a ping object or an array of pings.");
+    }
+    if (root.isObject()) {
+      return List.of(decodeItem(0, root));
+    }
+    if (root.size() == 0) {
+      throw IngestProblem.malformed("", "The array of pings is empty.");
+    }
+    if (root.size() > properties.maxBatchSize()) {
+      throw IngestProblem.tooLarge(
+          "At most " + properties.maxBatchSize() + " pings per request, got " + root.size() + ".");
+    }
+    List<DecodedPing> items = new ArrayList<>(root.size());
+    for (int i = 0; i < root.size(); i++) {
+      items.add(decodeItem(i, root.get(i)));
+    }
+    return items;
+  }
+
+  private static DecodedPing decodeItem(int index, JsonNode item) {
+    byte[] original = FleetlineJson.write(item);
+    try {
+      return DecodedPing.of(index, original, JsonPingReader.read(item));
+    } catch (MalformedPingException e) {
+      return DecodedPing.malformed(index, original, e.getMessage());
+    }
+  }
+}

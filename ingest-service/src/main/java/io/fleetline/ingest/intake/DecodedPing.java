@@ -1,0 +1,20 @@
+package io.fleetline.ingest.intake;
+
+import io.fleetline.ingest.validation.PingCandidate;
+import io.fleetline.ingest.validation.Rejection;
+
+/**
+ * One item of a device's upload after protocol decoding: either a candidate ping or the reason it
+ * could not be decoded, with the original bytes for the rejected topic.
+ */
+public record DecodedPing(
+    int index, byte[] original, PingCandidate candidate, Rejection malformed) {
+
+  public static DecodedPing of(int index, byte[] original, PingCandidate candidate) {
+    return new DecodedPing(index, original, candidate, null);
+  }
+
+  public static DecodedPing malformed(int index, byte[] original, String detail) {
+    return new DecodedPing(index, original, null, new Rejection(Rejection.MALFORMED, detail));
+  }
+}

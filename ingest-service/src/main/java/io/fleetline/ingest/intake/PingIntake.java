@@ -1,0 +1,86 @@
+package io.fleetline.ingest.intake;
+
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.VehiclePing;
+import io.fleetline.ingest.publish.PingPublisher;
+import io.fleetline.ingest.publish.RejectedPing;
+import io.fleetline.ingest.validation.PingCandidate;
+import io.fleetline.ingest.validation.PingValidator;
+import io.fleetline.ingest.validation.Rejection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * The path every protocol adapter shares once it knows the device and has decoded the upload:
+ * validate each ping, publish accepted and rejected ones, and report per item. Returns only when
+ * everything is durable in Kafka.
+ */
+@Component
+public class PingIntake {
+
+  private final PingValidator validator;
+  private final PingPublisher publisher;
+  private final Clock clock;
+
+  PingIntake(PingValidator validator, PingPublisher publisher) {
+    this.validator = validator;
+    this.publisher = publisher;
+    this.clock = Clock.systemUTC();
+  }
+
+  /**
+   * @throws io.fleetline.ingest.publish.PingsNotDurableException when Kafka cannot take them now
+   */
+  public IntakeResult accept(DeviceRegistration device, String protocol, List<DecodedPing> items) {
+    Instant receivedAt = clock.instant();
+    List<VehiclePing> accepted = new ArrayList<>(items.size());
+    List<RejectedPing> rejected = new ArrayList<>();
+    List<IntakeResult.ItemRejection> rejections = new ArrayList<>();
+    for (DecodedPing item : items) {
+      Optional<Rejection> rejection =
+          item.malformed() != null
+              ? Optional.of(item.malformed())
+              : validator.validate(item.candidate());
+      if (rejection.isPresent()) {
+        rejected.add(
+            new RejectedPing(
+                device.vehicleId().toString(),
+                item.original(),
+                rejection.get(),
+                protocol,
+                receivedAt,
+                device.fleetId()));
+        rejections.add(IntakeResult.ItemRejection.of(item.index(), rejection.get()));
+      } else {
+        accepted.add(toPing(device, protocol, receivedAt, item.candidate()));
+      }
+    }
+    publisher.publish(accepted, rejected);
+    return new IntakeResult(accepted.size(), rejections);
+  }
+
+  private static VehiclePing toPing(
+      DeviceRegistration device, String protocol, Instant receivedAt, PingCandidate p) {
+    return new VehiclePing(
+        VehiclePing.CURRENT_VERSION,
+        device.vehicleId(),
+        device.fleetId(),
+        device.deviceId(),
+        protocol,
+        p.recordedAt(),
+        receivedAt,
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
+  }
+}

@@ -1,0 +1,283 @@
+package io.fleetline.ingest.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetline.common.DeviceProtocol;
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.DeviceTokens;
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.PingHeaders;
+import io.fleetline.common.Topics;
+import io.fleetline.common.VehiclePing;
+import io.fleetline.ingest.registry.DeviceRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+/** The HTTP JSON protocol against the real Kafka broker (KRaft), from device token to topic. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+@EmbeddedKafka(partitions = 1)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpPingIngestIntegrationTest {
+
+  static final String TOKEN = DeviceTokens.newToken();
+  static final String DISABLED_TOKEN = DeviceTokens.newToken();
+  static final UUID VEHICLE = UUID.randomUUID();
+  static final UUID FLEET = UUID.randomUUID();
+
+  @LocalServerPort int port;
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  @Autowired DeviceRegistry registry;
+
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void registerDevices() throws Exception {
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of(
+                "bootstrap.servers", brokers,
+                "key.serializer", StringSerializer.class,
+                "value.serializer", ByteArraySerializer.class))) {
+      register(
+          producer,
+          new DeviceRegistration(
+              1,
+              UUID.randomUUID(),
+              VEHICLE,
+              FLEET,
+              DeviceProtocol.HTTP,
+              "van-1",
+              DeviceTokens.sha256Hex(TOKEN),
+              true));
+      register(
+          producer,
+          new DeviceRegistration(
+              1,
+              UUID.randomUUID(),
+              UUID.randomUUID(),
+              FLEET,
+              DeviceProtocol.HTTP,
+              "van-2",
+              DeviceTokens.sha256Hex(DISABLED_TOKEN),
+              false));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                registry.findByToken(TOKEN).isPresent()
+                    && registry.findByToken(DISABLED_TOKEN).isPresent());
+  }
+
+  private static void register(KafkaProducer<String, byte[]> producer, DeviceRegistration r)
+      throws Exception {
+    producer
+        .send(new ProducerRecord<>(Topics.DEVICES, r.key().toString(), FleetlineJson.write(r)))
+        .get();
+  }
+
+  @Test
+  void aValidPingIsAcknowledgedOnlyOnceItIsInThePingsTopicKeyedByVehicle() throws Exception {
+    Instant recordedAt = Instant.now().minusSeconds(5);
+    String body = ping(recordedAt, 52.52, 13.405);
+
+    HttpResponse<String> response = post(body.getBytes(StandardCharsets.UTF_8), TOKEN, false);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body()).contains("\"accepted\":1").contains("\"rejected\":[]");
+    ConsumerRecord<String, byte[]> record = findPing(recordedAt);
+    assertThat(record.key()).isEqualTo(VEHICLE.toString());
+    VehiclePing ping = FleetlineJson.read(record.value(), VehiclePing.class);
+    assertThat(ping.fleetId()).isEqualTo(FLEET);
+    assertThat(ping.protocol()).isEqualTo("http");
+    assertThat(ping.speedKmh()).isEqualTo(42.5);
+    assertThat(ping.receivedAt()).isAfterOrEqualTo(recordedAt);
+    assertThat(
+            new String(
+                record.headers().lastHeader(PingHeaders.PROTOCOL).value(), StandardCharsets.UTF_8))
+        .isEqualTo("http");
+  }
+
+  @Test
+  void aGzippedBatchGetsPerItemResultsAndInvalidItemsGoToTheRejectedTopic() throws Exception {
+    Instant t = Instant.now().minusSeconds(60);
+    String batch =
+        "["
+            + ping(t, 52.5, 13.4)
+            + ","
+            + ping(t.plusSeconds(1), 95, 13.4)
+            + ","
+            + "{\"latitude\":1}"
+            + ","
+            + ping(t.plusSeconds(2), 52.6, 13.5)
+            + "]";
+
+    HttpResponse<String> response = post(gzip(batch), TOKEN, true);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body())
+        .contains("\"accepted\":2")
+        .contains("\"index\":1,\"reason\":\"latitude_out_of_range\"")
+        .contains("\"index\":2,\"reason\":\"malformed\"");
+    List<ConsumerRecord<String, byte[]>> rejected =
+        awaitRecords(
+            Topics.PINGS_REJECTED,
+            r -> new String(r.value(), StandardCharsets.UTF_8).contains("95"),
+            1);
+    assertThat(
+            new String(
+                rejected.get(0).headers().lastHeader(PingHeaders.REJECT_REASON).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("latitude_out_of_range");
+  }
+
+  @Test
+  void whenNoPingIsValidTheAnswerIs400ProblemWithTheReasons() throws Exception {
+    HttpResponse<String> response =
+        post(ping(Instant.now(), 0, 0).getBytes(StandardCharsets.UTF_8), TOKEN, false);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(response.body()).contains("null_island");
+  }
+
+  @Test
+  void unknownOrMissingTokensAre401AndDisabledDevices403() throws Exception {
+    byte[] body = ping(Instant.now(), 52, 13).getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> unknown = post(body, "fld_not-a-token", false);
+    HttpResponse<String> missing = post(body, null, false);
+    HttpResponse<String> disabled = post(body, DISABLED_TOKEN, false);
+
+    assertThat(unknown.statusCode()).isEqualTo(401);
+    assertThat(unknown.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(disabled.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void brokenBodiesAre400AndOversizedOnes413() throws Exception {
+    assertThat(post("{not json".getBytes(StandardCharsets.UTF_8), TOKEN, false).statusCode())
+        .isEqualTo(400);
+    assertThat(post("[]".getBytes(StandardCharsets.UTF_8), TOKEN, false).statusCode())
+        .isEqualTo(400);
+    StringBuilder tooMany = new StringBuilder("[");
+    for (int i = 0; i < 1001; i++) {
+      tooMany.append(i == 0 ? "" : ",").append(ping(Instant.now(), 52, 13));
+    }
+    tooMany.append(']');
+    assertThat(post(tooMany.toString().getBytes(StandardCharsets.UTF_8), TOKEN, false).statusCode())
+        .isEqualTo(413);
+    byte[] huge = ("[\"" + "x".repeat(5_000_000) + "\"]").getBytes(StandardCharsets.UTF_8);
+    assertThat(post(huge, TOKEN, false).statusCode()).isEqualTo(413);
+  }
+
+  static String ping(Instant recordedAt, double lat, double lon) {
+    return "{\"recordedAt\":\""
+        + recordedAt
+        + "\",\"latitude\":"
+        + lat
+        + ",\"longitude\":"
+        + lon
+        + ",\"speedKmh\":42.5,\"headingDeg\":90}";
+  }
+
+  private HttpResponse<String> post(byte[] body, String token, boolean gzip) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/pings"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (gzip) {
+      request.header("Content-Encoding", "gzip");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] gzip(String text) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  private ConsumerRecord<String, byte[]> findPing(Instant recordedAt) {
+    return awaitRecords(
+            Topics.PINGS,
+            r -> FleetlineJson.read(r.value(), VehiclePing.class).recordedAt().equals(recordedAt),
+            1)
+        .get(0);
+  }
+
+  private List<ConsumerRecord<String, byte[]>> awaitRecords(
+      String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> match, int count) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        r -> {
+                          if (match.test(r)) {
+                            found.add(r);
+                          }
+                        });
+                return found.size() >= count;
+              });
+    }
+    return found;
+  }
+}
