@@ -9,6 +9,7 @@ import io.fleetline.ingest.validation.PingValidator;
 import io.fleetline.ingest.validation.Rejection;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,8 @@ public class PingIntake {
    * @throws io.fleetline.ingest.publish.PingsNotDurableException when Kafka cannot take them now
    */
   public IntakeResult accept(DeviceRegistration device, String protocol, List<DecodedPing> items) {
-    Instant receivedAt = clock.instant();
+    // Milliseconds are the contract's precision; finer digits would only make duplicates differ.
+    Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<VehiclePing> accepted = new ArrayList<>(items.size());
     List<RejectedPing> rejected = new ArrayList<>();
     List<IntakeResult.ItemRejection> rejections = new ArrayList<>();
@@ -71,7 +73,7 @@ public class PingIntake {
         device.fleetId(),
         device.deviceId(),
         protocol,
-        p.recordedAt(),
+        p.recordedAt().truncatedTo(ChronoUnit.MILLIS),
         receivedAt,
         p.latitude(),
         p.longitude(),

@@ -1,0 +1,138 @@
+package io.fleetline.routing.position;
+
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.VehiclePing;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores a batch of pings in one transaction: history by {@code COPY} into a staging table and one
+ * {@code INSERT ... ON CONFLICT DO NOTHING} (redelivered pings change nothing), then the latest
+ * position of each vehicle, moved only by a newer {@code recorded_at} (late pings never move a
+ * vehicle backwards). Three statements per batch, whatever its size.
+ */
+@Component
+public class PositionWriter {
+
+  private static final String STAGING =
+      """
+      CREATE TEMP TABLE IF NOT EXISTS positions_staging (
+          vehicle_id uuid, recorded_at timestamptz, fleet_id uuid, received_at timestamptz,
+          latitude double precision, longitude double precision, speed_kmh real, heading_deg real,
+          altitude_m real, accuracy_m real, odometer_km double precision, ignition boolean,
+          protocol text, attributes jsonb
+      ) ON COMMIT DELETE ROWS""";
+
+  private static final String COPY = "COPY positions_staging FROM STDIN (FORMAT csv)";
+
+  private static final String COLUMNS =
+      "vehicle_id, recorded_at, fleet_id, received_at, stored_at, location, speed_kmh, heading_deg,"
+          + " altitude_m, accuracy_m, odometer_km, ignition, protocol, attributes";
+
+  private static final String SELECT_STAGED =
+      "vehicle_id, recorded_at, fleet_id, received_at, now(),"
+          + " ST_SetSRID(ST_MakePoint(longitude, latitude), 4326), speed_kmh, heading_deg,"
+          + " altitude_m, accuracy_m, odometer_km, ignition, protocol, attributes";
+
+  private static final String INSERT_HISTORY =
+      "INSERT INTO positions ("
+          + COLUMNS
+          + ") SELECT "
+          + SELECT_STAGED
+          + " FROM positions_staging ON CONFLICT DO NOTHING";
+
+  private static final String UPSERT_LATEST =
+      "INSERT INTO latest_positions ("
+          + COLUMNS
+          + ") SELECT DISTINCT ON (vehicle_id) "
+          + SELECT_STAGED
+          + " FROM positions_staging ORDER BY vehicle_id, recorded_at DESC"
+          + " ON CONFLICT (vehicle_id) DO UPDATE SET fleet_id = EXCLUDED.fleet_id,"
+          + " recorded_at = EXCLUDED.recorded_at, received_at = EXCLUDED.received_at,"
+          + " stored_at = EXCLUDED.stored_at, location = EXCLUDED.location,"
+          + " speed_kmh = EXCLUDED.speed_kmh, heading_deg = EXCLUDED.heading_deg,"
+          + " altitude_m = EXCLUDED.altitude_m, accuracy_m = EXCLUDED.accuracy_m,"
+          + " odometer_km = EXCLUDED.odometer_km, ignition = EXCLUDED.ignition,"
+          + " protocol = EXCLUDED.protocol, attributes = EXCLUDED.attributes"
+          + " WHERE latest_positions.recorded_at < EXCLUDED.recorded_at";
+
+  private final DataSource dataSource;
+  private final PartitionManager partitions;
+
+  PositionWriter(DataSource dataSource, PartitionManager partitions) {
+    this.dataSource = dataSource;
+    this.partitions = partitions;
+  }
+
+  /**
+   * Stores the batch; when this returns, it is committed. Returns the number of new history rows.
+   */
+  public int write(List<VehiclePing> pings) throws SQLException {
+    if (pings.isEmpty()) {
+      return 0;
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      partitions.ensure(connection, days(pings));
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(STAGING);
+        connection
+            .unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn(COPY, new StringReader(csv(pings)));
+        int inserted = statement.executeUpdate(INSERT_HISTORY);
+        statement.executeUpdate(UPSERT_LATEST);
+        connection.commit();
+        return inserted;
+      } catch (SQLException | java.io.IOException | RuntimeException e) {
+        connection.rollback();
+        throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
+      }
+    }
+  }
+
+  private static Set<LocalDate> days(List<VehiclePing> pings) {
+    Set<LocalDate> days = new TreeSet<>();
+    for (VehiclePing ping : pings) {
+      days.add(LocalDate.ofInstant(ping.recordedAt(), ZoneOffset.UTC));
+    }
+    return days;
+  }
+
+  private static String csv(List<VehiclePing> pings) {
+    CopyRows rows = new CopyRows(pings.size());
+    for (VehiclePing p : pings) {
+      rows.field(p.vehicleId())
+          .field(p.recordedAt())
+          .field(p.fleetId())
+          .field(p.receivedAt())
+          .field(p.latitude())
+          .field(p.longitude())
+          .field(p.speedKmh())
+          .field(p.headingDeg())
+          .field(p.altitudeM())
+          .field(p.accuracyM())
+          .field(p.odometerKm())
+          .field(p.ignition())
+          .text(p.protocol())
+          .text(
+              p.attributes().isEmpty()
+                  ? null
+                  : new String(FleetlineJson.write(p.attributes()), StandardCharsets.UTF_8))
+          .endRow();
+    }
+    return rows.toString();
+  }
+}

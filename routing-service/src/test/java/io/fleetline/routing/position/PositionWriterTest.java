@@ -1,0 +1,160 @@
+package io.fleetline.routing.position;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.common.VehiclePing;
+import io.fleetline.db.testing.TestDatabase;
+import io.fleetline.db.testing.TestPostgis;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The batch write path against the real PostGIS, without Spring or Kafka. */
+class PositionWriterTest {
+
+  static TestDatabase database;
+  static PositionWriter writer;
+
+  @BeforeAll
+  static void writer() {
+    database = TestPostgis.newDatabase();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(database.jdbcUrl());
+    dataSource.setUser(database.username());
+    dataSource.setPassword(database.password());
+    writer = new PositionWriter(dataSource, new PartitionManager());
+  }
+
+  static VehiclePing ping(UUID vehicle, String recordedAt, double lat, double lon) {
+    return new VehiclePing(
+        1,
+        vehicle,
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "http",
+        Instant.parse(recordedAt),
+        Instant.parse(recordedAt).plusSeconds(1),
+        lat,
+        lon,
+        50.0,
+        90.0,
+        null,
+        null,
+        null,
+        true,
+        Map.of());
+  }
+
+  @Test
+  void redeliveredPingsAreStoredOnce() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    List<VehiclePing> batch =
+        List.of(
+            ping(vehicle, "2026-11-26T08:00:00Z", 52.5, 13.4),
+            ping(vehicle, "2026-11-26T08:00:01Z", 52.6, 13.5),
+            ping(vehicle, "2026-11-26T08:00:01Z", 52.6, 13.5));
+
+    int first = writer.write(batch);
+    int again = writer.write(batch);
+
+    assertThat(first).isEqualTo(2);
+    assertThat(again).isZero();
+    assertThat(count("SELECT count(*) FROM positions WHERE vehicle_id = '" + vehicle + "'"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void latePingDoesNotMoveVehicleBackwardsButLandsInHistory() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    writer.write(List.of(ping(vehicle, "2026-11-26T10:00:00Z", 48.1, 11.5)));
+
+    writer.write(List.of(ping(vehicle, "2026-11-20T10:00:00Z", 40.0, 3.0)));
+
+    assertThat(
+            text(
+                "SELECT recorded_at::text || ' ' || ST_Y(location) FROM latest_positions"
+                    + " WHERE vehicle_id = '"
+                    + vehicle
+                    + "'"))
+        .isEqualTo("2026-11-26 10:00:00+00 48.1");
+    assertThat(
+            text(
+                "SELECT tableoid::regclass::text FROM positions WHERE vehicle_id = '"
+                    + vehicle
+                    + "' AND recorded_at = '2026-11-20T10:00:00Z'"))
+        .isEqualTo("positions_20261120");
+  }
+
+  @Test
+  void aNewerPingMovesTheLatestPositionAndTheNewestInABatchWins() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    writer.write(List.of(ping(vehicle, "2026-11-25T10:00:00Z", 1.0, 1.0)));
+
+    writer.write(
+        List.of(
+            ping(vehicle, "2026-11-25T10:00:09Z", 9.0, 9.0),
+            ping(vehicle, "2026-11-25T10:00:05Z", 5.0, 5.0)));
+
+    assertThat(
+            text(
+                "SELECT ST_X(location)::text FROM latest_positions WHERE vehicle_id = '"
+                    + vehicle
+                    + "'"))
+        .isEqualTo("9");
+  }
+
+  @Test
+  void attributesWithQuotesCommasAndNewlinesSurviveTheCopy() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    VehiclePing p =
+        new VehiclePing(
+            1,
+            vehicle,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            "osmand",
+            Instant.parse("2026-11-24T10:00:00Z"),
+            Instant.parse("2026-11-24T10:00:01Z"),
+            52,
+            13,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Map.of("note", "a \"quoted\", comma\nnewline", "n", 1));
+
+    writer.write(List.of(p));
+
+    assertThat(
+            text("SELECT attributes->>'note' FROM positions WHERE vehicle_id = '" + vehicle + "'"))
+        .isEqualTo("a \"quoted\", comma\nnewline");
+    assertThat(
+            text(
+                "SELECT coalesce(speed_kmh::text, 'null') FROM positions WHERE vehicle_id = '"
+                    + vehicle
+                    + "'"))
+        .isEqualTo("null");
+  }
+
+  static long count(String sql) throws Exception {
+    return Long.parseLong(text(sql));
+  }
+
+  static String text(String sql) throws Exception {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      assertThat(rs.next()).as("a row for: " + sql).isTrue();
+      return rs.getString(1);
+    }
+  }
+}
