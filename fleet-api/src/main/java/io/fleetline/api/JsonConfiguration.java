@@ -1,0 +1,32 @@
+package io.fleetline.api;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.StdSerializer;
+
+/** JSON conventions of the contract: times are ISO-8601 UTC with exactly three fraction digits. */
+@Configuration(proxyBeanMethods = false)
+class JsonConfiguration {
+
+  static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  @Bean
+  SimpleModule fleetlineTimes() {
+    return new SimpleModule("fleetline-times")
+        .addSerializer(
+            Instant.class,
+            new StdSerializer<>(Instant.class) {
+              @Override
+              public void serialize(Instant value, JsonGenerator gen, SerializationContext ctxt) {
+                gen.writeString(MILLIS.format(value));
+              }
+            });
+  }
+}

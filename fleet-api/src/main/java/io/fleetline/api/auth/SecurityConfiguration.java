@@ -1,0 +1,159 @@
+package io.fleetline.api.auth;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import io.fleetline.api.problem.ProblemResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Two filter chains: the embedded authorization server on its own endpoints ({@code /oauth2/**}),
+ * and the resource server for everything else, where each path needs its scope. Tokens are
+ * validated locally with the signing key, or against an external issuer when one is configured.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain authorizationServer(
+      HttpSecurity http,
+      ApiClientRepository clients,
+      OAuth2AuthorizationService authorizations,
+      AuthorizationServerSettings settings) {
+    OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+    http.securityMatcher(server.getEndpointsMatcher())
+        .with(
+            server,
+            s ->
+                s.registeredClientRepository(clients)
+                    .authorizationService(authorizations)
+                    .authorizationServerSettings(settings))
+        .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(csrf -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()));
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain api(HttpSecurity http, ProblemResponses problems) {
+    http.authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .requestMatchers("/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**")
+                    .permitAll()
+                    .requestMatchers(HttpMethod.POST, "/api/v1/admin/fleets")
+                    .hasAuthority(Scopes.authority(Scopes.PLATFORM_ADMIN))
+                    .requestMatchers("/api/v1/admin/**")
+                    .hasAnyAuthority(
+                        Scopes.authority(Scopes.PLATFORM_ADMIN),
+                        Scopes.authority(Scopes.FLEET_ADMIN))
+                    .requestMatchers(HttpMethod.GET, "/api/**")
+                    .hasAuthority(Scopes.authority(Scopes.FLEET_READ))
+                    .requestMatchers("/api/**")
+                    .hasAuthority(Scopes.authority(Scopes.FLEET_WRITE))
+                    .anyRequest()
+                    .denyAll())
+        .oauth2ResourceServer(
+            rs ->
+                rs.jwt(Customizer.withDefaults())
+                    .authenticationEntryPoint(problems::unauthorized)
+                    .accessDeniedHandler(problems::forbidden))
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(problems::unauthorized)
+                    .accessDeniedHandler(problems::forbidden))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(csrf -> csrf.disable());
+    return http.build();
+  }
+
+  @Bean
+  RSAKey signingKey(AuthProperties properties) {
+    if (properties.signingKey() != null && !properties.signingKey().isBlank()) {
+      return SigningKeys.load(new DefaultResourceLoader().getResource(properties.signingKey()));
+    }
+    if (properties.generateSigningKey()) {
+      log.warn("Signing tokens with a generated key: tokens will not survive a restart");
+      return SigningKeys.generate();
+    }
+    throw new IllegalStateException(
+        "No token signing key: set fleetline.auth.signing-key (FLEETLINE_AUTH_SIGNING_KEY) to a"
+            + " PKCS#8 PEM RSA private key, e.g. file:/etc/fleetline/jwt-signing-key.pem");
+  }
+
+  @Bean
+  JWKSource<SecurityContext> jwkSource(RSAKey signingKey) {
+    return new ImmutableJWKSet<>(new JWKSet(signingKey));
+  }
+
+  @Bean
+  JwtDecoder jwtDecoder(AuthProperties properties, RSAKey signingKey) throws Exception {
+    if (properties.externalIssuerUri() != null && !properties.externalIssuerUri().isBlank()) {
+      return JwtDecoders.fromIssuerLocation(properties.externalIssuerUri());
+    }
+    NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
+    decoder.setJwtValidator(
+        new DelegatingOAuth2TokenValidator<>(
+            JwtValidators.createDefaultWithIssuer(properties.issuer())));
+    return decoder;
+  }
+
+  @Bean
+  AuthorizationServerSettings authorizationServerSettings(AuthProperties properties) {
+    return AuthorizationServerSettings.builder().issuer(properties.issuer()).build();
+  }
+
+  @Bean
+  OAuth2AuthorizationService authorizationService() {
+    return new StatelessAuthorizationService();
+  }
+
+  /** Puts the client's fleet into its access tokens. */
+  @Bean
+  OAuth2TokenCustomizer<JwtEncodingContext> fleetClaim(AuthProperties properties) {
+    return context -> {
+      Object fleet =
+          context
+              .getRegisteredClient()
+              .getClientSettings()
+              .getSetting(ApiClientRepository.FLEET_SETTING);
+      if (fleet != null) {
+        context.getClaims().claim(properties.fleetClaim(), fleet.toString());
+      }
+    };
+  }
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+}

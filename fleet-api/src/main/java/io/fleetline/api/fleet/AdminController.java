@@ -1,0 +1,104 @@
+package io.fleetline.api.fleet;
+
+import io.fleetline.api.auth.ApiClientRepository;
+import io.fleetline.api.auth.ApiClientRepository.ApiClient;
+import io.fleetline.api.auth.CallerFleet;
+import io.fleetline.api.auth.Scopes;
+import io.fleetline.api.problem.ApiProblem;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Platform administration: fleets and their API clients. */
+@RestController
+@RequestMapping("/api/v1/admin/fleets")
+class AdminController {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final FleetRepository fleets;
+  private final ApiClientRepository clients;
+  private final PasswordEncoder passwords;
+  private final CallerFleet callerFleet;
+
+  AdminController(
+      FleetRepository fleets,
+      ApiClientRepository clients,
+      PasswordEncoder passwords,
+      CallerFleet callerFleet) {
+    this.fleets = fleets;
+    this.clients = clients;
+    this.passwords = passwords;
+    this.callerFleet = callerFleet;
+  }
+
+  record CreateFleet(@NotBlank @Size(max = 200) String name) {}
+
+  record FleetView(UUID id, String name) {}
+
+  record CreateClient(
+      @NotBlank @Size(max = 200) String name, @NotEmpty @Size(max = 3) List<String> scopes) {}
+
+  record ClientCreated(String clientId, String clientSecret, List<String> scopes) {}
+
+  @PostMapping
+  @Transactional
+  ResponseEntity<FleetView> createFleet(@Valid @RequestBody CreateFleet request) {
+    Fleet fleet = fleets.save(new Fleet(request.name().strip()));
+    return ResponseEntity.created(URI.create("/api/v1/admin/fleets/" + fleet.getId()))
+        .body(new FleetView(fleet.getId(), fleet.getName()));
+  }
+
+  @PostMapping("/{fleetId}/clients")
+  @Transactional
+  ResponseEntity<ClientCreated> createClient(
+      @PathVariable UUID fleetId, @Valid @RequestBody CreateClient request, Authentication caller) {
+    boolean platformAdmin = CallerFleet.hasScope(caller, Scopes.PLATFORM_ADMIN);
+    if (!platformAdmin && !fleetId.equals(callerFleet.of(caller))) {
+      throw ApiProblem.notFound("Fleet " + fleetId);
+    }
+    if (!fleets.existsById(fleetId)) {
+      throw ApiProblem.notFound("Fleet " + fleetId);
+    }
+    for (String scope : request.scopes()) {
+      if (!Scopes.FLEET_SCOPES.contains(scope)) {
+        throw ApiProblem.badRequest(
+            "scopes",
+            "unknown scope '" + scope + "'; a fleet client may hold " + Scopes.FLEET_SCOPES);
+      }
+    }
+    List<String> scopes = request.scopes().stream().distinct().sorted().toList();
+    String clientId = "flc_" + random(12);
+    String secret = random(32);
+    clients.insert(
+        new ApiClient(
+            UUID.randomUUID(),
+            clientId,
+            passwords.encode(secret),
+            request.name().strip(),
+            fleetId,
+            scopes));
+    return ResponseEntity.status(201).body(new ClientCreated(clientId, secret, scopes));
+  }
+
+  private static String random(int bytes) {
+    byte[] value = new byte[bytes];
+    RANDOM.nextBytes(value);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+  }
+}

@@ -1,0 +1,19 @@
+package io.fleetline.api.position;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A vehicle's position as the contract shapes it. */
+record PositionView(
+    UUID vehicleId,
+    Instant recordedAt,
+    Instant receivedAt,
+    double latitude,
+    double longitude,
+    Float speedKmh,
+    Float headingDeg,
+    Float altitudeM,
+    Float accuracyM,
+    Boolean ignition,
+    Map<String, Object> attributes) {}

@@ -1,0 +1,65 @@
+package io.fleetline.api.problem;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes the security layer's 401 and 403 as problem details, since those are answered by filters
+ * before any controller advice can run.
+ */
+@Component
+public class ProblemResponses {
+
+  private final JsonMapper json;
+
+  ProblemResponses(JsonMapper json) {
+    this.json = json;
+  }
+
+  public void unauthorized(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    write(
+        request,
+        response,
+        ApiProblem.problem(
+            HttpStatus.UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "A valid bearer token is required: " + e.getMessage()));
+  }
+
+  public void forbidden(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
+    write(
+        request,
+        response,
+        ApiProblem.problem(
+            HttpStatus.FORBIDDEN,
+            "insufficient-scope",
+            "Forbidden",
+            "The token's scopes do not allow this request."));
+  }
+
+  private void write(
+      HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+      throws IOException {
+    problem.setInstance(URI.create(request.getRequestURI()));
+    response.setStatus(problem.getStatus());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    json.writeValue(response.getOutputStream(), problem);
+  }
+}

@@ -1,0 +1,76 @@
+package io.fleetline.api.vehicle;
+
+import io.fleetline.common.DeviceProtocol;
+import io.fleetline.common.DeviceRegistration;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A device (tracker, phone, gateway) that reports a vehicle's position over one protocol. */
+@Entity
+@Table(name = "devices")
+class Device {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.UUID)
+  private UUID id;
+
+  @ManyToOne(fetch = FetchType.LAZY, optional = false)
+  @JoinColumn(name = "vehicle_id")
+  private Vehicle vehicle;
+
+  private UUID fleetId;
+  private String protocol;
+  private String identifier;
+  private String tokenSha256;
+  private boolean enabled;
+  private Instant createdAt;
+
+  protected Device() {}
+
+  Device(Vehicle vehicle, String protocol, String identifier, String tokenSha256) {
+    this.vehicle = vehicle;
+    this.fleetId = vehicle.getFleetId();
+    this.protocol = protocol;
+    this.identifier = identifier;
+    this.tokenSha256 = tokenSha256;
+    this.enabled = true;
+    this.createdAt = Instant.now();
+  }
+
+  /** The registry entry that ingest needs for this device. */
+  DeviceRegistration toRegistration() {
+    return new DeviceRegistration(
+        DeviceRegistration.CURRENT_VERSION,
+        id,
+        vehicle.getId(),
+        fleetId,
+        DeviceProtocol.fromWire(protocol),
+        identifier,
+        tokenSha256,
+        enabled);
+  }
+
+  UUID getId() {
+    return id;
+  }
+
+  String getProtocol() {
+    return protocol;
+  }
+
+  String getIdentifier() {
+    return identifier;
+  }
+
+  boolean isEnabled() {
+    return enabled;
+  }
+}

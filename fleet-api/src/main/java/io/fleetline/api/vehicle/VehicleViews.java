@@ -1,0 +1,65 @@
+package io.fleetline.api.vehicle;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Request and response bodies of the vehicle resources. */
+final class VehicleViews {
+
+  private VehicleViews() {}
+
+  record CreateVehicle(
+      @NotBlank @Size(max = 200) String name,
+      @Size(max = 17) String vin,
+      @Size(max = 20) String plate,
+      @Size(max = 10) List<@Valid NewDevice> devices) {}
+
+  record NewDevice(
+      @NotBlank
+          @Pattern(
+              regexp = "http|osmand|mqtt|teltonika",
+              message = "must be one of http, osmand, mqtt, teltonika")
+          String protocol,
+      @NotBlank
+          @Size(max = 100)
+          @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "may hold letters, digits and . _ : -")
+          String identifier) {}
+
+  record VehicleView(
+      UUID id, String name, String vin, String plate, Instant createdAt, List<DeviceView> devices) {
+
+    static VehicleView of(Vehicle v, Map<UUID, String> newTokens) {
+      return new VehicleView(
+          v.getId(),
+          v.getName(),
+          v.getVin(),
+          v.getPlate(),
+          v.getCreatedAt(),
+          v.getDevices().stream()
+              .map(
+                  d ->
+                      new DeviceView(
+                          d.getId(),
+                          d.getProtocol(),
+                          d.getIdentifier(),
+                          d.isEnabled(),
+                          newTokens.get(d.getId())))
+              .toList());
+    }
+  }
+
+  /** A device; {@code token} appears only in the answer that created it. */
+  record DeviceView(
+      UUID id,
+      String protocol,
+      String identifier,
+      boolean enabled,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String token) {}
+}

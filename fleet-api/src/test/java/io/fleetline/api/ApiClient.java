@@ -1,0 +1,79 @@
+package io.fleetline.api;
+
+import io.fleetline.common.FleetlineJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import tools.jackson.databind.JsonNode;
+
+/** A small HTTP client for tests that talk to a running fleet-api as a real client would. */
+final class ApiClient {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String baseUrl;
+
+  ApiClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** Client-credentials grant with HTTP Basic client authentication; returns the access token. */
+  String token(String clientId, String secret, String scope) throws Exception {
+    Response response = tokenResponse(clientId, secret, scope);
+    if (response.status() != 200) {
+      throw new AssertionError(
+          "token request failed: " + response.status() + " " + response.body());
+    }
+    return response.json().get("access_token").stringValue();
+  }
+
+  Response tokenResponse(String clientId, String secret, String scope) throws Exception {
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/oauth2/token"))
+            .header("Authorization", "Basic " + basic)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "grant_type=client_credentials&scope=" + scope.replace(" ", "%20")))
+            .build();
+    return send(request);
+  }
+
+  Response get(String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  Response post(String path, String token, String json) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  private Response send(HttpRequest request) throws Exception {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Response(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""),
+        response.body());
+  }
+
+  record Response(int status, String contentType, String body) {
+    JsonNode json() {
+      return FleetlineJson.mapper().readTree(body);
+    }
+  }
+}
