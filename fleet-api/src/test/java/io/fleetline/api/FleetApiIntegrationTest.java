@@ -3,6 +3,7 @@ package io.fleetline.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetline.api.testing.ApiClient;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import io.fleetline.common.FleetlineJson;

@@ -1,4 +1,4 @@
-package io.fleetline.api;
+package io.fleetline.api.testing;
 
 import io.fleetline.common.FleetlineJson;
 import java.net.URI;
@@ -9,18 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 
-/** A small HTTP client for tests that talk to a running fleet-api as a real client would. */
-final class ApiClient {
+/**
+ * A small HTTP client for tests that talk to a running service as a real client would: OAuth2
+ * client credentials against fleet-api, bearer-token JSON requests against fleet-api and ingest.
+ */
+public final class ApiClient {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final String baseUrl;
 
-  ApiClient(String baseUrl) {
+  public ApiClient(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 
   /** Client-credentials grant with HTTP Basic client authentication; returns the access token. */
-  String token(String clientId, String secret, String scope) throws Exception {
+  public String token(String clientId, String secret, String scope) throws Exception {
     Response response = tokenResponse(clientId, secret, scope);
     if (response.status() != 200) {
       throw new AssertionError(
@@ -29,7 +32,7 @@ final class ApiClient {
     return response.json().get("access_token").stringValue();
   }
 
-  Response tokenResponse(String clientId, String secret, String scope) throws Exception {
+  public Response tokenResponse(String clientId, String secret, String scope) throws Exception {
     String basic =
         Base64.getEncoder()
             .encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
@@ -44,7 +47,7 @@ final class ApiClient {
     return send(request);
   }
 
-  Response get(String path, String token) throws Exception {
+  public Response get(String path, String token) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -52,7 +55,7 @@ final class ApiClient {
     return send(request.build());
   }
 
-  Response post(String path, String token, String json) throws Exception {
+  public Response post(String path, String token, String json) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .header("Content-Type", "application/json")
@@ -71,8 +74,9 @@ final class ApiClient {
         response.body());
   }
 
-  record Response(int status, String contentType, String body) {
-    JsonNode json() {
+  /** Status, content type and body of an answer. */
+  public record Response(int status, String contentType, String body) {
+    public JsonNode json() {
       return FleetlineJson.mapper().readTree(body);
     }
   }

@@ -1,0 +1,124 @@
+package io.fleetline.systemtest;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Fleetline service running from its executable jar in a JVM of its own, as in production:
+ * started with environment variables, logging to a file, ready when its readiness probe says so.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final int port;
+  private final Path log;
+  private final Process process;
+
+  private ServiceProcess(String name, int port, Path log, Process process) {
+    this.name = name;
+    this.port = port;
+    this.log = log;
+    this.process = process;
+  }
+
+  /** Starts the jar named by system property {@code fleetline.jar.<name>} on the given port. */
+  static ServiceProcess start(String name, int port, Map<String, String> environment) {
+    Path jar = Path.of(System.getProperty("fleetline.jar." + name));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing: build the services first (./mvnw verify)");
+    }
+    try {
+      Path logs = Path.of(System.getProperty("fleetline.logs", "target/system-test-logs"));
+      Files.createDirectories(logs);
+      Path log = logs.resolve(name + ".log");
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  java,
+                  "-Xmx384m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-jar",
+                  jar.toString(),
+                  "--server.port=" + port));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
+      return new ServiceProcess(name, port, log, builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Waits until the readiness probe answers 200, failing early if the process dies. */
+  ServiceProcess awaitReady(Duration timeout) {
+    await(name + " ready")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    name + " exited with " + process.exitValue() + "; log tail:\n" + logTail());
+              }
+              return readiness() == 200;
+            });
+    return this;
+  }
+
+  private int readiness() {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+              .timeout(Duration.ofSeconds(2))
+              .build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
