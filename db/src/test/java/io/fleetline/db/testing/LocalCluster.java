@@ -35,23 +35,8 @@ final class LocalCluster implements PostgisServer {
     requirePostgis(bin);
     Path root = Path.of("target").toAbsolutePath();
     stopLeftovers(bin, root);
-    Path dataDir = root.resolve("postgis-" + ProcessHandle.current().pid());
     boolean asRoot = "root".equals(System.getProperty("user.name"));
-    try {
-      Files.createDirectories(dataDir);
-      if (asRoot) {
-        run(List.of("chown", "postgres:postgres", dataDir.toString()));
-        if (run(asUser(true, List.of("test", "-w", dataDir.toString())), false) != 0) {
-          throw new IllegalStateException(
-              "the postgres user cannot reach "
-                  + dataDir
-                  + "; make its parent directories"
-                  + " world-traversable (chmod o+x) or set FLEETLINE_TEST_DB_URL");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path dataDir = dataDirectory(root, asRoot);
     int port = freePort();
     run(
         asUser(
@@ -91,6 +76,32 @@ final class LocalCluster implements PostgisServer {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopAndDelete(bin, dataDir), "stop-test-postgis"));
     return new LocalCluster(port);
+  }
+
+  /**
+   * {@code target/postgis-<pid>}, owned by the postgres user when we are root. When that user
+   * cannot reach the checkout (a home directory closed to others, say), a directory under the
+   * system's temporary directory is used instead.
+   */
+  private static Path dataDirectory(Path root, boolean asRoot) {
+    try {
+      Path dataDir = root.resolve("postgis-" + ProcessHandle.current().pid());
+      Files.createDirectories(dataDir);
+      if (!asRoot) {
+        return dataDir;
+      }
+      run(List.of("chown", "postgres:postgres", dataDir.toString()));
+      if (run(asUser(true, List.of("test", "-w", dataDir.toString())), false) == 0) {
+        return dataDir;
+      }
+      Path fallback = Files.createTempDirectory("fleetline-postgis-");
+      run(List.of("chown", "postgres:postgres", fallback.toString()));
+      System.out.println(
+          "[fleetline-test] the postgres user cannot reach " + dataDir + "; using " + fallback);
+      return fallback;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
