@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ class HttpPingIngestIntegrationTest {
 
   @Test
   void aValidPingIsAcknowledgedOnlyOnceItIsInThePingsTopicKeyedByVehicle() throws Exception {
-    Instant recordedAt = Instant.now().minusSeconds(5);
+    Instant recordedAt = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
     String body = ping(recordedAt, 52.52, 13.405);
 
     HttpResponse<String> response = post(body.getBytes(StandardCharsets.UTF_8), TOKEN, false);
