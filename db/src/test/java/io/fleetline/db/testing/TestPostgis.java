@@ -69,6 +69,15 @@ public final class TestPostgis {
     if ("false".equals(System.getenv("FLEETLINE_TEST_DOCKER"))) {
       return false;
     }
+    // Asking Testcontainers costs seconds when there is plainly no engine: no socket, no
+    // DOCKER_HOST.
+    if (System.getenv("DOCKER_HOST") == null
+        && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+        && !java.nio.file.Files.exists(
+            java.nio.file.Path.of(
+                System.getProperty("user.home"), ".docker", "run", "docker.sock"))) {
+      return false;
+    }
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException | LinkageError e) {

@@ -47,7 +47,10 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 /** The HTTP JSON protocol against the real Kafka broker (KRaft), from device token to topic. */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+    properties = {
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "fleetline.ingest.topics.ping-partitions=2"
+    })
 @EmbeddedKafka(partitions = 1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpPingIngestIntegrationTest {
