@@ -10,6 +10,7 @@ import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
+import io.fleetline.ingest.KafkaTopics;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -20,21 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -68,51 +58,36 @@ class HttpPingIngestIntegrationTest {
   @Autowired DeviceRegistry registry;
 
   final HttpClient http = HttpClient.newHttpClient();
+  KafkaTopics topics;
 
   @BeforeAll
   void registerDevices() throws Exception {
-    try (var producer =
-        new KafkaProducer<String, byte[]>(
-            Map.of(
-                "bootstrap.servers", brokers,
-                "key.serializer", StringSerializer.class,
-                "value.serializer", ByteArraySerializer.class))) {
-      register(
-          producer,
-          new DeviceRegistration(
-              1,
-              UUID.randomUUID(),
-              VEHICLE,
-              FLEET,
-              DeviceProtocol.HTTP,
-              "van-1",
-              DeviceTokens.sha256Hex(TOKEN),
-              true));
-      register(
-          producer,
-          new DeviceRegistration(
-              1,
-              UUID.randomUUID(),
-              UUID.randomUUID(),
-              FLEET,
-              DeviceProtocol.HTTP,
-              "van-2",
-              DeviceTokens.sha256Hex(DISABLED_TOKEN),
-              false));
-    }
+    topics = new KafkaTopics(brokers);
+    topics.register(
+        new DeviceRegistration(
+            1,
+            UUID.randomUUID(),
+            VEHICLE,
+            FLEET,
+            DeviceProtocol.HTTP,
+            "van-1",
+            DeviceTokens.sha256Hex(TOKEN),
+            true),
+        new DeviceRegistration(
+            1,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            FLEET,
+            DeviceProtocol.HTTP,
+            "van-2",
+            DeviceTokens.sha256Hex(DISABLED_TOKEN),
+            false));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
                 registry.findByToken(TOKEN).isPresent()
                     && registry.findByToken(DISABLED_TOKEN).isPresent());
-  }
-
-  private static void register(KafkaProducer<String, byte[]> producer, DeviceRegistration r)
-      throws Exception {
-    producer
-        .send(new ProducerRecord<>(Topics.DEVICES, r.key().toString(), FleetlineJson.write(r)))
-        .get();
   }
 
   @Test
@@ -159,7 +134,7 @@ class HttpPingIngestIntegrationTest {
         .contains("\"index\":1,\"reason\":\"latitude_out_of_range\"")
         .contains("\"index\":2,\"reason\":\"malformed\"");
     List<ConsumerRecord<String, byte[]>> rejected =
-        awaitRecords(
+        topics.await(
             Topics.PINGS_REJECTED,
             r -> new String(r.value(), StandardCharsets.UTF_8).contains("95"),
             1);
@@ -245,43 +220,11 @@ class HttpPingIngestIntegrationTest {
   }
 
   private ConsumerRecord<String, byte[]> findPing(Instant recordedAt) {
-    return awaitRecords(
+    return topics
+        .await(
             Topics.PINGS,
             r -> FleetlineJson.read(r.value(), VehiclePing.class).recordedAt().equals(recordedAt),
             1)
         .get(0);
-  }
-
-  private List<ConsumerRecord<String, byte[]>> awaitRecords(
-      String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> match, int count) {
-    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<String, byte[]>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer
-                    .poll(Duration.ofMillis(200))
-                    .forEach(
-                        r -> {
-                          if (match.test(r)) {
-                            found.add(r);
-                          }
-                        });
-                return found.size() >= count;
-              });
-    }
-    return found;
   }
 }

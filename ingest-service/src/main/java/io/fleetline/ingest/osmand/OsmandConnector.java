@@ -1,0 +1,37 @@
+package io.fleetline.ingest.osmand;
+
+import org.apache.catalina.connector.Connector;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * A second Tomcat connector for the OsmAnd protocol, so phones reach {@code /} on their own port
+ * while the JSON API keeps its own.
+ */
+@Component
+class OsmandConnector implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+
+  private final OsmandProperties properties;
+  private volatile Connector connector;
+
+  OsmandConnector(OsmandProperties properties) {
+    this.properties = properties;
+  }
+
+  @Override
+  public void customize(TomcatServletWebServerFactory factory) {
+    if (properties.enabled()) {
+      Connector osmand = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
+      osmand.setPort(properties.port());
+      factory.addAdditionalConnectors(osmand);
+      connector = osmand;
+    }
+  }
+
+  /** The port the OsmAnd connector really listens on (tests ask for 0), or -1 before start. */
+  int boundPort() {
+    Connector current = connector;
+    return current == null ? -1 : current.getLocalPort();
+  }
+}

@@ -1,0 +1,77 @@
+package io.fleetline.ingest;
+
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Test access to the real broker's topics: registering devices and reading what ingest wrote. */
+public final class KafkaTopics {
+
+  private final String brokers;
+
+  public KafkaTopics(String brokers) {
+    this.brokers = brokers;
+  }
+
+  /** Publishes registrations to the devices topic as fleet-api would, and waits for the acks. */
+  public void register(DeviceRegistration... registrations) throws Exception {
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of(
+                "bootstrap.servers", brokers,
+                "key.serializer", StringSerializer.class,
+                "value.serializer", ByteArraySerializer.class))) {
+      for (DeviceRegistration r : registrations) {
+        producer
+            .send(new ProducerRecord<>(Topics.DEVICES, r.key().toString(), FleetlineJson.write(r)))
+            .get();
+      }
+    }
+  }
+
+  /** Reads the topic from the beginning until {@code count} records match. */
+  public List<ConsumerRecord<String, byte[]>> await(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> match, int count) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      org.awaitility.Awaitility.await(topic + " has " + count + " matching records")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  if (match.test(r)) {
+                    found.add(r);
+                  }
+                }
+                return found.size() >= count;
+              });
+    }
+    return found;
+  }
+}

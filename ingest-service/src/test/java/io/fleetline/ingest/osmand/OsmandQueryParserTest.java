@@ -1,0 +1,95 @@
+package io.fleetline.ingest.osmand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OsmandQueryParserTest {
+
+  static final Instant NOW = Instant.parse("2026-11-26T08:00:00Z");
+
+  /** Splits a query string the way a servlet container would. */
+  static Map<String, String> query(String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      params.putIfAbsent(
+          URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  @Test
+  void readsTheClassicTraccarClientRequestWithMillisecondTimestampAndSpeedInKnots() {
+    OsmandPing ping =
+        OsmandQueryParser.parse(
+            query(
+                "id=82879256&lat=-35.5555277&lon=145.5555733&timestamp=1693222306574"
+                    + "&speed=10.0&bearing=26.21394&altitude=103.5&accuracy=22.975999&batt=87.0"
+                    + "&charge=true"),
+            NOW);
+
+    assertThat(ping.deviceId()).isEqualTo("82879256");
+    assertThat(ping.candidate().recordedAt()).isEqualTo(Instant.ofEpochMilli(1693222306574L));
+    assertThat(ping.candidate().latitude()).isEqualTo(-35.5555277);
+    assertThat(ping.candidate().longitude()).isEqualTo(145.5555733);
+    assertThat(ping.candidate().speedKmh()).isCloseTo(18.52, within(1e-9));
+    assertThat(ping.candidate().headingDeg()).isEqualTo(26.21394);
+    assertThat(ping.candidate().altitudeM()).isEqualTo(103.5);
+    assertThat(ping.candidate().accuracyM()).isEqualTo(22.975999);
+    assertThat(ping.candidate().attributes())
+        .containsEntry("batt", 87L)
+        .containsEntry("charge", true);
+  }
+
+  @Test
+  void acceptsEpochSecondsIsoTimesAndTheDeviceidAndLocationSpellings() {
+    OsmandPing seconds =
+        OsmandQueryParser.parse(query("deviceid=abc&location=52.5,13.4&timestamp=1764144000"), NOW);
+    OsmandPing iso =
+        OsmandQueryParser.parse(
+            query("id=abc&lat=1&lon=2&timestamp=2026-11-26T09:00:00%2B01:00"), NOW);
+    OsmandPing spaced =
+        OsmandQueryParser.parse(query("id=abc&lat=1&lon=2&timestamp=2026-11-26+08:00:00"), NOW);
+
+    assertThat(seconds.deviceId()).isEqualTo("abc");
+    assertThat(seconds.candidate().latitude()).isEqualTo(52.5);
+    assertThat(seconds.candidate().longitude()).isEqualTo(13.4);
+    assertThat(seconds.candidate().recordedAt()).isEqualTo(Instant.ofEpochSecond(1764144000));
+    assertThat(iso.candidate().recordedAt()).isEqualTo(NOW);
+    assertThat(spaced.candidate().recordedAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void withoutATimestampThePingIsTimedOnArrival() {
+    OsmandPing ping = OsmandQueryParser.parse(query("id=abc&lat=1&lon=2&heading=45"), NOW);
+
+    assertThat(ping.candidate().recordedAt()).isEqualTo(NOW);
+    assertThat(ping.candidate().headingDeg()).isEqualTo(45);
+    assertThat(ping.candidate().speedKmh()).isNull();
+  }
+
+  @Test
+  void brokenRequestsNameTheParameter() {
+    assertThatThrownBy(() -> OsmandQueryParser.parse(query("lat=1&lon=2"), NOW))
+        .isInstanceOf(OsmandFormatException.class)
+        .hasMessageContaining("id");
+    assertThatThrownBy(() -> OsmandQueryParser.parse(query("id=a&lat=north&lon=2"), NOW))
+        .hasMessageContaining("lat must be a number");
+    assertThatThrownBy(() -> OsmandQueryParser.parse(query("id=a&lon=2"), NOW))
+        .hasMessageContaining("lat is required");
+    assertThatThrownBy(() -> OsmandQueryParser.parse(query("id=a&location=52.5"), NOW))
+        .hasMessageContaining("location must be 'lat,lon'");
+    assertThatThrownBy(
+            () -> OsmandQueryParser.parse(query("id=a&lat=1&lon=2&timestamp=yesterday"), NOW))
+        .hasMessageContaining("timestamp");
+  }
+}
