@@ -2,16 +2,15 @@ package io.fleetline.ingest.http;
 
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
-import io.fleetline.common.FleetlineJson;
 import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.intake.PingIntake;
+import io.fleetline.ingest.json.PingJson;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -22,8 +21,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The HTTP JSON device protocol: {@code POST /api/v1/pings} with the device's bearer token and one
@@ -118,38 +115,12 @@ class PingController {
   }
 
   private List<DecodedPing> decode(byte[] body) {
-    JsonNode root;
     try {
-      root = FleetlineJson.mapper().readTree(body);
-    } catch (JacksonException e) {
-      throw IngestProblem.malformed("", "The body is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
-      throw IngestProblem.malformed("", "The body must be a ping object or an array of pings.");
-    }
-    if (root.isObject()) {
-      return List.of(decodeItem(0, root));
-    }
-    if (root.size() == 0) {
-      throw IngestProblem.malformed("", "The array of pings is empty.");
-    }
-    if (root.size() > properties.maxBatchSize()) {
-      throw IngestProblem.tooLarge(
-          "At most " + properties.maxBatchSize() + " pings per request, got " + root.size() + ".");
-    }
-    List<DecodedPing> items = new ArrayList<>(root.size());
-    for (int i = 0; i < root.size(); i++) {
-      items.add(decodeItem(i, root.get(i)));
-    }
-    return items;
-  }
-
-  private static DecodedPing decodeItem(int index, JsonNode item) {
-    byte[] original = FleetlineJson.write(item);
-    try {
-      return DecodedPing.of(index, original, JsonPingReader.read(item));
-    } catch (MalformedPingException e) {
-      return DecodedPing.malformed(index, original, e.getMessage());
+      return PingJson.decode(body, properties.maxBatchSize());
+    } catch (PingJson.MalformedBodyException e) {
+      throw e.tooLarge()
+          ? IngestProblem.tooLarge(e.getMessage())
+          : IngestProblem.malformed("", e.getMessage());
     }
   }
 }

@@ -65,6 +65,17 @@ public class PingIntake {
     return new IntakeResult(accepted.size(), rejections);
   }
 
+  /**
+   * Records an upload that cannot be attributed to a device (unknown or unreadable sender) in the
+   * rejected topic, so that nothing is dropped silently; returns once it is durable.
+   */
+  public void rejectUnattributed(
+      String key, String protocol, byte[] original, Rejection rejection) {
+    Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    publisher.publish(
+        List.of(), List.of(new RejectedPing(key, original, rejection, protocol, receivedAt, null)));
+  }
+
   private static VehiclePing toPing(
       DeviceRegistration device, String protocol, Instant receivedAt, PingCandidate p) {
     return new VehiclePing(

@@ -1,4 +1,4 @@
-package io.fleetline.ingest.http;
+package io.fleetline.ingest.json;
 
 /** A ping item that cannot be read at all; {@code field} names what is wrong. */
 class MalformedPingException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.fleetline.ingest.http;
+package io.fleetline.ingest.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

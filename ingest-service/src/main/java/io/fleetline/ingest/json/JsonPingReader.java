@@ -1,4 +1,4 @@
-package io.fleetline.ingest.http;
+package io.fleetline.ingest.json;
 
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.ingest.validation.PingCandidate;
@@ -14,13 +14,13 @@ import tools.jackson.databind.JsonNode;
  * with offset), {@code latitude} and {@code longitude} required; the other fields optional and
  * typed. A field of the wrong type is an error that names the field, never a silent null.
  */
-final class JsonPingReader {
+public final class JsonPingReader {
 
   private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {};
 
   private JsonPingReader() {}
 
-  static PingCandidate read(JsonNode item) {
+  public static PingCandidate read(JsonNode item) {
     if (item == null || !item.isObject()) {
       throw new MalformedPingException("", "a ping must be a JSON object");
     }

@@ -1,0 +1,66 @@
+package io.fleetline.ingest.mqtt;
+
+import io.fleetline.common.DeviceKey;
+import io.fleetline.common.DeviceProtocol;
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.intake.DecodedPing;
+import io.fleetline.ingest.intake.PingIntake;
+import io.fleetline.ingest.json.PingJson;
+import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.validation.Rejection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes one MQTT message durable: pings of a known device go through the shared intake, anything
+ * else (unknown device, unreadable payload) goes to the rejected topic. Returns normally only when
+ * the message may be acknowledged to the broker.
+ */
+@Component
+class MqttPingHandler {
+
+  private static final String PROTOCOL = DeviceProtocol.MQTT.wireName();
+
+  private final DeviceRegistry registry;
+  private final PingIntake intake;
+  private final IngestProperties ingest;
+
+  MqttPingHandler(DeviceRegistry registry, PingIntake intake, IngestProperties ingest) {
+    this.registry = registry;
+    this.intake = intake;
+    this.ingest = ingest;
+  }
+
+  /**
+   * @throws io.fleetline.ingest.publish.PingsNotDurableException when Kafka cannot take it now
+   */
+  void handle(String identifier, byte[] payload) {
+    Optional<DeviceRegistration> device =
+        identifier == null
+            ? Optional.empty()
+            : registry.find(new DeviceKey(DeviceProtocol.MQTT, identifier));
+    if (device.isEmpty() || !device.get().enabled()) {
+      String reason = device.isEmpty() ? Rejection.UNKNOWN_DEVICE : Rejection.DEVICE_DISABLED;
+      intake.rejectUnattributed(
+          String.valueOf(identifier),
+          PROTOCOL,
+          payload,
+          new Rejection(reason, "MQTT device '" + identifier + "' is " + reason.replace('_', ' ')));
+      return;
+    }
+    List<DecodedPing> items;
+    try {
+      items = PingJson.decode(payload, ingest.maxBatchSize());
+    } catch (PingJson.MalformedBodyException e) {
+      intake.rejectUnattributed(
+          device.get().vehicleId().toString(),
+          PROTOCOL,
+          payload,
+          new Rejection(Rejection.MALFORMED, e.getMessage()));
+      return;
+    }
+    intake.accept(device.get(), PROTOCOL, items);
+  }
+}

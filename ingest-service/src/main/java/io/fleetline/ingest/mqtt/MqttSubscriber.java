@@ -1,0 +1,216 @@
+package io.fleetline.ingest.mqtt;
+
+import io.fleetline.ingest.publish.PingsNotDurableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Subscribes ingest to the device topics (QoS 1, a shared subscription so that several instances
+ * split the load) and acknowledges each message to the broker only after its pings are durable in
+ * Kafka. When Kafka fails a message it stays unacknowledged, and the client reconnects so that the
+ * broker redelivers it from the persistent session.
+ */
+@Component
+class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
+
+  private static final Logger log = LoggerFactory.getLogger(MqttSubscriber.class);
+
+  private final MqttProperties properties;
+  private final MqttPingHandler handler;
+  private final MeterRegistry meters;
+  private final Semaphore inFlight;
+  private final AtomicBoolean reconnecting = new AtomicBoolean();
+  private volatile MqttAsyncClient client;
+  private volatile ThreadPoolExecutor workers;
+  private volatile ScheduledExecutorService scheduler;
+  private volatile boolean running;
+
+  MqttSubscriber(MqttProperties properties, MqttPingHandler handler, MeterRegistry meters) {
+    this.properties = properties;
+    this.handler = handler;
+    this.meters = meters;
+    this.inFlight = new Semaphore(properties.maxInFlight());
+  }
+
+  @Override
+  public void start() {
+    if (!properties.enabled()) {
+      return;
+    }
+    int threads = Math.max(2, Math.min(32, properties.maxInFlight()));
+    workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(properties.maxInFlight()),
+            r -> new Thread(r, "mqtt-ingest"));
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "mqtt-reconnect"));
+    try {
+      client = new MqttAsyncClient(properties.url(), clientId(), new MemoryPersistence());
+      client.setManualAcks(true);
+      client.setCallback(this);
+      running = true;
+      connect();
+    } catch (MqttException e) {
+      throw new IllegalStateException("cannot create the MQTT client for " + properties.url(), e);
+    }
+  }
+
+  private void connect() {
+    MqttConnectOptions options = new MqttConnectOptions();
+    // A persistent session: what we did not acknowledge is redelivered after a reconnect.
+    options.setCleanSession(false);
+    options.setAutomaticReconnect(true);
+    options.setMaxInflight(properties.maxInFlight());
+    options.setKeepAliveInterval(30);
+    if (properties.username() != null && !properties.username().isBlank()) {
+      options.setUserName(properties.username());
+      options.setPassword(
+          properties.password() == null ? new char[0] : properties.password().toCharArray());
+    }
+    try {
+      client.connect(options);
+    } catch (MqttException e) {
+      log.warn("MQTT connect to {} failed, retrying: {}", properties.url(), e.getMessage());
+      scheduleReconnect();
+    }
+  }
+
+  @Override
+  public void connectComplete(boolean reconnect, String serverUri) {
+    String filter = "$share/" + properties.shareGroup() + "/" + properties.topicFilter();
+    try {
+      client.subscribe(filter, 1);
+      log.info("MQTT subscribed to {} on {}", filter, serverUri);
+    } catch (MqttException e) {
+      log.error("MQTT subscription to {} failed", filter, e);
+    }
+  }
+
+  @Override
+  public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+    // Blocking here, on the client's callback thread, stops reading from the broker: the bound
+    // on messages in flight is the bound on memory.
+    inFlight.acquire();
+    try {
+      workers.execute(() -> process(topic, message));
+    } catch (RuntimeException e) {
+      inFlight.release();
+      throw e;
+    }
+  }
+
+  private void process(String topic, MqttMessage message) {
+    try {
+      handler.handle(
+          MqttTopics.deviceIdentifier(properties.topicFilter(), topic), message.getPayload());
+      client.messageArrivedComplete(message.getId(), message.getQos());
+      meters.counter("fleetline.ingest.mqtt.messages", "result", "acknowledged").increment();
+    } catch (PingsNotDurableException e) {
+      meters.counter("fleetline.ingest.mqtt.messages", "result", "not_durable").increment();
+      log.warn("MQTT message on {} not acknowledged, Kafka failed: {}", topic, e.getMessage());
+      scheduleReconnect();
+    } catch (MqttException | RuntimeException e) {
+      // The broker redelivers an unacknowledged message; storage is idempotent.
+      log.warn("MQTT message on {} not acknowledged: {}", topic, e.toString());
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  /** Reconnecting is how an MQTT 3.1.1 client asks the broker to resend unacknowledged messages. */
+  private void scheduleReconnect() {
+    if (!running || !reconnecting.compareAndSet(false, true)) {
+      return;
+    }
+    scheduler.schedule(
+        () -> {
+          try {
+            if (client.isConnected()) {
+              client.disconnectForcibly(1_000, 1_000);
+            }
+          } catch (MqttException e) {
+            log.debug("MQTT disconnect: {}", e.getMessage());
+          }
+          reconnecting.set(false);
+          if (running) {
+            connect();
+          }
+        },
+        properties.reconnectDelay().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void connectionLost(Throwable cause) {
+    log.warn("MQTT connection to {} lost: {}", properties.url(), cause.toString());
+  }
+
+  @Override
+  public void deliveryComplete(IMqttDeliveryToken token) {
+    // ingest only subscribes
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (client == null) {
+      return;
+    }
+    try {
+      scheduler.shutdownNow();
+      workers.shutdown();
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(5_000);
+      }
+      client.close();
+    } catch (MqttException e) {
+      log.debug("MQTT shutdown: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Whether the client is connected now; false when MQTT is switched off. */
+  boolean isConnected() {
+    return client != null && client.isConnected();
+  }
+
+  private String clientId() {
+    if (properties.clientId() != null && !properties.clientId().isBlank()) {
+      return properties.clientId();
+    }
+    try {
+      return "fleetline-ingest-" + InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "fleetline-ingest-" + ProcessHandle.current().pid();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.fleetline.ingest.mqtt;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** A real Mosquitto broker on a free loopback port, started for a test and stopped after it. */
+final class MosquittoBroker implements AutoCloseable {
+
+  static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+
+  private final int port;
+  private Process process;
+  private final Path config;
+
+  private MosquittoBroker(int port, Path config) {
+    this.port = port;
+    this.config = config;
+  }
+
+  static MosquittoBroker start() {
+    if (!Files.isExecutable(BINARY)) {
+      throw new IllegalStateException(
+          BINARY + " is missing; install it with: apt-get install -y mosquitto");
+    }
+    try {
+      Path dir = Files.createDirectories(Path.of("target", "mosquitto"));
+      int port = freePort();
+      Path config = dir.resolve("mosquitto-" + port + ".conf");
+      Files.writeString(
+          config,
+          "listener "
+              + port
+              + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+              + "max_inflight_messages 1000\nmax_queued_messages 100000\n");
+      config.toFile().setReadable(true, false);
+      MosquittoBroker broker = new MosquittoBroker(port, config);
+      broker.launch();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() throws IOException {
+    process =
+        new ProcessBuilder(BINARY.toString(), "-c", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(config.resolveSibling("mosquitto-" + port + ".log").toFile())
+            .start();
+    Awaitility.await("mosquitto listening on " + port)
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException("mosquitto exited with " + process.exitValue());
+              }
+              try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+              } catch (IOException e) {
+                return false;
+              }
+            });
+  }
+
+  String url() {
+    return "tcp://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
