@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter the {@code Retry-After} advice given with a 503
  * @param maxBatchSize most pings accepted in one HTTP request
  * @param maxBodyBytes largest HTTP body accepted, after gzip decompression
+ * @param maxPingsInFlight pings (of all protocols) waiting for Kafka at once; bounds the memory a
+ *     slow broker can make ingest hold
+ * @param capacityWait how long an upload waits for room under that bound before it is refused
  */
 @ConfigurationProperties("fleetline.ingest")
 public record IngestProperties(
@@ -20,7 +23,9 @@ public record IngestProperties(
     @DefaultValue("10s") Duration publishTimeout,
     @DefaultValue("5s") Duration retryAfter,
     @DefaultValue("1000") int maxBatchSize,
-    @DefaultValue("4194304") int maxBodyBytes) {
+    @DefaultValue("4194304") int maxBodyBytes,
+    @DefaultValue("50000") int maxPingsInFlight,
+    @DefaultValue("1s") Duration capacityWait) {
 
   /** Topic names and the partition count ingest creates the pings topic with when it is missing. */
   public record TopicNames(

@@ -2,7 +2,9 @@ package io.fleetline.ingest.intake;
 
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.VehiclePing;
+import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.publish.PingPublisher;
+import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.publish.RejectedPing;
 import io.fleetline.ingest.validation.PingCandidate;
 import io.fleetline.ingest.validation.PingValidator;
@@ -13,6 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,17 +30,49 @@ public class PingIntake {
   private final PingValidator validator;
   private final PingPublisher publisher;
   private final Clock clock;
+  private final Semaphore budget;
+  private final IngestProperties properties;
 
-  PingIntake(PingValidator validator, PingPublisher publisher) {
+  PingIntake(PingValidator validator, PingPublisher publisher, IngestProperties properties) {
     this.validator = validator;
     this.publisher = publisher;
+    this.properties = properties;
     this.clock = Clock.systemUTC();
+    this.budget = new Semaphore(properties.maxPingsInFlight());
   }
 
   /**
    * @throws io.fleetline.ingest.publish.PingsNotDurableException when Kafka cannot take them now
    */
   public IntakeResult accept(DeviceRegistration device, String protocol, List<DecodedPing> items) {
+    int permits = Math.min(items.size(), properties.maxPingsInFlight());
+    acquire(permits);
+    try {
+      return validateAndPublish(device, protocol, items);
+    } finally {
+      budget.release(permits);
+    }
+  }
+
+  /**
+   * Pings waiting for Kafka hold memory; past the budget a device is told to come back later rather
+   * than letting a slow broker fill the heap.
+   */
+  private void acquire(int permits) {
+    try {
+      if (!budget.tryAcquire(
+          permits, properties.capacityWait().toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new PingsNotDurableException(
+            "ingest is at capacity (" + properties.maxPingsInFlight() + " pings in flight)", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PingsNotDurableException("interrupted while waiting for capacity", e);
+    }
+  }
+
+  private IntakeResult validateAndPublish(
+      DeviceRegistration device, String protocol, List<DecodedPing> items) {
     // Milliseconds are the contract's precision; finer digits would only make duplicates differ.
     Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<VehiclePing> accepted = new ArrayList<>(items.size());

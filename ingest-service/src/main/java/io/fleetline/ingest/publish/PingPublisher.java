@@ -30,7 +30,7 @@ public class PingPublisher {
   private final IngestProperties properties;
   private final MeterRegistry meters;
 
-  PingPublisher(
+  public PingPublisher(
       KafkaTemplate<String, byte[]> kafka, IngestProperties properties, MeterRegistry meters) {
     this.kafka = kafka;
     this.properties = properties;
