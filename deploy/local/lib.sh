@@ -1,6 +1,6 @@
 # Shared by deploy/local/up.sh and deploy/local/down.sh: where the local stack keeps its state,
 # and how its processes are recognised and stopped. Sourced, not run.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the settings below are used by up.sh and down.sh
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/../.." && pwd)"
@@ -14,8 +14,8 @@ PG_DATA="$PG_DIR/data"
 KAFKA_DIR="$LOCAL_DIR/kafka"
 MQTT_DIR="$LOCAL_DIR/mosquitto"
 ENV_FILE="$LOCAL_DIR/fleetline.env"
-# down.sh leaves this behind while it stops the stack, so that a foreground up.sh watching the
-# processes knows their ending is wanted.
+# down.sh leaves this behind (the next up.sh removes it), so that a foreground up.sh watching the
+# processes knows that their ending is wanted.
 DOWN_MARKER="$PID_DIR/.down-requested"
 
 # Start order; they are stopped in the reverse order (ingest first, so no ping arrives meanwhile).
@@ -58,7 +58,7 @@ marker_of() {
 
 # The command line of a process, arguments separated by spaces; empty if it is gone.
 cmdline_of() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true
+  tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" || true
 }
 
 # Prints the pid of a component if its pid file names a live process that is really that component
@@ -157,7 +157,7 @@ leftover_pids() {
         continue 2
       fi
     done
-    if [[ "$(readlink "$dir/cwd" 2>/dev/null)" == "$PG_DATA" ]]; then
+    if [[ "$(cat "$dir/comm" 2>/dev/null)" == postgres && "$(readlink "$dir/cwd" 2>/dev/null)" == "$PG_DATA" ]]; then
       printf '%s\n' "$pid"
     fi
   done
