@@ -1,0 +1,31 @@
+package io.fleetline.ingest.teltonika;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the Teltonika Codec 8 / 8 Extended TCP listener ({@code
+ * fleetline.ingest.teltonika.*}).
+ *
+ * @param enabled whether the listener starts at all
+ * @param port TCP port to listen on; 0 picks a free one (see {@link TeltonikaServer#port()})
+ * @param bindAddress interface to bind, {@code 0.0.0.0} for all
+ * @param idleTimeout a connection on which the device sent nothing for this long is closed
+ * @param maxConnections connections beyond this many are closed as soon as they are accepted
+ * @param maxFrameBytes largest AVL data packet accepted, preamble to CRC; a larger one closes the
+ *     connection
+ * @param intakeThreads threads that wait for Kafka on behalf of devices (each connection has at
+ *     most one packet in flight)
+ * @param ioThreads Netty event loops for connections; 0 means Netty's default (twice the cores)
+ */
+@ConfigurationProperties("fleetline.ingest.teltonika")
+record TeltonikaProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("5027") int port,
+    @DefaultValue("0.0.0.0") String bindAddress,
+    @DefaultValue("10m") Duration idleTimeout,
+    @DefaultValue("10000") int maxConnections,
+    @DefaultValue("65536") int maxFrameBytes,
+    @DefaultValue("64") int intakeThreads,
+    @DefaultValue("0") int ioThreads) {}

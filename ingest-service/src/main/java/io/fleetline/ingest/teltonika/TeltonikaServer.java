@@ -1,0 +1,195 @@
+package io.fleetline.ingest.teltonika;
+
+import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.intake.PingIntake;
+import io.fleetline.ingest.registry.DeviceRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Teltonika Codec 8 / 8 Extended TCP listener, started and stopped with the application. On
+ * stop it refuses new connections, lets packets already in flight finish (so their devices get
+ * their acknowledgements), then closes every connection and its event loops.
+ */
+@Component
+class TeltonikaServer implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(TeltonikaServer.class);
+
+  private final TeltonikaProperties properties;
+  private final ImeiCheck imeiCheck;
+  private final PacketIntake intake;
+  private final TeltonikaMetrics metrics;
+  private final Duration drainTimeout;
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("teltonika", GlobalEventExecutor.INSTANCE);
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private ThreadPoolExecutor intakeExecutor;
+  private Channel serverChannel;
+  private volatile int port = -1;
+  private volatile boolean running;
+
+  @Autowired
+  TeltonikaServer(
+      TeltonikaProperties properties,
+      DeviceRegistry registry,
+      PingIntake pingIntake,
+      IngestProperties ingestProperties,
+      MeterRegistry meterRegistry) {
+    this(
+        properties,
+        ImeiCheck.against(registry),
+        (device, items) -> pingIntake.accept(device, TeltonikaSessionHandler.PROTOCOL, items),
+        // A packet in flight waits at most the publish timeout for Kafka.
+        ingestProperties.publishTimeout().plusSeconds(1),
+        new TeltonikaMetrics(meterRegistry));
+  }
+
+  TeltonikaServer(
+      TeltonikaProperties properties,
+      ImeiCheck imeiCheck,
+      PacketIntake intake,
+      Duration drainTimeout,
+      TeltonikaMetrics metrics) {
+    this.properties = properties;
+    this.imeiCheck = imeiCheck;
+    this.intake = intake;
+    this.drainTimeout = drainTimeout;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (!properties.enabled() || running) {
+      return;
+    }
+    int threads = properties.intakeThreads();
+    // One packet in flight per connection, so a queue as long as the connection limit never fills.
+    intakeExecutor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(properties.maxConnections()),
+            new DefaultThreadFactory("teltonika-intake", true));
+    intakeExecutor.allowCoreThreadTimeOut(true);
+    bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    workerGroup =
+        new MultiThreadIoEventLoopGroup(properties.ioThreads(), NioIoHandler.newFactory());
+    try {
+      serverChannel =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                      initConnection(channel);
+                    }
+                  })
+              .bind(properties.bindAddress(), properties.port())
+              .syncUninterruptibly()
+              .channel();
+    } catch (RuntimeException e) {
+      shutDownThreads();
+      throw e;
+    }
+    port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    running = true;
+    log.info("Teltonika Codec 8/8E listener on {}:{}", properties.bindAddress(), port);
+  }
+
+  private void initConnection(SocketChannel channel) {
+    int open = metrics.connectionOpened();
+    channel.closeFuture().addListener(f -> metrics.connectionClosed());
+    if (open > properties.maxConnections()) {
+      metrics.connectionRefused();
+      channel.close();
+      return;
+    }
+    connections.add(channel);
+    channel
+        .pipeline()
+        .addLast(
+            "idle",
+            new IdleStateHandler(properties.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast("frames", new TeltonikaFrameDecoder(properties.maxFrameBytes(), metrics))
+        .addLast(
+            "session", new TeltonikaSessionHandler(imeiCheck, intake, intakeExecutor, metrics));
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    serverChannel.close().syncUninterruptibly();
+    intakeExecutor.shutdown();
+    try {
+      if (!intakeExecutor.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "Teltonika packets still in flight after {}; their devices will resend", drainTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Acknowledgements of the drained packets were queued on the event loops before these closes.
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    shutDownThreads();
+    log.info("Teltonika listener stopped");
+  }
+
+  private void shutDownThreads() {
+    if (intakeExecutor != null) {
+      intakeExecutor.shutdownNow();
+    }
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Stops among the first, so Kafka is still there for the packets it drains. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 1024;
+  }
+
+  /** The port actually bound (useful with {@code port=0}), or -1 when not listening. */
+  int port() {
+    return port;
+  }
+}

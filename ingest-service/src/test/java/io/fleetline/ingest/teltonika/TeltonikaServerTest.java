@@ -1,0 +1,149 @@
+package io.fleetline.ingest.teltonika;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetline.common.DeviceProtocol;
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.ingest.intake.IntakeResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The listener's lifecycle and connection handling over real sockets, without Spring or Kafka. */
+class TeltonikaServerTest {
+
+  static final String IMEI = "356307042441013";
+  static final DeviceRegistration DEVICE =
+      new DeviceRegistration(
+          1,
+          UUID.randomUUID(),
+          UUID.randomUUID(),
+          UUID.randomUUID(),
+          DeviceProtocol.TELTONIKA,
+          IMEI,
+          null,
+          true);
+
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final CountDownLatch kafkaAnswers = new CountDownLatch(1);
+  final CountDownLatch intakeStarted = new CountDownLatch(1);
+  TeltonikaServer server;
+
+  TeltonikaServer start(int maxConnections) {
+    PacketIntake intake =
+        (device, items) -> {
+          intakeStarted.countDown();
+          try {
+            kafkaAnswers.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new IntakeResult(items.size(), List.of());
+        };
+    server =
+        new TeltonikaServer(
+            new TeltonikaProperties(
+                true, 0, "127.0.0.1", Duration.ofMinutes(10), maxConnections, 65_536, 4, 1),
+            imei -> ImeiCheck.Result.accepted(DEVICE),
+            intake,
+            Duration.ofSeconds(10),
+            new TeltonikaMetrics(meters));
+    server.start();
+    return server;
+  }
+
+  @AfterEach
+  void stop() {
+    kafkaAnswers.countDown();
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  static Socket connect(int port) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+    start(1);
+    try (Socket first = connect(server.port());
+        Socket second = connect(server.port())) {
+      first.getOutputStream().write(AvlFrames.imei(IMEI));
+
+      assertThat(first.getInputStream().read()).isEqualTo(0x01);
+      assertThat(second.getInputStream().read()).isEqualTo(-1);
+      assertThat(meters.counter("fleetline.ingest.teltonika.connections.refused").count())
+          .isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(meters.get("fleetline.ingest.teltonika.connections").gauge().value())
+                      .isEqualTo(1));
+    }
+  }
+
+  @Test
+  void stoppingLetsThePacketInFlightBeAcknowledgedThenClosesAndReleasesThePort() throws Exception {
+    start(10);
+    int port = server.port();
+    try (Socket tracker = connect(port)) {
+      tracker.getOutputStream().write(AvlFrames.imei(IMEI));
+      DataInputStream in = new DataInputStream(tracker.getInputStream());
+      assertThat(in.read()).isEqualTo(0x01);
+      tracker
+          .getOutputStream()
+          .write(AvlFrames.codec8(AvlFrames.Record.at(Instant.now(), 52.5, 13.4)));
+      assertThat(intakeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !server.isRunning());
+      kafkaAnswers.countDown();
+      stopping.get(20, TimeUnit.SECONDS);
+
+      assertThat(in.readInt()).as("acknowledged during shutdown").isEqualTo(1);
+      assertThat(in.read()).as("then closed").isEqualTo(-1);
+    }
+    try (Socket refused = new Socket()) {
+      assertThat(catchConnect(refused, port)).isInstanceOf(ConnectException.class);
+    }
+  }
+
+  @Test
+  void aStoppedListenerCanBeStartedAgain() throws Exception {
+    start(10);
+    server.stop();
+
+    server.start();
+
+    try (Socket tracker = connect(server.port())) {
+      tracker.getOutputStream().write(AvlFrames.imei(IMEI));
+      assertThat(tracker.getInputStream().read()).isEqualTo(0x01);
+    }
+  }
+
+  private static Exception catchConnect(Socket socket, int port) {
+    try {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+}

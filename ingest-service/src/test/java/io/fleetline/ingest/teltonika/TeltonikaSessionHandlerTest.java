@@ -1,0 +1,282 @@
+package io.fleetline.ingest.teltonika;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.common.DeviceProtocol;
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.ingest.intake.DecodedPing;
+import io.fleetline.ingest.intake.IntakeResult;
+import io.fleetline.ingest.publish.PingsNotDurableException;
+import io.fleetline.ingest.registry.DeviceRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TeltonikaSessionHandlerTest {
+
+  static final String IMEI = "356307042441013";
+  static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
+  static final DeviceRegistration DEVICE =
+      new DeviceRegistration(
+          1,
+          UUID.randomUUID(),
+          UUID.randomUUID(),
+          UUID.randomUUID(),
+          DeviceProtocol.TELTONIKA,
+          IMEI,
+          null,
+          true);
+
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final TeltonikaMetrics metrics = new TeltonikaMetrics(meters);
+
+  /** Intake tasks wait here until the test runs them, as if Kafka were still answering. */
+  final Queue<Runnable> intakeTasks = new ArrayDeque<>();
+
+  final List<List<DecodedPing>> taken = new ArrayList<>();
+  PacketIntake intake =
+      (device, items) -> {
+        taken.add(items);
+        return new IntakeResult(items.size(), List.of());
+      };
+  ImeiCheck imeiCheck =
+      imei ->
+          imei.equals(IMEI)
+              ? ImeiCheck.Result.accepted(DEVICE)
+              : ImeiCheck.Result.refused("unknown_device");
+  Executor executor = intakeTasks::add;
+  EmbeddedChannel channel;
+
+  @AfterEach
+  void release() {
+    if (channel != null) {
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  EmbeddedChannel connect() {
+    channel =
+        new EmbeddedChannel(
+            new IdleStateHandler(10, 0, 0, TimeUnit.MINUTES),
+            new TeltonikaFrameDecoder(64 * 1024, metrics),
+            new TeltonikaSessionHandler(
+                imeiCheck, (d, i) -> intake.accept(d, i), r -> executor.execute(r), metrics));
+    return channel;
+  }
+
+  void send(byte[] bytes) {
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+  }
+
+  /** Lets the intake threads finish, then the event loop write what follows. */
+  void runIntake() {
+    while (!intakeTasks.isEmpty()) {
+      intakeTasks.poll().run();
+      channel.runPendingTasks();
+    }
+  }
+
+  byte[] nextWritten() {
+    ByteBuf written = channel.readOutbound();
+    if (written == null) {
+      return null;
+    }
+    byte[] bytes = new byte[written.readableBytes()];
+    written.readBytes(bytes);
+    written.release();
+    return bytes;
+  }
+
+  static byte[] ack(int count) {
+    return new byte[] {
+      (byte) (count >>> 24), (byte) (count >>> 16), (byte) (count >>> 8), (byte) count
+    };
+  }
+
+  static byte[] packet(int records) {
+    AvlFrames.Record[] r = new AvlFrames.Record[records];
+    for (int i = 0; i < records; i++) {
+      r[i] = AvlFrames.Record.at(T.plusSeconds(i), 52.52 + i / 1000.0, 13.405).io(1, 239, 1);
+    }
+    return AvlFrames.codec8e(r);
+  }
+
+  void handshake() {
+    send(AvlFrames.imei(IMEI));
+    assertThat(nextWritten()).containsExactly(0x01);
+  }
+
+  @Test
+  void aRegisteredImeiIsAnswered01AndTheConnectionStaysOpen() {
+    connect();
+
+    handshake();
+
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(
+            meters.counter("fleetline.ingest.teltonika.handshakes", "result", "accepted").count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anUnknownImeiIsAnswered00AndClosed() {
+    connect();
+
+    send(AvlFrames.imei("111111111111111"));
+
+    assertThat(nextWritten()).containsExactly(0x00);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void whileTheRegistryIsLoadingEveryImeiIsAnswered00SoTheDeviceRetries() {
+    imeiCheck = ImeiCheck.against(new DeviceRegistry());
+    connect();
+
+    send(AvlFrames.imei(IMEI));
+
+    assertThat(nextWritten()).containsExactly(0x00);
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(
+            meters
+                .counter("fleetline.ingest.teltonika.handshakes", "result", "registry_loading")
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aPacketIsAcknowledgedWithItsRecordCountOnlyOnceIntakeReturns() {
+    connect();
+    handshake();
+
+    send(packet(2));
+
+    assertThat(intakeTasks).as("intake runs on its own threads").hasSize(1);
+    assertThat(nextWritten()).as("nothing before durable").isNull();
+    assertThat(channel.config().isAutoRead()).as("reading paused while in flight").isFalse();
+
+    runIntake();
+
+    assertThat(nextWritten()).containsExactly(ack(2));
+    assertThat(channel.config().isAutoRead()).isTrue();
+    assertThat(taken).hasSize(1);
+    List<DecodedPing> items = taken.get(0);
+    assertThat(items).extracting(DecodedPing::index).containsExactly(0, 1);
+    assertThat(items.get(0).candidate().ignition()).isTrue();
+    assertThat(items.get(1).candidate().recordedAt()).isEqualTo(T.plusSeconds(1));
+    assertThat(items.get(0).original()).isNotEmpty();
+  }
+
+  @Test
+  void rejectedRecordsAreDurableInTheRejectedTopicSoTheyCountAsHandled() {
+    intake =
+        (device, items) ->
+            new IntakeResult(
+                1, List.of(new IntakeResult.ItemRejection(1, "null_island", "no fix")));
+    connect();
+    handshake();
+
+    send(packet(2));
+    runIntake();
+
+    assertThat(nextWritten()).containsExactly(ack(2));
+  }
+
+  @Test
+  void whenKafkaCannotMakeThemDurableNothingIsAcknowledgedAndTheConnectionCloses() {
+    intake =
+        (device, items) -> {
+          throw new PingsNotDurableException("Kafka did not acknowledge", null);
+        };
+    connect();
+    handshake();
+
+    send(packet(3));
+    runIntake();
+
+    assertThat(nextWritten()).isNull();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(
+            meters
+                .counter("fleetline.ingest.teltonika.unacknowledged", "reason", "not_durable")
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void twoPacketsInOneReadAreTakenInOneAtATimeAndAcknowledgedInOrder() {
+    connect();
+    handshake();
+
+    send(AvlFrames.concat(packet(1), packet(3)));
+
+    assertThat(intakeTasks).hasSize(1);
+    intakeTasks.poll().run();
+    channel.runPendingTasks();
+    assertThat(nextWritten()).containsExactly(ack(1));
+    assertThat(channel.config().isAutoRead()).as("second packet still in flight").isFalse();
+    assertThat(intakeTasks).hasSize(1);
+
+    runIntake();
+
+    assertThat(nextWritten()).containsExactly(ack(3));
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void aSaturatedIntakeLeavesThePacketUnacknowledgedAndCloses() {
+    executor =
+        task -> {
+          throw new RejectedExecutionException("full");
+        };
+    connect();
+    handshake();
+
+    send(packet(1));
+
+    assertThat(nextWritten()).isNull();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aSilentConnectionIsClosedAfterTheIdleTimeout() {
+    connect();
+    handshake();
+
+    channel.advanceTimeBy(9, TimeUnit.MINUTES);
+    channel.runScheduledPendingTasks();
+    assertThat(channel.isOpen()).isTrue();
+
+    channel.advanceTimeBy(2, TimeUnit.MINUTES);
+    channel.runScheduledPendingTasks();
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(meters.counter("fleetline.ingest.teltonika.connections.idle_closed").count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aCorruptPacketAfterTheHandshakeIsNeverTakenIn() {
+    connect();
+    handshake();
+
+    send(AvlFrames.withBadCrc(packet(2)));
+
+    assertThat(intakeTasks).isEmpty();
+    assertThat(nextWritten()).isNull();
+    assertThat(channel.isOpen()).isFalse();
+  }
+}
