@@ -1,4 +1,4 @@
-package io.fleetline.ingest.mqtt;
+package io.fleetline.ingest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** A real Mosquitto broker on a free loopback port, started for a test and stopped after it. */
-final class MosquittoBroker implements AutoCloseable {
+public final class MosquittoBroker implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/sbin/mosquitto");
 
@@ -25,7 +25,7 @@ final class MosquittoBroker implements AutoCloseable {
     this.config = config;
   }
 
-  static MosquittoBroker start() {
+  public static MosquittoBroker start() {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY + " is missing; install it with: apt-get install -y mosquitto");
@@ -71,7 +71,7 @@ final class MosquittoBroker implements AutoCloseable {
             });
   }
 
-  String url() {
+  public String url() {
     return "tcp://127.0.0.1:" + port;
   }
 

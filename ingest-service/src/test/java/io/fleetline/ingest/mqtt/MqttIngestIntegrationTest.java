@@ -11,6 +11,7 @@ import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.KafkaTopics;
+import io.fleetline.ingest.MosquittoBroker;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
