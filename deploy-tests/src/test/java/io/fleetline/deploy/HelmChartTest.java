@@ -1,0 +1,377 @@
+package io.fleetline.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fleetline.deploy.Manifests.Node;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Helm chart, linted and rendered by the real Helm engine, its manifests parsed and checked.
+ */
+class HelmChartTest {
+
+  static final Set<String> DEPLOYMENTS =
+      Set.of("fleetline-fleet-api", "fleetline-ingest", "fleetline-routing");
+  static final Path VALUES = Path.of("src/test/resources/values");
+
+  static Manifests render(UnaryOperator<TemplateCommand> values) {
+    return render(Repository.CHART, values);
+  }
+
+  static Manifests render(Path chart, UnaryOperator<TemplateCommand> values) {
+    TemplateCommand command =
+        new Helm(chart)
+            .template()
+            .withName("fleetline")
+            .withNamespace("telematics")
+            .withKubeVersion("1.31.0");
+    return Manifests.parse(values.apply(command).call());
+  }
+
+  static Manifests renderDefaults() {
+    return render(c -> c);
+  }
+
+  static Manifests renderWith(String valuesFile) {
+    return render(c -> c.withValuesFile(VALUES.resolve(valuesFile)));
+  }
+
+  static List<Manifests> everyValueSet() {
+    return List.of(
+        renderDefaults(),
+        renderWith("minimal.yaml"),
+        renderWith("production.yaml"),
+        HookRevealingChart.render(Map.of()));
+  }
+
+  @Test
+  void chartPassesStrictLint() {
+    LintResult result = new Helm(Repository.CHART).lint().strict().call();
+
+    assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
+  }
+
+  @Test
+  void everyDeploymentHasProbesResourcesAndAHardenedSecurityContext() {
+    for (Manifests manifests : everyValueSet()) {
+      List<Node> deployments = manifests.ofKind("Deployment");
+      assertThat(deployments).map(d -> d.text("metadata.name")).hasSameElementsAs(DEPLOYMENTS);
+      for (Node deployment : deployments) {
+        Node pod = deployment.get("spec.template.spec");
+        assertThat(pod.get("securityContext.runAsNonRoot").value()).isEqualTo(true);
+        assertThat(pod.get("automountServiceAccountToken").value()).isEqualTo(false);
+        for (Node container : pod.get("containers").list()) {
+          String name = container.text("name");
+          assertThat(container.text("livenessProbe.httpGet.path"))
+              .as(name)
+              .isEqualTo("/actuator/health/liveness");
+          assertThat(container.text("readinessProbe.httpGet.path"))
+              .as(name)
+              .isEqualTo("/actuator/health/readiness");
+          assertThat(container.get("startupProbe").exists()).as(name).isTrue();
+          assertThat(container.text("resources.requests.memory")).as(name).isNotBlank();
+          assertThat(container.text("resources.requests.cpu")).as(name).isNotBlank();
+          assertThat(container.text("resources.limits.memory")).as(name).isNotBlank();
+          assertThat(container.get("securityContext.readOnlyRootFilesystem").value())
+              .as(name)
+              .isEqualTo(true);
+          assertThat(container.get("securityContext.allowPrivilegeEscalation").value())
+              .as(name)
+              .isEqualTo(false);
+          assertThat(container.get("securityContext.capabilities.drop").list())
+              .map(Node::value)
+              .containsExactly("ALL");
+          assertThat(container.text("image")).doesNotEndWith(":latest").contains(":");
+          assertThat(container.get("volumeMounts").list())
+              .as("a writable /tmp beside the read-only root filesystem")
+              .anySatisfy(m -> assertThat(m.text("mountPath")).isEqualTo("/tmp"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void podsSpreadOverZonesAndNodesUnlessSwitchedOff() {
+    for (Node deployment : renderDefaults().ofKind("Deployment")) {
+      assertThat(deployment.get("spec.template.spec.topologySpreadConstraints").list())
+          .map(c -> c.text("topologyKey"))
+          .containsExactlyInAnyOrder("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+      assertThat(
+              deployment
+                  .get("spec.template.spec.topologySpreadConstraints")
+                  .list()
+                  .get(0)
+                  .get("labelSelector.matchLabels")
+                  .map())
+          .isEqualTo(deployment.get("spec.selector.matchLabels").map());
+    }
+    for (Node deployment : renderWith("minimal.yaml").ofKind("Deployment")) {
+      assertThat(deployment.get("spec.template.spec.topologySpreadConstraints").exists()).isFalse();
+    }
+  }
+
+  @Test
+  void credentialsAreOnlyEverReferencedFromExistingSecrets() {
+    for (Manifests manifests : everyValueSet()) {
+      assertThat(manifests.ofKind("Secret")).as("the chart creates no Secret").isEmpty();
+      for (Node container : containers(manifests)) {
+        for (Node env : container.get("env").list()) {
+          String name = env.text("name");
+          if (name.matches(".*(PASSWORD|SECRET|DATASOURCE_USERNAME|FLYWAY_USER)$")) {
+            assertThat(env.get("valueFrom.secretKeyRef.name").exists())
+                .as("%s of %s comes from a Secret", name, container.text("name"))
+                .isTrue();
+            assertThat(env.get("value").exists()).as(name).isFalse();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void kafkaSaslPasswordStaysInItsSecretAndTheCaIsMounted() {
+    Manifests manifests = renderWith("production.yaml");
+    Node ingest = container(manifests.named("Deployment", "fleetline-ingest"));
+
+    Map<String, Node> env = env(ingest);
+    assertThat(env.get("SPRING_KAFKA_SECURITY_PROTOCOL").text("value")).isEqualTo("SASL_SSL");
+    assertThat(env.get("FLEETLINE_KAFKA_SASL_PASSWORD").text("valueFrom.secretKeyRef.name"))
+        .isEqualTo("fleetline-kafka-user");
+    assertThat(env.get("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG").text("value"))
+        .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required")
+        .contains("password=\"$(FLEETLINE_KAFKA_SASL_PASSWORD)\"");
+    // Kubernetes expands $(VAR) only from variables defined earlier in the list.
+    List<String> order = ingest.get("env").list().stream().map(e -> e.text("name")).toList();
+    assertThat(order.indexOf("FLEETLINE_KAFKA_SASL_PASSWORD"))
+        .isLessThan(order.indexOf("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"));
+    assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION").text("value"))
+        .isEqualTo("file:/etc/fleetline/kafka-ca/ca.crt");
+    assertThat(manifests.named("Deployment", "fleetline-ingest").get("spec.template.spec.volumes"))
+        .satisfies(
+            v ->
+                assertThat(v.list())
+                    .anySatisfy(
+                        vol ->
+                            assertThat(vol.text("secret.secretName"))
+                                .isEqualTo("fleet-kafka-cluster-ca-cert")));
+  }
+
+  @Test
+  void fleetApiReadsItsSigningKeyFromAMountedSecret() {
+    Node deployment = renderDefaults().named("Deployment", "fleetline-fleet-api");
+    Map<String, Node> env = env(container(deployment));
+
+    assertThat(env.get("FLEETLINE_AUTH_SIGNING_KEY").text("value"))
+        .isEqualTo("file:/etc/fleetline/jwt/signing-key.pem");
+    assertThat(deployment.get("spec.template.spec.volumes").list())
+        .anySatisfy(v -> assertThat(v.text("secret.secretName")).isEqualTo("fleetline-jwt"));
+    assertThat(env.get("FLEETLINE_AUTH_ISSUER").text("value"))
+        .isEqualTo("http://fleetline-fleet-api.telematics.svc:8080");
+    assertThat(
+            env(container(renderWith("production.yaml").named("Deployment", "fleetline-fleet-api")))
+                .get("FLEETLINE_AUTH_ISSUER")
+                .text("value"))
+        .isEqualTo("https://api.fleet.example.com");
+  }
+
+  @Test
+  void migrationRunsAsAPreInstallAndPreUpgradeHookAndTheServicesDoNotMigrate() {
+    Manifests manifests = renderDefaults();
+    assertThat(manifests.ofKind("Job")).as("helm-java's template leaves hooks out").isEmpty();
+    Node job = HookRevealingChart.render(Map.of()).named("Job", "fleetline-migrate");
+
+    Map<String, Object> annotations = job.get("metadata.annotations").map();
+    assertThat(annotations.get(HookRevealingChart.HOOK)).isEqualTo("pre-install,pre-upgrade");
+    assertThat(annotations.get(HookRevealingChart.HOOK + "-delete-policy").toString())
+        .contains("before-hook-creation");
+    Node pod = job.get("spec.template.spec");
+    assertThat(pod.text("restartPolicy")).isEqualTo("Never");
+    Node copy = pod.get("initContainers").list().get(0);
+    assertThat(copy.text("image")).isEqualTo("ghcr.io/fleetline/fleet-api:0.1.0");
+    assertThat(copy.get("command").list().get(2).value().toString())
+        .contains("/app/BOOT-INF/lib/db-*.jar");
+    Node flyway = pod.get("containers").list().get(0);
+    assertThat(flyway.text("image")).matches("flyway/flyway:\\d+\\.\\d+\\.\\d+");
+    assertThat(flyway.get("args").list()).map(Node::value).containsExactly("migrate");
+    Map<String, Node> env = env(flyway);
+    assertThat(env.get("FLYWAY_LOCATIONS").text("value")).isEqualTo("classpath:db/migration");
+    assertThat(env.get("FLYWAY_JAR_DIRS").text("value")).isEqualTo("/migrations");
+    assertThat(env.get("FLYWAY_PASSWORD").text("valueFrom.secretKeyRef.name"))
+        .isEqualTo("fleetline-db-app");
+
+    for (String name : List.of("fleetline-fleet-api", "fleetline-routing")) {
+      assertThat(env(container(manifests.named("Deployment", name))).get("SPRING_FLYWAY_ENABLED"))
+          .as(name)
+          .satisfies(e -> assertThat(e.text("value")).isEqualTo("false"));
+    }
+
+    Manifests selfMigrating = renderWith("minimal.yaml");
+    assertThat(HookRevealingChart.render(Map.of("migration.enabled", false)).ofKind("Job"))
+        .isEmpty();
+    for (Node deployment : selfMigrating.ofKind("Deployment")) {
+      assertThat(env(container(deployment))).doesNotContainKey("SPRING_FLYWAY_ENABLED");
+    }
+  }
+
+  @Test
+  void autoscalersAndDisruptionBudgetsTargetTheRenderedDeployments() {
+    Manifests manifests = renderDefaults();
+    List<Node> autoscalers = manifests.ofKind("HorizontalPodAutoscaler");
+
+    assertThat(autoscalers)
+        .map(h -> h.text("spec.scaleTargetRef.name"))
+        .hasSameElementsAs(DEPLOYMENTS);
+    for (Node hpa : autoscalers) {
+      Node target = manifests.named("Deployment", hpa.text("spec.scaleTargetRef.name"));
+      assertThat(hpa.text("spec.scaleTargetRef.kind")).isEqualTo("Deployment");
+      assertThat(target.get("spec.replicas").exists())
+          .as("the autoscaler, not the Deployment, owns replicas")
+          .isFalse();
+    }
+    for (Node pdb : manifests.ofKind("PodDisruptionBudget")) {
+      Node target = manifests.named("Deployment", pdb.text("metadata.name"));
+      assertThat(pdb.get("spec.selector.matchLabels").map())
+          .isEqualTo(target.get("spec.selector.matchLabels").map());
+    }
+    assertThat(manifests.ofKind("PodDisruptionBudget")).hasSize(3);
+
+    Manifests fixed = renderWith("minimal.yaml");
+    assertThat(fixed.ofKind("HorizontalPodAutoscaler")).isEmpty();
+    assertThat(fixed.ofKind("PodDisruptionBudget")).isEmpty();
+    assertThat(fixed.ofKind("Deployment"))
+        .allSatisfy(d -> assertThat(d.text("spec.replicas")).isEqualTo("1"));
+  }
+
+  @Test
+  void servicesExposeTheServicesPortsAndSelectTheirPods() {
+    Manifests manifests = renderDefaults();
+
+    assertThat(ports(manifests.named("Service", "fleetline-fleet-api"))).containsExactly(8080);
+    assertThat(ports(manifests.named("Service", "fleetline-ingest")))
+        .containsExactly(8081, 5055, 5027);
+    assertThat(ports(manifests.named("Service", "fleetline-routing"))).containsExactly(8082);
+    for (Node service : manifests.ofKind("Service")) {
+      Node deployment = manifests.named("Deployment", service.text("metadata.name"));
+      assertThat(service.get("spec.selector").map())
+          .isEqualTo(deployment.get("spec.selector.matchLabels").map());
+      Set<String> containerPorts =
+          container(deployment).get("ports").list().stream()
+              .map(p -> p.text("name"))
+              .collect(Collectors.toSet());
+      assertThat(service.get("spec.ports").list())
+          .allSatisfy(p -> assertThat(containerPorts).contains(p.text("targetPort")));
+    }
+  }
+
+  @Test
+  void optionalResourcesAppearOnlyWhenSwitchedOn() {
+    Manifests defaults = renderDefaults();
+    assertThat(defaults.ofKind("Ingress")).isEmpty();
+    assertThat(defaults.ofKind("NetworkPolicy")).isEmpty();
+    assertThat(defaults.ofKind("ServiceMonitor")).isEmpty();
+    assertThat(defaults.ofKind("ServiceAccount")).hasSize(1);
+
+    Manifests production = renderWith("production.yaml");
+    Node ingress = production.named("Ingress", "fleetline");
+    assertThat(ingress.get("spec.rules").list())
+        .map(r -> r.text("host") + " -> " + backend(r))
+        .containsExactly(
+            "api.fleet.example.com -> fleetline-fleet-api:http",
+            "ingest.fleet.example.com -> fleetline-ingest:http",
+            "osmand.fleet.example.com -> fleetline-ingest:osmand");
+    assertThat(production.ofKind("NetworkPolicy")).hasSize(3);
+    assertThat(production.ofKind("ServiceMonitor"))
+        .hasSize(3)
+        .allSatisfy(
+            m -> {
+              assertThat(m.get("spec.endpoints").list().get(0).text("path"))
+                  .isEqualTo("/actuator/prometheus");
+              assertThat(m.get("metadata.labels").map())
+                  .containsEntry("release", "kube-prometheus-stack");
+            });
+    assertThat(production.named("Service", "fleetline-ingest").text("spec.type"))
+        .isEqualTo("LoadBalancer");
+  }
+
+  @Test
+  void everyRenderedImageIsPinned() {
+    Manifests production = renderWith("production.yaml");
+    assertThat(containers(production))
+        .map(c -> c.text("image"))
+        .contains("registry.example.com/telematics/ingest-service:0.1.0");
+    Manifests byDigest = render(c -> c.set("image.digest", "sha256:" + "a".repeat(64)));
+    assertThat(container(byDigest.named("Deployment", "fleetline-routing")).text("image"))
+        .isEqualTo("ghcr.io/fleetline/routing-service@sha256:" + "a".repeat(64));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "fleetApi.replicaCount=three",
+        "ingest.replicaCount=0",
+        "kafka.securityProtocol=TLS",
+        "image.tag=latest",
+        "postgresql.url=postgres://db/fleetline",
+        "logging.format=json",
+        "routing.autoscalling.enabled=false",
+        "fleetApi.signingKey.existingSecret=",
+      })
+  void schemaRejectsAWrongValue(String assignment) {
+    String[] parts = assignment.split("=", 2);
+
+    assertThatThrownBy(() -> render(c -> c.set(parts[0], parts[1]))).hasMessageContaining("schema");
+  }
+
+  @Test
+  void saslWithoutAPasswordSecretFailsWithAClearMessage() {
+    assertThatThrownBy(() -> render(c -> c.set("kafka.securityProtocol", "SASL_SSL")))
+        .hasMessageContaining("kafka.sasl.existingSecret is required");
+  }
+
+  @Test
+  void routingCannotAutoscaleToMoreConsumersThanPartitions() {
+    assertThatThrownBy(() -> render(c -> c.set("routing.autoscaling.maxReplicas", 7)))
+        .hasMessageContaining("exceeds kafka.topics.pingPartitions");
+  }
+
+  static List<Node> containers(Manifests manifests) {
+    List<Node> pods = new java.util.ArrayList<>();
+    for (Node o : manifests.objects()) {
+      pods.addAll(o.get("spec.template.spec.containers").list());
+      pods.addAll(o.get("spec.template.spec.initContainers").list());
+    }
+    return pods;
+  }
+
+  static Node container(Node workload) {
+    return workload.get("spec.template.spec.containers").list().get(0);
+  }
+
+  static Map<String, Node> env(Node container) {
+    return container.get("env").list().stream()
+        .collect(Collectors.toMap(e -> e.text("name"), e -> e, (a, b) -> b));
+  }
+
+  private static List<Integer> ports(Node service) {
+    return service.get("spec.ports").list().stream()
+        .map(p -> (Integer) p.get("port").value())
+        .toList();
+  }
+
+  private static String backend(Node rule) {
+    Node path = rule.get("http.paths").list().get(0);
+    return path.text("backend.service.name") + ":" + path.text("backend.service.port.name");
+  }
+}
