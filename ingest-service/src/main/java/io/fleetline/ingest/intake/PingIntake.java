@@ -87,7 +87,7 @@ public class PingIntake {
         rejected.add(
             new RejectedPing(
                 device.vehicleId().toString(),
-                item.original(),
+                item.original().get(),
                 rejection.get(),
                 protocol,
                 receivedAt,

@@ -62,11 +62,10 @@ public final class PingJson {
   }
 
   private static DecodedPing decodeItem(int index, JsonNode item) {
-    byte[] original = FleetlineJson.write(item);
     try {
-      return DecodedPing.of(index, original, JsonPingReader.read(item));
+      return DecodedPing.of(index, () -> FleetlineJson.write(item), JsonPingReader.read(item));
     } catch (MalformedPingException e) {
-      return DecodedPing.malformed(index, original, e.getMessage());
+      return DecodedPing.malformed(index, FleetlineJson.write(item), e.getMessage());
     }
   }
 }

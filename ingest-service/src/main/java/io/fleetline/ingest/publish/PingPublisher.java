@@ -5,6 +5,7 @@ import io.fleetline.common.PingHeaders;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -54,20 +56,48 @@ public class PingPublisher {
     } catch (RuntimeException e) {
       throw new PingsNotDurableException("Kafka refused the pings: " + e.getMessage(), e);
     }
+    long started = System.nanoTime();
     await(acks, properties.publishTimeout());
-    for (VehiclePing ping : accepted) {
-      meters.counter("fleetline.ingest.pings.accepted", "protocol", ping.protocol()).increment();
+    if (meters != null) {
+      sendLatency().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
-    for (RejectedPing ping : rejected) {
-      meters
-          .counter(
-              "fleetline.ingest.pings.rejected",
-              "protocol",
-              ping.protocol(),
-              "reason",
-              ping.rejection().reason())
-          .increment();
+    countOutcomes(accepted, rejected);
+  }
+
+  /** One counter update per protocol and reason, not per ping: this runs for every upload. */
+  private void countOutcomes(List<VehiclePing> accepted, List<RejectedPing> rejected) {
+    if (meters == null) {
+      return;
     }
+    accepted.stream()
+        .collect(Collectors.groupingBy(VehiclePing::protocol, Collectors.counting()))
+        .forEach(
+            (protocol, n) ->
+                meters
+                    .counter("fleetline.ingest.pings.accepted", "protocol", protocol)
+                    .increment(n));
+    rejected.stream()
+        .collect(
+            Collectors.groupingBy(
+                p -> List.of(p.protocol(), p.rejection().reason()), Collectors.counting()))
+        .forEach(
+            (key, n) ->
+                meters
+                    .counter(
+                        "fleetline.ingest.pings.rejected",
+                        "protocol",
+                        key.get(0),
+                        "reason",
+                        key.get(1))
+                    .increment(n));
+  }
+
+  /** From handing an upload to the producer until Kafka acknowledged all of it. */
+  private Timer sendLatency() {
+    return Timer.builder("fleetline.ingest.kafka.send")
+        .description("Time until Kafka acknowledged every record of an upload")
+        .publishPercentileHistogram()
+        .register(meters);
   }
 
   private ProducerRecord<String, byte[]> pingRecord(VehiclePing ping) {

@@ -130,6 +130,9 @@ public class PingValidator {
     if (p.attributes().size() > limits.maxAttributes()) {
       return "at most " + limits.maxAttributes() + " attributes, got " + p.attributes().size();
     }
+    if (estimatedChars(p.attributes()) * 2 < limits.maxAttributesChars()) {
+      return null; // far below the limit: spare the hot path a serialisation
+    }
     int chars = FleetlineJson.write(p.attributes()).length;
     return chars > limits.maxAttributesChars()
         ? "attributes must serialise to at most "
@@ -137,6 +140,20 @@ public class PingValidator {
             + " bytes, got "
             + chars
         : null;
+  }
+
+  /** A cheap upper-bound-ish guess of the serialised size; only a near miss is measured exactly. */
+  private static int estimatedChars(java.util.Map<String, Object> attributes) {
+    int chars = 2;
+    for (var entry : attributes.entrySet()) {
+      Object value = entry.getValue();
+      chars += entry.getKey().length() + 4;
+      chars += value instanceof String text ? text.length() + 2 : value instanceof Number ? 24 : 64;
+      if (value instanceof java.util.Map<?, ?> || value instanceof java.util.Collection<?>) {
+        return Integer.MAX_VALUE / 4; // nested: measure exactly
+      }
+    }
+    return chars;
   }
 
   /** A named rule: returns null when the ping passes, else the human-readable detail. */

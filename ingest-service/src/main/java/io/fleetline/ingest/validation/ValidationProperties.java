@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minAltitudeM lowest plausible altitude (Dead Sea shore is about -430 m)
  * @param maxAltitudeM highest plausible altitude for a road vehicle or a phone in a plane
  * @param maxAccuracyM largest accuracy radius worth storing
- * @param maxAttributes most attribute entries in one ping
+ * @param maxAttributes most attribute entries in one ping (Teltonika records can carry 100+ IO
+ *     elements)
  * @param maxAttributesChars longest serialised attributes object
  */
 @ConfigurationProperties("fleetline.ingest.validation")
@@ -24,12 +25,12 @@ public record ValidationProperties(
     @DefaultValue("-500") double minAltitudeM,
     @DefaultValue("20000") double maxAltitudeM,
     @DefaultValue("100000") double maxAccuracyM,
-    @DefaultValue("64") int maxAttributes,
-    @DefaultValue("4096") int maxAttributesChars) {
+    @DefaultValue("256") int maxAttributes,
+    @DefaultValue("16384") int maxAttributesChars) {
 
   /** The defaults, for code outside Spring (tests, benchmarks). */
   public static ValidationProperties defaults() {
     return new ValidationProperties(
-        Duration.ofMinutes(5), Duration.ofDays(30), 400, -500, 20_000, 100_000, 64, 4096);
+        Duration.ofMinutes(5), Duration.ofDays(30), 400, -500, 20_000, 100_000, 256, 16384);
   }
 }

@@ -177,7 +177,7 @@ class TeltonikaSessionHandlerTest {
     assertThat(items).extracting(DecodedPing::index).containsExactly(0, 1);
     assertThat(items.get(0).candidate().ignition()).isTrue();
     assertThat(items.get(1).candidate().recordedAt()).isEqualTo(T.plusSeconds(1));
-    assertThat(items.get(0).original()).isNotEmpty();
+    assertThat(items.get(0).original().get()).isNotEmpty();
   }
 
   @Test

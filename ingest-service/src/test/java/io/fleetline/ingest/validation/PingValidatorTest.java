@@ -75,10 +75,10 @@ class PingValidatorTest {
   @Test
   void oversizedAttributesAreRejected() {
     Map<String, Object> many = new HashMap<>();
-    for (int i = 0; i < 65; i++) {
+    for (int i = 0; i < 257; i++) {
       many.put("k" + i, i);
     }
-    Map<String, Object> long_ = Map.of("blob", "x".repeat(5000));
+    Map<String, Object> long_ = Map.of("blob", "x".repeat(17_000));
 
     assertThat(reason(withAttributes(many))).contains("attributes_too_large");
     assertThat(reason(withAttributes(long_))).contains("attributes_too_large");
