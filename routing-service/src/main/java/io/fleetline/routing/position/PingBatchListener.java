@@ -3,6 +3,7 @@ package io.fleetline.routing.position;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.routing.RoutingProperties;
+import io.fleetline.routing.event.EventPublisher;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,6 +32,7 @@ class PingBatchListener {
   private static final Logger log = LoggerFactory.getLogger(PingBatchListener.class);
 
   private final PositionWriter writer;
+  private final EventPublisher events;
   private final KafkaTemplate<String, byte[]> deadLetters;
   private final RoutingProperties properties;
   private final Timer receivedToStored;
@@ -39,10 +41,12 @@ class PingBatchListener {
 
   PingBatchListener(
       PositionWriter writer,
+      EventPublisher events,
       KafkaTemplate<String, byte[]> deadLetters,
       RoutingProperties properties,
       MeterRegistry meters) {
     this.writer = writer;
+    this.events = events;
     this.deadLetters = deadLetters;
     this.properties = properties;
     this.meters = meters;
@@ -83,7 +87,8 @@ class PingBatchListener {
     }
     // The dead letters must be durable before the offsets that skip them are committed.
     CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)).join();
-    int stored = writer.write(pings);
+    StoredBatch batch = writer.write(pings);
+    int stored = batch.inserted();
     Instant now = Instant.now();
     for (VehiclePing ping : pings) {
       receivedToStored.record(Duration.between(ping.receivedAt(), now));
@@ -91,6 +96,8 @@ class PingBatchListener {
     batchSize.record(pings.size());
     meters.counter("fleetline.routing.pings.stored").increment(stored);
     meters.counter("fleetline.routing.pings.duplicate").increment(pings.size() - stored);
+    // After the commit: only events stored for the first time are published.
+    events.publish(batch.newEvents());
   }
 
   private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record) {

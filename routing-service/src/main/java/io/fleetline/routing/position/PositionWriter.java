@@ -1,26 +1,37 @@
 package io.fleetline.routing.position;
 
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.VehicleEvent;
 import io.fleetline.common.VehiclePing;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Stores a batch of pings in one transaction: history by {@code COPY} into a staging table and one
  * {@code INSERT ... ON CONFLICT DO NOTHING} (redelivered pings change nothing), then the latest
  * position of each vehicle, moved only by a newer {@code recorded_at} (late pings never move a
- * vehicle backwards). Three statements per batch, whatever its size.
+ * vehicle backwards). Three statements per batch, whatever its size. Then, in the same transaction,
+ * every {@link HistoryFollower} updates what is derived from the vehicles' new history (trips,
+ * stops, events), so a batch is stored entirely or not at all.
  */
 @Component
 public class PositionWriter {
@@ -50,7 +61,7 @@ public class PositionWriter {
           + COLUMNS
           + ") SELECT "
           + SELECT_STAGED
-          + " FROM positions_staging ON CONFLICT DO NOTHING";
+          + " FROM positions_staging ON CONFLICT DO NOTHING RETURNING vehicle_id, fleet_id, recorded_at";
 
   private static final String UPSERT_LATEST =
       "INSERT INTO latest_positions ("
@@ -69,18 +80,33 @@ public class PositionWriter {
 
   private final DataSource dataSource;
   private final PartitionManager partitions;
+  private final List<HistoryFollower> followers;
+  private final BatchFault fault;
 
-  PositionWriter(DataSource dataSource, PartitionManager partitions) {
-    this.dataSource = dataSource;
-    this.partitions = partitions;
+  @Autowired
+  PositionWriter(
+      DataSource dataSource,
+      PartitionManager partitions,
+      List<HistoryFollower> followers,
+      ObjectProvider<BatchFault> fault) {
+    this(dataSource, partitions, followers, fault.getIfAvailable(() -> BatchFault.NONE));
   }
 
-  /**
-   * Stores the batch; when this returns, it is committed. Returns the number of new history rows.
-   */
-  public int write(List<VehiclePing> pings) throws SQLException {
+  PositionWriter(
+      DataSource dataSource,
+      PartitionManager partitions,
+      List<HistoryFollower> followers,
+      BatchFault fault) {
+    this.dataSource = dataSource;
+    this.partitions = partitions;
+    this.followers = followers;
+    this.fault = fault;
+  }
+
+  /** Stores the batch; when this returns, it is committed. */
+  public StoredBatch write(List<VehiclePing> pings) throws SQLException {
     if (pings.isEmpty()) {
-      return 0;
+      return new StoredBatch(0, List.of());
     }
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(true);
@@ -92,10 +118,31 @@ public class PositionWriter {
             .unwrap(PGConnection.class)
             .getCopyAPI()
             .copyIn(COPY, new StringReader(csv(pings)));
-        int inserted = statement.executeUpdate(INSERT_HISTORY);
+        Map<UUID, HistoryFollower.NewHistory> newHistory = new HashMap<>();
+        int inserted = 0;
+        try (ResultSet rows = statement.executeQuery(INSERT_HISTORY)) {
+          while (rows.next()) {
+            inserted++;
+            UUID vehicle = rows.getObject(1, UUID.class);
+            Instant recordedAt = rows.getTimestamp(3).toInstant();
+            HistoryFollower.NewHistory known = newHistory.get(vehicle);
+            if (known == null || recordedAt.isBefore(known.earliest())) {
+              newHistory.put(
+                  vehicle,
+                  new HistoryFollower.NewHistory(rows.getObject(2, UUID.class), recordedAt));
+            }
+          }
+        }
         statement.executeUpdate(UPSERT_LATEST);
+        List<VehicleEvent> events = new ArrayList<>();
+        if (!newHistory.isEmpty()) {
+          for (HistoryFollower follower : followers) {
+            events.addAll(follower.follow(connection, newHistory));
+          }
+        }
+        fault.beforeCommit(pings);
         connection.commit();
-        return inserted;
+        return new StoredBatch(inserted, events);
       } catch (SQLException | java.io.IOException | RuntimeException e) {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);

@@ -29,7 +29,7 @@ class PositionWriterTest {
     dataSource.setUrl(database.jdbcUrl());
     dataSource.setUser(database.username());
     dataSource.setPassword(database.password());
-    writer = new PositionWriter(dataSource, new PartitionManager());
+    writer = new PositionWriter(dataSource, new PartitionManager(), List.of(), BatchFault.NONE);
   }
 
   static VehiclePing ping(UUID vehicle, String recordedAt, double lat, double lon) {
@@ -61,8 +61,8 @@ class PositionWriterTest {
             ping(vehicle, "2026-11-26T08:00:01Z", 52.6, 13.5),
             ping(vehicle, "2026-11-26T08:00:01Z", 52.6, 13.5));
 
-    int first = writer.write(batch);
-    int again = writer.write(batch);
+    int first = writer.write(batch).inserted();
+    int again = writer.write(batch).inserted();
 
     assertThat(first).isEqualTo(2);
     assertThat(again).isZero();

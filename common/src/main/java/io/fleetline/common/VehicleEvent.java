@@ -1,0 +1,41 @@
+package io.fleetline.common;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An alert about one vehicle, as stored in {@code vehicle_events} and published on {@link
+ * Topics#EVENTS} (key = vehicle id).
+ *
+ * @param v schema version of this record on the wire
+ * @param id the feed position ({@code vehicle_events.id}); consumers de-duplicate by it
+ * @param type one of the {@code TRIP_STARTED}, ... constants
+ * @param occurredAt event time: when it happened according to the vehicle's pings
+ * @param details type-specific fields, e.g. {@code geofenceId}, {@code speedKmh}, {@code live}
+ */
+public record VehicleEvent(
+    int v,
+    long id,
+    String type,
+    UUID vehicleId,
+    UUID fleetId,
+    Instant occurredAt,
+    Double latitude,
+    Double longitude,
+    Map<String, Object> details) {
+
+  public static final int CURRENT_VERSION = 1;
+  public static final String TRIP_STARTED = "trip_started";
+  public static final String TRIP_ENDED = "trip_ended";
+  public static final String GEOFENCE_ENTERED = "geofence_entered";
+  public static final String GEOFENCE_EXITED = "geofence_exited";
+  public static final String OVERSPEED = "overspeed";
+
+  public VehicleEvent {
+    details =
+        details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+}

@@ -1,0 +1,101 @@
+package io.fleetline.routing.event;
+
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Topics;
+import io.fleetline.common.VehicleEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes stored events to {@link Topics#EVENTS} (key = vehicle id) after their transaction has
+ * committed, then marks them published. Events whose publication was interrupted (a crash, Kafka
+ * away) stay unmarked and are republished by the sweep: at least once, consumers de-duplicate by
+ * id.
+ */
+@Component
+public class EventPublisher {
+
+  private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+  private static final String UNPUBLISHED =
+      """
+      SELECT id, type, vehicle_id, fleet_id, occurred_at, ST_Y(location), ST_X(location),
+             details::text
+      FROM vehicle_events
+      WHERE published_at IS NULL AND created_at < now() - interval '30 seconds'
+      ORDER BY id LIMIT 1000""";
+
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final DataSource dataSource;
+  private final String topic;
+
+  EventPublisher(
+      KafkaTemplate<String, byte[]> kafka,
+      DataSource dataSource,
+      @Value("${fleetline.routing.events-topic:" + Topics.EVENTS + "}") String topic) {
+    this.kafka = kafka;
+    this.dataSource = dataSource;
+    this.topic = topic;
+  }
+
+  /** Sends the events and marks them published once Kafka has them; failures are left to sweep. */
+  public void publish(List<VehicleEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    try {
+      List<CompletableFuture<?>> sent = new ArrayList<>(events.size());
+      for (VehicleEvent e : events) {
+        sent.add(kafka.send(topic, e.vehicleId().toString(), FleetlineJson.write(e)));
+      }
+      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      markPublished(events);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.warn("Publishing {} events failed, the sweep retries: {}", events.size(), e.toString());
+    }
+  }
+
+  /** Republishes events that were stored but never marked published. */
+  @Scheduled(fixedDelayString = "${fleetline.routing.event-sweep:10s}")
+  public void sweep() {
+    List<VehicleEvent> pending = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(UNPUBLISHED);
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        pending.add(EventStore.read(rs));
+      }
+    } catch (SQLException e) {
+      log.debug("Event sweep skipped: {}", e.getMessage());
+      return;
+    }
+    publish(pending);
+  }
+
+  private void markPublished(List<VehicleEvent> events) throws SQLException {
+    Long[] ids = events.stream().map(VehicleEvent::id).toArray(Long[]::new);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE vehicle_events SET published_at = now() WHERE id = ANY (?)")) {
+      s.setArray(1, c.createArrayOf("int8", ids));
+      s.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.fleetline.routing.derived;
+
+import io.fleetline.common.VehiclePing;
+import io.fleetline.db.testing.TestDatabase;
+import io.fleetline.routing.event.EventDetector;
+import io.fleetline.routing.event.EventSettings;
+import io.fleetline.routing.event.EventStore;
+import io.fleetline.routing.geofence.GeofenceCache;
+import io.fleetline.routing.position.BatchFault;
+import io.fleetline.routing.position.PositionWriter;
+import io.fleetline.routing.position.TestWriters;
+import io.fleetline.routing.trip.TripDetector;
+import io.fleetline.routing.trip.TripSettings;
+import io.fleetline.routing.trip.TripStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The whole write path (history, latest, trips, stops, events) on one test database. */
+final class DerivedTables {
+
+  final TestDatabase database;
+  final PositionWriter writer;
+  final GeofenceCache geofences;
+
+  DerivedTables(TestDatabase database, BatchFault fault) {
+    this.database = database;
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(database.jdbcUrl());
+    dataSource.setUser(database.username());
+    dataSource.setPassword(database.password());
+    geofences = new GeofenceCache(JdbcClient.create(dataSource));
+    geofences.refresh();
+    DerivedDataUpdater updater =
+        new DerivedDataUpdater(
+            new TripDetector(TripSettings.defaults()),
+            new EventDetector(EventSettings.defaults()),
+            geofences,
+            new TripStore(),
+            new EventStore(EventSettings.defaults()));
+    writer = TestWriters.writer(dataSource, List.of(updater), fault);
+  }
+
+  void write(List<VehiclePing> batch) {
+    try {
+      writer.write(batch);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  List<String> trips() {
+    return rows(
+        "SELECT id, vehicle_id, fleet_id, started_at, ended_at, ST_AsText(start_location),"
+            + " ST_AsText(end_location), distance_m, duration_s, max_speed_kmh, avg_speed_kmh,"
+            + " ST_AsText(path), point_count, open FROM trips ORDER BY vehicle_id, started_at");
+  }
+
+  List<String> stops() {
+    return rows(
+        "SELECT id, vehicle_id, started_at, ended_at, ST_AsText(location), duration_s, open"
+            + " FROM stops ORDER BY vehicle_id, started_at");
+  }
+
+  List<String> events() {
+    return rows(
+        "SELECT event_key, type, occurred_at, ST_AsText(location) FROM vehicle_events"
+            + " ORDER BY event_key");
+  }
+
+  List<String> history() {
+    return rows(
+        "SELECT vehicle_id, recorded_at, ST_AsText(location), speed_kmh, ignition FROM positions"
+            + " ORDER BY vehicle_id, recorded_at");
+  }
+
+  List<String> latest() {
+    return rows("SELECT vehicle_id, recorded_at FROM latest_positions ORDER BY vehicle_id");
+  }
+
+  List<String> rows(String sql) {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(rs.getString(i)).append('|');
+        }
+        rows.add(row.toString());
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return rows;
+  }
+
+  void execute(String sql) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
