@@ -1,0 +1,45 @@
+package io.fleetline.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The configuration model the compose and chart checks rely on tells real names from typos. */
+class ServiceConfigurationTest {
+
+  final ServiceConfiguration ingest = ServiceConfiguration.of("ingest-service");
+
+  @Test
+  void understandsBootPropertiesRecordsAndPlaceholdersInBothEnvironmentForms() {
+    assertThat(ingest.understands("SPRING_KAFKA_BOOTSTRAP_SERVERS")).isTrue();
+    assertThat(ingest.understands("SPRING_KAFKA_BOOTSTRAPSERVERS")).isTrue();
+    assertThat(ingest.understands("FLEETLINE_INGEST_PUBLISHTIMEOUT")).isTrue();
+    assertThat(ingest.understands("FLEETLINE_INGEST_TOPICS_PINGPARTITIONS")).isTrue();
+    assertThat(ingest.understands("FLEETLINE_INGEST_TELTONIKA_PORT")).isTrue();
+    assertThat(ingest.understands("FLEETLINE_INGEST_MQTT_URL")).isTrue();
+    assertThat(ingest.understands("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")).isTrue();
+  }
+
+  @Test
+  void rejectsNamesThatBindToNothing() {
+    assertThat(ingest.understands("FLEETLINE_INGEST_PUBLISH_TIMOUT")).isFalse();
+    assertThat(ingest.understands("SPRING_KAFKA_BOOTSTRAP_SERVER")).isFalse();
+    assertThat(ingest.understands("FLEETLINE_INGEST_TOPICS_PING")).isFalse();
+    assertThat(ingest.understands("FLEETLINE_ROUTING_PINGSTOPIC")).isFalse();
+  }
+
+  @Test
+  void effectiveValueTakesTheEnvironmentThenTheYamlThenTheRecordDefault() {
+    assertThat(ingest.effective("server.port", Map.of())).isEqualTo("8081");
+    assertThat(ingest.effective("server.port", Map.of("SERVER_PORT", "9000"))).isEqualTo("9000");
+    assertThat(ingest.effective("fleetline.ingest.osmand.port", Map.of())).isEqualTo("5055");
+    assertThat(
+            ingest.effective(
+                "fleetline.ingest.osmand.port", Map.of("FLEETLINE_INGEST_OSMAND_PORT", "6000")))
+        .isEqualTo("6000");
+    assertThat(ingest.effective("fleetline.ingest.teltonika.port", Map.of())).isEqualTo("5027");
+    assertThat(ingest.effective("fleetline.ingest.topics.pings", Map.of()))
+        .isEqualTo("fleetline.pings");
+  }
+}
