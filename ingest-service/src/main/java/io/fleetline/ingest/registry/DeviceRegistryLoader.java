@@ -81,31 +81,57 @@ class DeviceRegistryLoader implements SmartLifecycle {
     return running;
   }
 
+  /** Follows the topic until stopped; a broker that is away only delays it, it never gives up. */
   private void follow() {
     try (KafkaConsumer<String, byte[]> c = consumer) {
-      List<TopicPartition> partitions = awaitPartitions(c);
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
-      Map<TopicPartition, Long> endAtStart = c.endOffsets(partitions);
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
-          applyRecord(record);
-        }
-        if (!registry.isLoaded() && caughtUp(c, endAtStart)) {
-          registry.markLoaded();
-          log.info("Device registry loaded: {} devices from {}", registry.size(), topic);
+        try {
+          followOnce(c);
+        } catch (WakeupException e) {
+          return; // stop() was called
+        } catch (RuntimeException e) {
+          log.warn("Device registry loader: {}; retrying", e.toString());
+          pause();
         }
       }
-    } catch (WakeupException e) {
-      // stop() was called
-    } catch (RuntimeException e) {
-      log.error("Device registry loader stopped; ingest will not see registry changes", e);
+    }
+  }
+
+  private void followOnce(KafkaConsumer<String, byte[]> c) {
+    List<TopicPartition> partitions = awaitPartitions(c);
+    c.assign(partitions);
+    if (!registry.isLoaded()) {
+      c.seekToBeginning(partitions);
+    }
+    Map<TopicPartition, Long> endAtStart = c.endOffsets(partitions);
+    while (running) {
+      for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
+        applyRecord(record);
+      }
+      if (!registry.isLoaded() && caughtUp(c, endAtStart)) {
+        registry.markLoaded();
+        log.info("Device registry loaded: {} devices from {}", registry.size(), topic);
+      }
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(1_000); // back-off before asking an unavailable broker again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 
   private List<TopicPartition> awaitPartitions(KafkaConsumer<String, byte[]> c) {
     while (running) {
-      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+      List<PartitionInfo> infos;
+      try {
+        infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        infos = null; // the broker did not answer in time; ask again
+      }
       if (infos != null && !infos.isEmpty()) {
         return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       }
