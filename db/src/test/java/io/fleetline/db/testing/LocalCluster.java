@@ -25,9 +25,53 @@ final class LocalCluster implements PostgisServer {
           + " (or set FLEETLINE_TEST_DB_URL to a PostGIS database you run)";
 
   private final int port;
+  private final Path bin;
+  private final Path dataDir;
+  private final String options;
 
-  private LocalCluster(int port) {
+  private LocalCluster(int port, Path bin, Path dataDir, String options) {
     this.port = port;
+    this.bin = bin;
+    this.dataDir = dataDir;
+    this.options = options;
+  }
+
+  /** Stops the server (fast shutdown: open connections are cut), keeping its data. */
+  void stop() {
+    run(
+        asUser(
+            "root".equals(System.getProperty("user.name")),
+            List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir.toString(),
+                "-m",
+                "fast",
+                "-w",
+                "stop")));
+  }
+
+  /** Starts the stopped server again on the same port with the same data. */
+  void restart() {
+    pgCtlStart("root".equals(System.getProperty("user.name")), bin, dataDir, options);
+  }
+
+  private static void pgCtlStart(boolean asRoot, Path bin, Path dataDir, String options) {
+    run(
+        asUser(
+            asRoot,
+            List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir.toString(),
+                "-o",
+                options,
+                "-l",
+                dataDir.resolve("server.log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "start")));
   }
 
   static LocalCluster start() {
@@ -58,24 +102,10 @@ final class LocalCluster implements PostgisServer {
             + dataDir
             + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
             + " -c full_page_writes=off -c max_connections=300";
-    run(
-        asUser(
-            asRoot,
-            List.of(
-                bin.resolve("pg_ctl").toString(),
-                "-D",
-                dataDir.toString(),
-                "-o",
-                options,
-                "-l",
-                dataDir.resolve("server.log").toString(),
-                "-w",
-                "-t",
-                "60",
-                "start")));
+    pgCtlStart(asRoot, bin, dataDir, options);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopAndDelete(bin, dataDir), "stop-test-postgis"));
-    return new LocalCluster(port);
+    return new LocalCluster(port, bin, dataDir, options);
   }
 
   /**

@@ -39,9 +39,33 @@ public final class TestPostgis {
     return new TestDatabase(server.jdbcUrl(name), server.username(), server.password());
   }
 
+  /**
+   * Whether {@link #stopServer()} and {@link #startServer()} can simulate a database outage: only
+   * for the local throwaway cluster, which belongs to this JVM.
+   */
+  public static synchronized boolean canStopServer() {
+    return server() instanceof LocalCluster;
+  }
+
+  /** Stops the shared test server, cutting every connection; data survive for a restart. */
+  public static synchronized void stopServer() {
+    if (!(server() instanceof LocalCluster cluster)) {
+      throw new UnsupportedOperationException("only the local cluster can be stopped");
+    }
+    cluster.stop();
+  }
+
+  /** Starts the server stopped by {@link #stopServer()} again, same port, same databases. */
+  public static synchronized void startServer() {
+    if (!(server() instanceof LocalCluster cluster)) {
+      throw new UnsupportedOperationException("only the local cluster can be started");
+    }
+    cluster.restart();
+  }
+
   private static PostgisServer server() {
     if (server == null) {
-      server = startServer();
+      server = findServer();
       execute(server, "CREATE DATABASE " + TEMPLATE);
       Flyway.configure()
           .dataSource(server.jdbcUrl(TEMPLATE), server.username(), server.password())
@@ -54,7 +78,7 @@ public final class TestPostgis {
     return server;
   }
 
-  private static PostgisServer startServer() {
+  private static PostgisServer findServer() {
     String url = System.getenv("FLEETLINE_TEST_DB_URL");
     if (url != null && !url.isBlank()) {
       return ExternalServer.fromEnvironment(url);

@@ -33,6 +33,7 @@ class PingBatchListener {
 
   private final PositionWriter writer;
   private final EventPublisher events;
+  private final PingConsumerHealth health;
   private final KafkaTemplate<String, byte[]> deadLetters;
   private final RoutingProperties properties;
   private final Timer receivedToStored;
@@ -42,11 +43,13 @@ class PingBatchListener {
   PingBatchListener(
       PositionWriter writer,
       EventPublisher events,
+      PingConsumerHealth health,
       KafkaTemplate<String, byte[]> deadLetters,
       RoutingProperties properties,
       MeterRegistry meters) {
     this.writer = writer;
     this.events = events;
+    this.health = health;
     this.deadLetters = deadLetters;
     this.properties = properties;
     this.meters = meters;
@@ -87,7 +90,15 @@ class PingBatchListener {
     }
     // The dead letters must be durable before the offsets that skip them are committed.
     CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)).join();
-    StoredBatch batch = writer.write(pings);
+    StoredBatch batch;
+    try {
+      batch = writer.write(pings);
+    } catch (SQLException | RuntimeException e) {
+      // The error handler redelivers the batch after a back-off; until one succeeds, not ready.
+      health.failed(e);
+      throw e;
+    }
+    health.stored();
     int stored = batch.inserted();
     Instant now = Instant.now();
     for (VehiclePing ping : pings) {
