@@ -85,4 +85,52 @@ class SimulatorOptionsTest {
                     Map.of()))
         .hasMessageContaining("--vehicles must be positive");
   }
+
+  @Test
+  void loadModeTakesRateBatchAndFractionalIntervals() throws Exception {
+    SimulatorOptions options =
+        SimulatorOptions.parse(
+            List.of(
+                "load",
+                "--api-url",
+                "a",
+                "--ingest-url",
+                "b",
+                "--client-id",
+                "c",
+                "--client-secret",
+                "d",
+                "--rate",
+                "50000",
+                "--batch",
+                "500",
+                "--interval",
+                "0.2",
+                "--summary-file",
+                "target/x.json"),
+            Map.of());
+
+    assertThat(options.mode()).isEqualTo("load");
+    assertThat(options.ratePerSecond()).isEqualTo(50_000);
+    assertThat(options.batch()).isEqualTo(500);
+    assertThat(options.interval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(options.summaryFile()).isEqualTo("target/x.json");
+    assertThatThrownBy(
+            () ->
+                SimulatorOptions.parse(
+                    List.of(
+                        "load",
+                        "--api-url",
+                        "a",
+                        "--ingest-url",
+                        "b",
+                        "--client-id",
+                        "c",
+                        "--client-secret",
+                        "d",
+                        "--batch",
+                        "1001"),
+                    Map.of()))
+        .hasMessageContaining("at most 1000");
+  }
 }
