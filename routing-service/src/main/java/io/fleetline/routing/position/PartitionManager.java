@@ -18,6 +18,11 @@ class PartitionManager {
 
   private final Set<LocalDate> known = ConcurrentHashMap.newKeySet();
 
+  /** Forgets a dropped partition, so that it is checked again if a ping needs it. */
+  void forget(LocalDate day) {
+    known.remove(day);
+  }
+
   /** Creates missing partitions for these UTC days, each in its own short transaction. */
   void ensure(Connection connection, Collection<LocalDate> days) throws SQLException {
     for (LocalDate day : days) {

@@ -1,0 +1,18 @@
+package io.fleetline.routing.position;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * History partitioning ({@code fleetline.routing.partitions.*}).
+ *
+ * @param aheadDays daily partitions kept ready beyond today
+ * @param retention history older than this (whole UTC days) is dropped, partition by partition
+ * @param interval how often maintenance runs
+ */
+@ConfigurationProperties("fleetline.routing.partitions")
+record PartitionSettings(
+    @DefaultValue("7") int aheadDays,
+    @DefaultValue("400d") Duration retention,
+    @DefaultValue("1h") Duration interval) {}
