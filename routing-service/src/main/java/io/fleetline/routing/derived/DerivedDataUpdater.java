@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +36,10 @@ import org.springframework.stereotype.Component;
  * fixed number of statements per batch serves all its vehicles.
  */
 @Component
+@ConditionalOnProperty(
+    name = "fleetline.routing.derived.enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 class DerivedDataUpdater implements HistoryFollower {
 
   /** Before any stored time: the window of a vehicle without a stop is its whole history. */
@@ -42,10 +47,10 @@ class DerivedDataUpdater implements HistoryFollower {
 
   private static final String WINDOWS =
       """
-      SELECT w.vehicle_id, s.started_at
+      SELECT w.vehicle_id, s.started_at, s.ended_at, s.open
       FROM unnest(?::uuid[], ?::timestamptz[]) AS w(vehicle_id, earliest)
       LEFT JOIN LATERAL (
-          SELECT started_at FROM stops
+          SELECT started_at, ended_at, open FROM stops
           WHERE stops.vehicle_id = w.vehicle_id AND stops.ended_at < w.earliest
           ORDER BY ended_at DESC LIMIT 1) s ON true""";
 
@@ -90,7 +95,9 @@ class DerivedDataUpdater implements HistoryFollower {
   @Override
   public List<VehicleEvent> follow(Connection connection, Map<UUID, NewHistory> newHistory)
       throws SQLException {
-    Map<UUID, String> since = windows(connection, newHistory);
+    Map<UUID, String> since = new HashMap<>();
+    java.util.Set<UUID> afterStop = new java.util.HashSet<>();
+    windows(connection, newHistory, since, afterStop);
     Map<UUID, List<Sample>> samples = samples(connection, since);
     Map<UUID, Sample> before = before(connection, since, newHistory);
     List<TripStore.Window> results = new ArrayList<>(since.size());
@@ -99,7 +106,8 @@ class DerivedDataUpdater implements HistoryFollower {
       UUID vehicle = w.getKey();
       UUID fleet = newHistory.get(vehicle).fleetId();
       List<Sample> window = samples.getOrDefault(vehicle, List.of());
-      Detection detection = trips.detect(window);
+      Detection detection =
+          afterStop.contains(vehicle) ? trips.detectAfterStop(window) : trips.detect(window);
       results.add(new TripStore.Window(vehicle, fleet, w.getValue(), detection));
       List<Geofence> fleetGeofences = geofences.forFleet(fleet);
       for (DetectedEvent e :
@@ -111,26 +119,45 @@ class DerivedDataUpdater implements HistoryFollower {
     return eventStore.insertNew(connection, detected);
   }
 
-  private static Map<UUID, String> windows(Connection c, Map<UUID, NewHistory> newHistory)
+  /**
+   * Where each vehicle's window starts: at the first sample of the last stop that ended before the
+   * earliest new ping, or, when the batch only appends after all stored history and that stop is
+   * over, at its departure; the whole history when there is no stop.
+   */
+  private static void windows(
+      Connection c,
+      Map<UUID, NewHistory> newHistory,
+      Map<UUID, String> since,
+      java.util.Set<UUID> afterStop)
       throws SQLException {
     UUID[] vehicles = newHistory.keySet().toArray(UUID[]::new);
     String[] earliest = new String[vehicles.length];
     for (int i = 0; i < vehicles.length; i++) {
       earliest[i] = newHistory.get(vehicles[i]).earliest().toString();
     }
-    Map<UUID, String> since = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(WINDOWS)) {
       s.setArray(1, c.createArrayOf("uuid", vehicles));
       s.setArray(2, c.createArrayOf("text", earliest));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
+          UUID vehicle = rs.getObject(1, UUID.class);
           java.sql.Timestamp start = rs.getTimestamp(2);
-          since.put(
-              rs.getObject(1, UUID.class), start == null ? ALL : start.toInstant().toString());
+          if (start == null) {
+            since.put(vehicle, ALL);
+            continue;
+          }
+          NewHistory added = newHistory.get(vehicle);
+          boolean appendOnly =
+              added.previousLatest() != null && added.earliest().isAfter(added.previousLatest());
+          if (appendOnly && !rs.getBoolean(4)) {
+            since.put(vehicle, rs.getTimestamp(3).toInstant().toString());
+            afterStop.add(vehicle);
+          } else {
+            since.put(vehicle, start.toInstant().toString());
+          }
         }
       }
     }
-    return since;
   }
 
   private static Map<UUID, List<Sample>> samples(Connection c, Map<UUID, String> since)

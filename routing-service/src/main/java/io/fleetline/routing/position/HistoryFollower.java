@@ -20,6 +20,9 @@ public interface HistoryFollower {
   List<VehicleEvent> follow(Connection connection, Map<UUID, NewHistory> newHistory)
       throws SQLException;
 
-  /** What a batch added to one vehicle's history: its fleet and the earliest new recorded time. */
-  record NewHistory(UUID fleetId, java.time.Instant earliest) {}
+  /**
+   * What a batch added to one vehicle's history: its fleet, the earliest new recorded time, and the
+   * newest recorded time stored before the batch (null for a vehicle without history).
+   */
+  record NewHistory(UUID fleetId, java.time.Instant earliest, java.time.Instant previousLatest) {}
 }

@@ -57,6 +57,8 @@ class PingBatchListener {
         Timer.builder("fleetline.routing.received.to.stored")
             .description("From ingest accepting a ping to its batch being committed")
             .publishPercentileHistogram()
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .distributionStatisticExpiry(Duration.ofMinutes(5))
             .maximumExpectedValue(Duration.ofMinutes(5))
             .register(meters);
     this.batchSize =

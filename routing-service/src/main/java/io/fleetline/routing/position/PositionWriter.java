@@ -6,6 +6,7 @@ import io.fleetline.common.VehiclePing;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -129,10 +130,11 @@ public class PositionWriter {
             if (known == null || recordedAt.isBefore(known.earliest())) {
               newHistory.put(
                   vehicle,
-                  new HistoryFollower.NewHistory(rows.getObject(2, UUID.class), recordedAt));
+                  new HistoryFollower.NewHistory(rows.getObject(2, UUID.class), recordedAt, null));
             }
           }
         }
+        withPreviousLatest(connection, newHistory);
         statement.executeUpdate(UPSERT_LATEST);
         List<VehicleEvent> events = new ArrayList<>();
         if (!newHistory.isEmpty()) {
@@ -146,6 +148,29 @@ public class PositionWriter {
       } catch (SQLException | java.io.IOException | RuntimeException e) {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
+      }
+    }
+  }
+
+  /** Adds what each vehicle's newest stored time was before this batch moves it. */
+  private static void withPreviousLatest(
+      Connection connection, Map<UUID, HistoryFollower.NewHistory> newHistory) throws SQLException {
+    if (newHistory.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT vehicle_id, recorded_at FROM latest_positions WHERE vehicle_id = ANY (?)")) {
+      s.setArray(1, connection.createArrayOf("uuid", newHistory.keySet().toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          UUID vehicle = rs.getObject(1, UUID.class);
+          HistoryFollower.NewHistory known = newHistory.get(vehicle);
+          newHistory.put(
+              vehicle,
+              new HistoryFollower.NewHistory(
+                  known.fleetId(), known.earliest(), rs.getTimestamp(2).toInstant()));
+        }
       }
     }
   }

@@ -31,6 +31,9 @@ import java.util.List;
  * <p>Because runs are found left to right and a stop's first sample always starts a run, detection
  * restarted at a stop's first sample yields the same stops and trips from there on as detection
  * over the whole history; this is what lets a batch recompute only the window after the last stop.
+ * Once a later sample has ended a stop, the stop is final for pings that come after all of them,
+ * and detection can resume at its last sample (the departure) with the state it had there ({@link
+ * #detectAfterStop}).
  */
 public final class TripDetector {
 
@@ -42,15 +45,27 @@ public final class TripDetector {
 
   /** Detects trips and stops; {@code samples} must be ordered by time without duplicates. */
   public Detection detect(List<Sample> samples) {
+    return detect(samples, 0);
+  }
+
+  /**
+   * Detects trips and stops in samples whose first is the departure (last sample) of a stop that is
+   * over: the state detection over the whole history has right after that stop.
+   */
+  public Detection detectAfterStop(List<Sample> samples) {
+    return detect(samples, 1);
+  }
+
+  private Detection detect(List<Sample> samples, int firstRun) {
     List<Trip> trips = new ArrayList<>();
     List<Stop> stops = new ArrayList<>();
     int n = samples.size();
-    if (n == 0) {
+    if (n <= firstRun) {
       return new Detection(trips, stops);
     }
     int moveStart = 0;
-    int runStart = 0;
-    for (int i = 1; i <= n; i++) {
+    int runStart = firstRun;
+    for (int i = firstRun + 1; i <= n; i++) {
       boolean runEnds =
           i == n || !continuesRun(samples.get(runStart), samples.get(i - 1), samples.get(i));
       if (!runEnds) {

@@ -147,4 +147,24 @@ class TripDetectorTest {
     assertThat(part.stops()).isEqualTo(full.stops().subList(1, full.stops().size()));
     assertThat(part.trips()).isEqualTo(full.trips().subList(1, full.trips().size()));
   }
+
+  @Test
+  void detectionResumedAtTheDepartureOfAFinishedStopGivesTheSameResultFromThere() {
+    List<Sample> all =
+        new Track(T0, 52.5, 13.4, 9)
+            .park(Duration.ofMinutes(10), SEC10, 10)
+            .drive(Duration.ofMinutes(10), SEC10, 50, 90)
+            .park(Duration.ofMinutes(7), SEC10, 10)
+            .drive(Duration.ofMinutes(4), SEC10, 70, 180)
+            .samples();
+    Detection full = detector.detect(all);
+    Stop second = full.stops().get(1);
+
+    Detection part =
+        detector.detectAfterStop(
+            all.stream().filter(s -> !s.recordedAt().isBefore(second.endedAt())).toList());
+
+    assertThat(part.stops()).isEmpty();
+    assertThat(part.trips()).isEqualTo(full.trips().subList(1, full.trips().size()));
+  }
 }

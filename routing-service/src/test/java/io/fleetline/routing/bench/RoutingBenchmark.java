@@ -1,0 +1,252 @@
+package io.fleetline.routing.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Topics;
+import io.fleetline.common.VehiclePing;
+import io.fleetline.db.testing.TestDatabase;
+import io.fleetline.db.testing.TestPostgis;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Throughput and latency of the whole routing write path (history, latest, trips, stops, events)
+ * against the real broker and PostGIS, with a simulated fleet. Not part of the normal build; run
+ * with {@code -Dbenchmark=true} (see README). Prints its figures, asserts nothing about time.
+ *
+ * <p>Phase 1 (latency): pings produced at a fixed rate with {@code receivedAt} = send time; the
+ * received-to-stored percentiles come from the service's own timer. Phase 2 (throughput): with the
+ * consumer paused, a backlog is produced, then the consumer is resumed and the time to store all of
+ * it is measured.
+ */
+@Tag("benchmark")
+@EnabledIfSystemProperty(named = "benchmark", matches = "true")
+@SpringBootTest(
+    properties = {
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "spring.kafka.listener.auto-startup=true",
+      "fleetline.routing.concurrency=${benchmark.concurrency:2}",
+      "logging.level.org.apache.kafka=WARN"
+    })
+@EmbeddedKafka(
+    partitions = 12,
+    topics = {Topics.PINGS, Topics.EVENTS})
+class RoutingBenchmark {
+
+  static final int VEHICLES = Integer.getInteger("benchmark.vehicles", 10_000);
+  static final int RATE = Integer.getInteger("benchmark.rate", 10_000);
+  static final int LATENCY_SECONDS = Integer.getInteger("benchmark.latencySeconds", 60);
+  static final int BACKLOG_ROUNDS = Integer.getInteger("benchmark.backlogRounds", 20);
+  static final TestDatabase database = TestPostgis.newDatabase();
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    database.registerIn(registry);
+  }
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  @Autowired MeterRegistry meters;
+  @Autowired KafkaListenerEndpointRegistry listeners;
+
+  @Test
+  void storedPingsPerSecondAndReceivedToStoredLatency() throws Exception {
+    Fleet fleet = new Fleet(VEHICLES, Instant.now().minus(Duration.ofHours(6)), 42);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      // Warm-up: every vehicle's first pings, so trips and partitions exist before measuring.
+      for (int i = 0; i < 3 * VEHICLES; i++) {
+        send(producer, fleet.next(Instant.now()));
+      }
+      producer.flush();
+      awaitStored(3L * VEHICLES);
+
+      long latencyPings = (long) RATE * LATENCY_SECONDS;
+      long before = stored();
+      long start = System.nanoTime();
+      for (long i = 0; i < latencyPings; i++) {
+        long due = start + i * 1_000_000_000L / RATE;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        send(producer, fleet.next(Instant.now()));
+      }
+      producer.flush();
+      double producedPerSecond = latencyPings / ((System.nanoTime() - start) / 1e9);
+      awaitStored(before + latencyPings);
+      Timer timer = meters.get("fleetline.routing.received.to.stored").timer();
+      StringBuilder percentiles = new StringBuilder();
+      for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
+        percentiles.append(
+            String.format(" p%.0f=%.0fms", p.percentile() * 100, p.value(TimeUnit.MILLISECONDS)));
+      }
+
+      listeners.getListenerContainer("pings").stop();
+      long backlog = (long) BACKLOG_ROUNDS * VEHICLES;
+      for (long i = 0; i < backlog; i++) {
+        send(producer, fleet.next(Instant.now()));
+      }
+      producer.flush();
+      long beforeBacklog = stored();
+      long drainStart = System.nanoTime();
+      listeners.getListenerContainer("pings").start();
+      awaitStored(beforeBacklog + backlog);
+      double seconds = (System.nanoTime() - drainStart) / 1e9;
+
+      System.out.printf(
+          "%n[benchmark] vehicles=%d%n[benchmark] latency phase: %d pings offered at %.0f/s for %ds,"
+              + " received->stored%s (max %.0fms)%n[benchmark] throughput phase: backlog of %d"
+              + " pings stored in %.1fs = %.0f pings/s (history + latest + trips/stops + events)%n"
+              + "[benchmark] trips=%s stops=%s events=%s%n",
+          VEHICLES,
+          latencyPings,
+          producedPerSecond,
+          LATENCY_SECONDS,
+          percentiles,
+          timer.max(TimeUnit.MILLISECONDS),
+          backlog,
+          seconds,
+          backlog / seconds,
+          count("trips"),
+          count("stops"),
+          count("vehicle_events"));
+    }
+  }
+
+  private String count(String table) throws Exception {
+    try (var c = database.connect();
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private long stored() {
+    return (long) meters.get("fleetline.routing.pings.stored").counter().count();
+  }
+
+  private void awaitStored(long total) {
+    await()
+        .atMost(Duration.ofMinutes(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> stored() >= total);
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", brokers);
+    config.put("key.serializer", StringSerializer.class);
+    config.put("value.serializer", ByteArraySerializer.class);
+    config.put("acks", "all");
+    config.put("linger.ms", 10);
+    config.put("batch.size", 131072);
+    config.put("compression.type", "lz4");
+    return new KafkaProducer<>(config);
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, VehiclePing ping) {
+    producer.send(
+        new ProducerRecord<>(Topics.PINGS, ping.vehicleId().toString(), FleetlineJson.write(ping)));
+  }
+
+  /**
+   * Vehicles driving around a city at 20–70 km/h with small heading changes, reporting every 10 s
+   * of event time, now and then parking for 5–20 minutes with ignition off.
+   */
+  static final class Fleet {
+    private final UUID fleetId = UUID.randomUUID();
+    private final UUID[] ids;
+    private final double[] lat;
+    private final double[] lon;
+    private final double[] heading;
+    private final double[] speed;
+    private final Instant[] time;
+    private final Instant[] parkedUntil;
+    private final Random random;
+    private int cursor;
+
+    Fleet(int vehicles, Instant start, long seed) {
+      random = new Random(seed);
+      ids = new UUID[vehicles];
+      lat = new double[vehicles];
+      lon = new double[vehicles];
+      heading = new double[vehicles];
+      speed = new double[vehicles];
+      time = new Instant[vehicles];
+      parkedUntil = new Instant[vehicles];
+      for (int i = 0; i < vehicles; i++) {
+        ids[i] = UUID.randomUUID();
+        lat[i] = 52.4 + random.nextDouble() * 0.2;
+        lon[i] = 13.2 + random.nextDouble() * 0.4;
+        heading[i] = random.nextDouble() * 360;
+        speed[i] = 20 + random.nextDouble() * 50;
+        time[i] = start.plusMillis(random.nextInt(10_000));
+        parkedUntil[i] = Instant.MIN;
+      }
+    }
+
+    VehiclePing next(Instant receivedAt) {
+      int i = cursor;
+      cursor = (cursor + 1) % ids.length;
+      time[i] = time[i].plusSeconds(10);
+      boolean parked = time[i].isBefore(parkedUntil[i]);
+      if (!parked && random.nextInt(90) == 0) {
+        parkedUntil[i] = time[i].plusSeconds(300 + random.nextInt(900));
+        parked = true;
+      }
+      double v = parked ? 0 : Math.max(5, Math.min(90, speed[i] + random.nextGaussian() * 5));
+      if (!parked) {
+        speed[i] = v;
+        heading[i] = (heading[i] + random.nextGaussian() * 15 + 360) % 360;
+        double stepM = v / 3.6 * 10;
+        lat[i] += stepM * Math.cos(Math.toRadians(heading[i])) / 111_195;
+        lon[i] +=
+            stepM
+                * Math.sin(Math.toRadians(heading[i]))
+                / (111_195 * Math.cos(Math.toRadians(lat[i])));
+      }
+      return new VehiclePing(
+          1,
+          ids[i],
+          fleetId,
+          ids[i],
+          "http",
+          time[i],
+          receivedAt,
+          lat[i] + (parked ? random.nextGaussian() * 0.00005 : 0),
+          lon[i] + (parked ? random.nextGaussian() * 0.00008 : 0),
+          v,
+          heading[i],
+          40.0,
+          5.0,
+          null,
+          !parked,
+          Map.of());
+    }
+  }
+}
