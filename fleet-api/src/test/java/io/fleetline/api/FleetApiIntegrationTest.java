@@ -1,115 +1,20 @@
 package io.fleetline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fleetline.api.testing.ApiClient;
+import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.api.testing.RegistryTopic;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import io.fleetline.common.FleetlineJson;
-import io.fleetline.common.Topics;
-import io.fleetline.db.testing.TestDatabase;
-import io.fleetline.db.testing.TestPostgis;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** fleet-api with its real authorization server, the real PostGIS and the real Kafka broker. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "fleetline.auth.generate-signing-key=true",
-      "fleetline.auth.issuer=http://fleetline.test",
-      "fleetline.auth.admin-client-id=test-admin",
-      "fleetline.auth.admin-client-secret=" + FleetApiIntegrationTest.ADMIN_SECRET
-    })
-@EmbeddedKafka(partitions = 1)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FleetApiIntegrationTest {
-
-  static final String ADMIN_SECRET = "admin-secret-for-tests-only";
-  static final TestDatabase database = TestPostgis.newDatabase();
-
-  @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) {
-    database.registerIn(registry);
-  }
-
-  @LocalServerPort int port;
-
-  @Value("${spring.embedded.kafka.brokers}")
-  String brokers;
-
-  @Autowired JdbcClient jdbc;
-
-  ApiClient api;
-  String fleetId;
-  String fleetToken;
-  String readOnlyToken;
-  String otherFleetToken;
-
-  @BeforeAll
-  void fleets() throws Exception {
-    api = new ApiClient("http://127.0.0.1:" + port);
-    String admin = api.token("test-admin", ADMIN_SECRET, "platform.admin");
-    fleetId = createFleet(admin, "Fleet A");
-    JsonNode client =
-        createClient(admin, fleetId, "[\"fleet.read\",\"fleet.write\",\"fleet.admin\"]");
-    fleetToken =
-        api.token(
-            client.get("clientId").stringValue(),
-            client.get("clientSecret").stringValue(),
-            "fleet.read fleet.write");
-    JsonNode reader = createClient(admin, fleetId, "[\"fleet.read\"]");
-    readOnlyToken =
-        api.token(
-            reader.get("clientId").stringValue(),
-            reader.get("clientSecret").stringValue(),
-            "fleet.read");
-    String otherFleet = createFleet(admin, "Fleet B");
-    JsonNode other = createClient(admin, otherFleet, "[\"fleet.read\",\"fleet.write\"]");
-    otherFleetToken =
-        api.token(
-            other.get("clientId").stringValue(),
-            other.get("clientSecret").stringValue(),
-            "fleet.read fleet.write");
-  }
-
-  private String createFleet(String adminToken, String name) throws Exception {
-    ApiClient.Response response =
-        api.post("/api/v1/admin/fleets", adminToken, "{\"name\":\"" + name + "\"}");
-    assertThat(response.status()).isEqualTo(201);
-    return response.json().get("id").stringValue();
-  }
-
-  private JsonNode createClient(String adminToken, String fleet, String scopes) throws Exception {
-    ApiClient.Response response =
-        api.post(
-            "/api/v1/admin/fleets/" + fleet + "/clients",
-            adminToken,
-            "{\"name\":\"integration\",\"scopes\":" + scopes + "}");
-    assertThat(response.status()).as(response.body()).isEqualTo(201);
-    return response.json();
-  }
+class FleetApiIntegrationTest extends FleetApiTest {
 
   @Test
   void registeringAVehicleIssuesADeviceTokenOnceAndPublishesTheDeviceToTheRegistryTopic()
@@ -196,7 +101,7 @@ class FleetApiIntegrationTest {
   void aClientCannotObtainScopesItWasNotGrantedNorUseAWrongSecret() throws Exception {
     assertThat(api.tokenResponse("test-admin", "wrong-secret-xxxxxxxx", "platform.admin").status())
         .isEqualTo(401);
-    assertThat(api.tokenResponse("test-admin", ADMIN_SECRET, "fleet.write").status())
+    assertThat(api.tokenResponse("test-admin", FleetApiTest.ADMIN_SECRET, "fleet.write").status())
         .isEqualTo(400);
   }
 
@@ -248,34 +153,7 @@ class FleetApiIntegrationTest {
   }
 
   private DeviceRegistration awaitRegistration(String key) {
-    try (var consumer =
-        new KafkaConsumer<String, byte[]>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.DEVICES).stream()
-              .map(p -> new TopicPartition(Topics.DEVICES, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<DeviceRegistration> found = new ArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer
-                    .poll(Duration.ofMillis(200))
-                    .forEach(
-                        r -> {
-                          if (key.equals(r.key())) {
-                            found.add(FleetlineJson.read(r.value(), DeviceRegistration.class));
-                          }
-                        });
-                return !found.isEmpty();
-              });
-      return found.get(0);
-    }
+    var records = RegistryTopic.awaitRecord(brokers, key, r -> r.value() != null);
+    return FleetlineJson.read(records.get(0).value(), DeviceRegistration.class);
   }
 }

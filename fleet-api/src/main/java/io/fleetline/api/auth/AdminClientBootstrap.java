@@ -52,7 +52,8 @@ class AdminClientBootstrap implements ApplicationRunner {
                 passwords.encode(secret),
                 "Platform administrator",
                 null,
-                scopes));
+                scopes,
+                null));
         log.info("Created the platform administrator client '{}'", clientId);
         return;
       } catch (org.springframework.dao.DuplicateKeyException e) {

@@ -30,6 +30,9 @@ public class ApiClientRepository implements RegisteredClientRepository {
   /** Client setting that carries the client's fleet into the token customizer. */
   static final String FLEET_SETTING = "fleetline.fleet-id";
 
+  /** Client setting that carries the client's own request rate into its tokens. */
+  static final String RATE_SETTING = "fleetline.requests-per-second";
+
   private final JdbcClient jdbc;
   private final AuthProperties properties;
 
@@ -38,27 +41,50 @@ public class ApiClientRepository implements RegisteredClientRepository {
     this.properties = properties;
   }
 
-  /** A client as stored. {@code fleetId} is null for platform administrators. */
+  /**
+   * A client as stored. {@code fleetId} is null for platform administrators, {@code
+   * requestsPerSecond} null for the configured default rate.
+   */
   public record ApiClient(
       UUID id,
       String clientId,
       String secretHash,
       String name,
       UUID fleetId,
-      List<String> scopes) {}
+      List<String> scopes,
+      Integer requestsPerSecond) {}
 
   public void insert(ApiClient client) {
     jdbc.sql(
-            "INSERT INTO api_clients (id, client_id, secret_hash, name, fleet_id, scopes)"
-                + " VALUES (?, ?, ?, ?, ?, ?::text[])")
+            "INSERT INTO api_clients (id, client_id, secret_hash, name, fleet_id, scopes,"
+                + " requests_per_second) VALUES (?, ?, ?, ?, ?, ?::text[], ?)")
         .params(
             client.id(),
             client.clientId(),
             client.secretHash(),
             client.name(),
             client.fleetId(),
-            toArrayLiteral(client.scopes()))
+            toArrayLiteral(client.scopes()),
+            client.requestsPerSecond())
         .update();
+  }
+
+  /** Revokes a client of a fleet: it gets no new token, and its tokens stop working. */
+  public boolean revoke(UUID fleetId, String clientId) {
+    return jdbc.sql(
+                "UPDATE api_clients SET revoked_at = now() WHERE fleet_id = ? AND client_id = ?"
+                    + " AND revoked_at IS NULL")
+            .params(fleetId, clientId)
+            .update()
+        == 1;
+  }
+
+  /** Clients revoked since the given time, whose tokens may still be unexpired. */
+  public List<String> revokedSince(Instant since) {
+    return jdbc.sql("SELECT client_id FROM api_clients WHERE revoked_at >= ?")
+        .param(java.sql.Timestamp.from(since))
+        .query(String.class)
+        .list();
   }
 
   public void updateSecretAndScopes(String clientId, String secretHash, Collection<String> scopes) {
@@ -71,7 +97,7 @@ public class ApiClientRepository implements RegisteredClientRepository {
 
   public Optional<ApiClient> findActive(String clientId) {
     return jdbc.sql(
-            "SELECT id, client_id, secret_hash, name, fleet_id, scopes FROM api_clients"
+            "SELECT id, client_id, secret_hash, name, fleet_id, scopes, requests_per_second FROM api_clients"
                 + " WHERE client_id = ? AND revoked_at IS NULL")
         .param(clientId)
         .query(ApiClientRepository::mapRow)
@@ -87,7 +113,7 @@ public class ApiClientRepository implements RegisteredClientRepository {
   @Override
   public RegisteredClient findById(String id) {
     return jdbc.sql(
-            "SELECT id, client_id, secret_hash, name, fleet_id, scopes FROM api_clients"
+            "SELECT id, client_id, secret_hash, name, fleet_id, scopes, requests_per_second FROM api_clients"
                 + " WHERE id = ? AND revoked_at IS NULL")
         .param(UUID.fromString(id))
         .query(ApiClientRepository::mapRow)
@@ -105,6 +131,9 @@ public class ApiClientRepository implements RegisteredClientRepository {
     ClientSettings.Builder settings = ClientSettings.builder().requireProofKey(false);
     if (client.fleetId() != null) {
       settings.setting(FLEET_SETTING, client.fleetId().toString());
+    }
+    if (client.requestsPerSecond() != null) {
+      settings.setting(RATE_SETTING, client.requestsPerSecond());
     }
     return RegisteredClient.withId(client.id().toString())
         .clientId(client.clientId())
@@ -132,7 +161,8 @@ public class ApiClientRepository implements RegisteredClientRepository {
         rs.getString("secret_hash"),
         rs.getString("name"),
         rs.getObject("fleet_id", UUID.class),
-        Arrays.asList((String[]) scopes.getArray()));
+        Arrays.asList((String[]) scopes.getArray()),
+        (Integer) rs.getObject("requests_per_second"));
   }
 
   /** A PostgreSQL array literal; scope names are plain tokens, so no quoting is needed. */

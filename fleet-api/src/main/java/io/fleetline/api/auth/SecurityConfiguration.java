@@ -5,7 +5,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import io.fleetline.api.limits.RateLimitFilter;
 import io.fleetline.api.problem.ProblemResponses;
+import jakarta.servlet.DispatcherType;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +24,6 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -29,6 +31,9 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Two filter chains: the embedded authorization server on its own endpoints ({@code /oauth2/**}),
@@ -66,9 +71,19 @@ class SecurityConfiguration {
   SecurityFilterChain api(HttpSecurity http, ProblemResponses problems) {
     http.authorizeHttpRequests(
             a ->
-                a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                // Asynchronous dispatches (the live stream) were authorized when the request began;
+                // error dispatches render a problem for a request that was already let in.
+                a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                     .permitAll()
-                    .requestMatchers("/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**")
+                    .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .requestMatchers(
+                        "/actuator/prometheus",
+                        "/v3/api-docs",
+                        "/v3/api-docs/**",
+                        "/v3/api-docs.yaml",
+                        "/swagger-ui.html",
+                        "/swagger-ui/**")
                     .permitAll()
                     .requestMatchers(HttpMethod.POST, "/api/v1/admin/fleets")
                     .hasAuthority(Scopes.authority(Scopes.PLATFORM_ADMIN))
@@ -92,6 +107,7 @@ class SecurityConfiguration {
                 e.authenticationEntryPoint(problems::unauthorized)
                     .accessDeniedHandler(problems::forbidden))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .cors(Customizer.withDefaults())
         .csrf(csrf -> csrf.disable());
     return http.build();
   }
@@ -116,15 +132,40 @@ class SecurityConfiguration {
   }
 
   @Bean
-  JwtDecoder jwtDecoder(AuthProperties properties, RSAKey signingKey) throws Exception {
+  JwtDecoder jwtDecoder(AuthProperties properties, RSAKey signingKey, RevokedClients revoked)
+      throws Exception {
     if (properties.externalIssuerUri() != null && !properties.externalIssuerUri().isBlank()) {
-      return JwtDecoders.fromIssuerLocation(properties.externalIssuerUri());
+      // The external issuer's keys and issuer name come from its discovery document.
+      NimbusJwtDecoder external =
+          NimbusJwtDecoder.withIssuerLocation(properties.externalIssuerUri()).build();
+      external.setJwtValidator(
+          new DelegatingOAuth2TokenValidator<>(
+              JwtValidators.createDefaultWithIssuer(properties.externalIssuerUri()), revoked));
+      return external;
     }
     NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
     decoder.setJwtValidator(
         new DelegatingOAuth2TokenValidator<>(
-            JwtValidators.createDefaultWithIssuer(properties.issuer())));
+            JwtValidators.createDefaultWithIssuer(properties.issuer()), revoked));
     return decoder;
+  }
+
+  /** Browser origins allowed to call the API; none unless configured. */
+  @Bean
+  CorsConfigurationSource corsConfigurationSource(CorsProperties cors) {
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    if (!cors.allowedOrigins().isEmpty()) {
+      CorsConfiguration configuration = new CorsConfiguration();
+      configuration.setAllowedOrigins(cors.allowedOrigins());
+      configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+      configuration.setAllowedHeaders(
+          List.of("Authorization", "Content-Type", "Accept", "Last-Event-ID"));
+      configuration.setExposedHeaders(List.of("Location", "Retry-After"));
+      configuration.setMaxAge(cors.maxAge());
+      source.registerCorsConfiguration("/api/**", configuration);
+      source.registerCorsConfiguration("/oauth2/token", configuration);
+    }
+    return source;
   }
 
   @Bean
@@ -148,6 +189,14 @@ class SecurityConfiguration {
               .getSetting(ApiClientRepository.FLEET_SETTING);
       if (fleet != null) {
         context.getClaims().claim(properties.fleetClaim(), fleet.toString());
+      }
+      Object rate =
+          context
+              .getRegisteredClient()
+              .getClientSettings()
+              .getSetting(ApiClientRepository.RATE_SETTING);
+      if (rate != null) {
+        context.getClaims().claim(RateLimitFilter.CLAIM, rate);
       }
     };
   }

@@ -2,22 +2,29 @@ package io.fleetline.api.fleet;
 
 import io.fleetline.api.auth.ApiClientRepository;
 import io.fleetline.api.auth.ApiClientRepository.ApiClient;
+import io.fleetline.api.auth.ApiClientRevoked;
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.auth.Scopes;
 import io.fleetline.api.problem.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -26,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Platform administration: fleets and their API clients. */
 @RestController
+@Tag(name = "Administration", description = "Fleets and their API clients")
 @RequestMapping("/api/v1/admin/fleets")
 class AdminController {
 
@@ -35,29 +43,36 @@ class AdminController {
   private final ApiClientRepository clients;
   private final PasswordEncoder passwords;
   private final CallerFleet callerFleet;
+  private final ApplicationEventPublisher revocations;
 
   AdminController(
       FleetRepository fleets,
       ApiClientRepository clients,
       PasswordEncoder passwords,
-      CallerFleet callerFleet) {
+      CallerFleet callerFleet,
+      ApplicationEventPublisher revocations) {
     this.fleets = fleets;
     this.clients = clients;
     this.passwords = passwords;
     this.callerFleet = callerFleet;
+    this.revocations = revocations;
   }
 
   record CreateFleet(@NotBlank @Size(max = 200) String name) {}
 
   record FleetView(UUID id, String name) {}
 
+  /** A new client; {@code requestsPerSecond} overrides the configured default rate. */
   record CreateClient(
-      @NotBlank @Size(max = 200) String name, @NotEmpty @Size(max = 3) List<String> scopes) {}
+      @NotBlank @Size(max = 200) String name,
+      @NotEmpty @Size(max = 3) List<String> scopes,
+      @Positive @Max(100_000) Integer requestsPerSecond) {}
 
   record ClientCreated(String clientId, String clientSecret, List<String> scopes) {}
 
   @PostMapping
   @Transactional
+  @Operation(operationId = "createFleet", summary = "Create a fleet")
   ResponseEntity<FleetView> createFleet(@Valid @RequestBody CreateFleet request) {
     Fleet fleet = fleets.save(new Fleet(request.name().strip()));
     return ResponseEntity.created(URI.create("/api/v1/admin/fleets/" + fleet.getId()))
@@ -66,6 +81,9 @@ class AdminController {
 
   @PostMapping("/{fleetId}/clients")
   @Transactional
+  @Operation(
+      operationId = "createClient",
+      summary = "Create an API client of a fleet; its secret is shown only here")
   ResponseEntity<ClientCreated> createClient(
       @PathVariable UUID fleetId, @Valid @RequestBody CreateClient request, Authentication caller) {
     boolean platformAdmin = CallerFleet.hasScope(caller, Scopes.PLATFORM_ADMIN);
@@ -92,8 +110,27 @@ class AdminController {
             passwords.encode(secret),
             request.name().strip(),
             fleetId,
-            scopes));
+            scopes,
+            request.requestsPerSecond()));
     return ResponseEntity.status(201).body(new ClientCreated(clientId, secret, scopes));
+  }
+
+  /** Revokes a client: it gets no new tokens and its current tokens stop working. */
+  @DeleteMapping("/{fleetId}/clients/{clientId}")
+  @Operation(
+      operationId = "revokeClient",
+      summary = "Revoke an API client; its tokens stop working")
+  ResponseEntity<Void> revokeClient(
+      @PathVariable UUID fleetId, @PathVariable String clientId, Authentication caller) {
+    boolean platformAdmin = CallerFleet.hasScope(caller, Scopes.PLATFORM_ADMIN);
+    if (!platformAdmin && !fleetId.equals(callerFleet.of(caller))) {
+      throw ApiProblem.notFound("Fleet " + fleetId);
+    }
+    if (!clients.revoke(fleetId, clientId)) {
+      throw ApiProblem.notFound("Client " + clientId);
+    }
+    revocations.publishEvent(new ApiClientRevoked(clientId));
+    return ResponseEntity.noContent().build();
   }
 
   private static String random(int bytes) {

@@ -1,27 +1,40 @@
 package io.fleetline.api.position;
 
 import io.fleetline.api.auth.CallerFleet;
+import io.fleetline.api.geojson.GeoJson;
+import io.fleetline.api.paging.Cursors;
+import io.fleetline.api.paging.Page;
 import io.fleetline.api.problem.ApiProblem;
-import io.fleetline.common.FleetlineJson;
-import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.type.TypeReference;
 
 /** Where the caller's vehicles are now. */
 @RestController
+@Tag(name = "Positions", description = "Where the vehicles are now")
+@Validated
 class PositionController {
-
-  private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;
@@ -31,7 +44,10 @@ class PositionController {
     this.callerFleet = callerFleet;
   }
 
-  @GetMapping("/api/v1/vehicles/{vehicleId}/position")
+  @GetMapping(
+      path = "/api/v1/vehicles/{vehicleId}/position",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(operationId = "getVehiclePosition", summary = "Get a vehicle's latest position")
   PositionView position(@PathVariable UUID vehicleId, Authentication caller) {
     // One query tells "no such vehicle in this fleet" from "no position yet".
     Optional<Optional<PositionView>> found =
@@ -43,33 +59,81 @@ class PositionController {
                 FROM vehicles v LEFT JOIN latest_positions p ON p.vehicle_id = v.id
                 WHERE v.id = ? AND v.fleet_id = ?""")
             .params(vehicleId, callerFleet.of(caller))
-            .query((rs, row) -> Optional.ofNullable(mapPosition(rs)))
+            .query((rs, row) -> Optional.ofNullable(PositionRows.map(rs)))
             .optional();
     return found
         .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId))
         .orElseThrow(() -> ApiProblem.notFound("A position of vehicle " + vehicleId));
   }
 
-  static PositionView mapPosition(ResultSet rs) throws SQLException {
-    OffsetDateTime recordedAt = rs.getObject("recorded_at", OffsetDateTime.class);
-    if (recordedAt == null) {
-      return null;
+  /** Latest positions of the fleet's vehicles inside a bounding box or a circle. */
+  @GetMapping(
+      path = "/api/v1/positions",
+      produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
+  @ApiResponse(
+      responseCode = "200",
+      description = "JSON, or GeoJSON on Accept: application/geo+json",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = PositionPage.class)),
+        @Content(
+            mediaType = "application/geo+json",
+            schema =
+                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
+      })
+  @Operation(
+      operationId = "listPositions",
+      summary = "Latest positions in a bounding box or within a radius")
+  ResponseEntity<Object> inArea(
+      @RequestParam(required = false) String bbox,
+      @RequestParam(required = false) String near,
+      @RequestParam(required = false) Double radiusM,
+      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+      @RequestParam(required = false) String cursor,
+      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
+          String accept,
+      Authentication caller) {
+    AreaQuery area = AreaQuery.parse(bbox, near, radiusM);
+    UUID fleetId = callerFleet.of(caller);
+    UUID after = Cursors.decodeUuid(cursor);
+    String where;
+    Map<String, Object> params = new HashMap<>();
+    if (area instanceof AreaQuery.BoundingBox b) {
+      where = "p.location && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)";
+      params.put("minLon", b.minLon());
+      params.put("minLat", b.minLat());
+      params.put("maxLon", b.maxLon());
+      params.put("maxLat", b.maxLat());
+    } else {
+      AreaQuery.Circle c = (AreaQuery.Circle) area;
+      where =
+          "ST_DWithin(p.location::geography,"
+              + " ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :radius)";
+      params.put("lon", c.longitude());
+      params.put("lat", c.latitude());
+      params.put("radius", c.radiusM());
     }
-    String attributes = rs.getString("attributes");
-    return new PositionView(
-        rs.getObject("vehicle_id", UUID.class),
-        recordedAt.toInstant(),
-        rs.getObject("received_at", OffsetDateTime.class).toInstant(),
-        rs.getDouble("lat"),
-        rs.getDouble("lon"),
-        (Float) rs.getObject("speed_kmh"),
-        (Float) rs.getObject("heading_deg"),
-        (Float) rs.getObject("altitude_m"),
-        (Float) rs.getObject("accuracy_m"),
-        (Boolean) rs.getObject("ignition"),
-        attributes == null
-            ? Map.of()
-            : FleetlineJson.mapper()
-                .readValue(attributes.getBytes(StandardCharsets.UTF_8), ATTRIBUTES));
+    String sql =
+        "SELECT "
+            + PositionRows.COLUMNS
+            + " FROM latest_positions p WHERE p.fleet_id = :fleet"
+            + " AND (CAST(:after AS uuid) IS NULL OR p.vehicle_id > :after) AND "
+            + where
+            + " ORDER BY p.vehicle_id LIMIT :limit";
+    params.put("fleet", fleetId);
+    params.put("after", after);
+    params.put("limit", limit + 1);
+    List<PositionView> fetched =
+        jdbc.sql(sql).params(params).query((rs, row) -> PositionRows.map(rs)).list();
+    Page<PositionView> page = Page.of(fetched, limit, p -> p.vehicleId().toString());
+    if (GeoJson.requested(accept)) {
+      return ResponseEntity.ok()
+          .contentType(GeoJson.MEDIA_TYPE)
+          .body(
+              GeoJson.featureCollection(
+                  page.items().stream().map(PositionRows::feature).toList(), page.nextCursor()));
+    }
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
   }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A vehicle's position as the contract shapes it. */
-record PositionView(
+public record PositionView(
     UUID vehicleId,
     Instant recordedAt,
     Instant receivedAt,

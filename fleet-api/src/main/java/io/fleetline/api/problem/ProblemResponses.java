@@ -54,6 +54,34 @@ public class ProblemResponses {
             "The token's scopes do not allow this request."));
   }
 
+  /** {@code 429} with the seconds after which the client may try again. */
+  public void tooManyRequests(
+      HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
+      throws IOException {
+    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    write(
+        request,
+        response,
+        ApiProblem.problem(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            "This client exceeded its request rate; retry after " + retryAfterSeconds + " s."));
+  }
+
+  /** {@code 413} for a body over the limit. */
+  public void payloadTooLarge(
+      HttpServletRequest request, HttpServletResponse response, long maxBytes) throws IOException {
+    write(
+        request,
+        response,
+        ApiProblem.problem(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "too-large",
+            "Request too large",
+            "The request body exceeds " + maxBytes + " bytes."));
+  }
+
   private void write(
       HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
       throws IOException {

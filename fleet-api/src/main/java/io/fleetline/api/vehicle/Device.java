@@ -58,6 +58,15 @@ class Device {
         enabled);
   }
 
+  void replaceToken(String tokenSha256) {
+    this.tokenSha256 = tokenSha256;
+  }
+
+  /** The key of this device in the compacted registry topic. */
+  String registryKey() {
+    return protocol + ":" + identifier;
+  }
+
   UUID getId() {
     return id;
   }

@@ -44,6 +44,23 @@ class DeviceRegistryPublisher {
   /** Devices that changed in a committed transaction. */
   record DevicesChanged(List<DeviceRegistration> registrations) {}
 
+  /** Devices removed in a committed transaction, by registry key ({@code protocol:identifier}). */
+  record DevicesRemoved(List<String> keys) {}
+
+  @TransactionalEventListener
+  void publishRemovals(DevicesRemoved removed) {
+    try {
+      List<CompletableFuture<?>> acks = new ArrayList<>(removed.keys().size());
+      for (String key : removed.keys()) {
+        acks.add(kafka.send(topic, key, null));
+      }
+      await(acks);
+    } catch (RuntimeException e) {
+      log.error(
+          "Could not publish {} registry tombstones: {}", removed.keys().size(), e.getMessage());
+    }
+  }
+
   @TransactionalEventListener
   void publishChanges(DevicesChanged changed) {
     try {
@@ -85,6 +102,10 @@ class DeviceRegistryPublisher {
     for (DeviceRegistration registration : registrations) {
       acks.add(kafka.send(topic, registration.key().toString(), FleetlineJson.write(registration)));
     }
+    await(acks);
+  }
+
+  private static void await(List<CompletableFuture<?>> acks) {
     try {
       CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
           .get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);

@@ -50,6 +50,17 @@ class Vehicle {
     return device;
   }
 
+  void rename(String name) {
+    this.name = name;
+    this.updatedAt = Instant.now();
+  }
+
+  void identify(String vin, String plate) {
+    this.vin = vin;
+    this.plate = plate;
+    this.updatedAt = Instant.now();
+  }
+
   UUID getId() {
     return id;
   }

@@ -1,18 +1,23 @@
 package io.fleetline.api.vehicle;
 
 import io.fleetline.api.auth.CallerFleet;
+import io.fleetline.api.paging.Cursors;
+import io.fleetline.api.paging.Page;
 import io.fleetline.api.problem.ApiProblem;
 import io.fleetline.api.vehicle.DeviceRegistryPublisher.DevicesChanged;
+import io.fleetline.api.vehicle.DeviceRegistryPublisher.DevicesRemoved;
 import io.fleetline.api.vehicle.VehicleViews.CreateVehicle;
+import io.fleetline.api.vehicle.VehicleViews.DeviceToken;
 import io.fleetline.api.vehicle.VehicleViews.NewDevice;
+import io.fleetline.api.vehicle.VehicleViews.UpdateVehicle;
 import io.fleetline.api.vehicle.VehicleViews.VehicleView;
 import io.fleetline.common.DeviceTokens;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,10 +28,13 @@ import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Limit;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -36,6 +44,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The caller's fleet's vehicles and their devices. */
 @RestController
+@Tag(name = "Vehicles", description = "The fleet's vehicles and their devices")
 @RequestMapping("/api/v1/vehicles")
 @Validated
 class VehicleController {
@@ -44,20 +53,26 @@ class VehicleController {
   private final DeviceRepository devices;
   private final CallerFleet callerFleet;
   private final ApplicationEventPublisher events;
+  private final JdbcClient latestPositions;
 
   VehicleController(
       VehicleRepository vehicles,
       DeviceRepository devices,
       CallerFleet callerFleet,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      JdbcClient jdbc) {
     this.vehicles = vehicles;
     this.devices = devices;
     this.callerFleet = callerFleet;
     this.events = events;
+    this.latestPositions = jdbc;
   }
 
   @PostMapping
   @Transactional
+  @Operation(
+      operationId = "createVehicle",
+      summary = "Register a vehicle with its devices; HTTP device tokens are shown only here")
   ResponseEntity<VehicleView> create(
       @Valid @RequestBody CreateVehicle request, Authentication caller) {
     UUID fleetId = callerFleet.of(caller);
@@ -90,26 +105,96 @@ class VehicleController {
 
   @GetMapping
   @Transactional(readOnly = true)
-  Map<String, Object> list(
+  @Operation(operationId = "listVehicles", summary = "List the fleet's vehicles")
+  Page<VehicleView> list(
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
       @RequestParam(required = false) String cursor,
       Authentication caller) {
     UUID fleetId = callerFleet.of(caller);
-    List<Vehicle> page = vehicles.page(fleetId, decodeCursor(cursor), Limit.of(limit + 1));
-    boolean more = page.size() > limit;
-    List<Vehicle> items = more ? page.subList(0, limit) : page;
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("items", items.stream().map(v -> VehicleView.of(v, Map.of())).toList());
-    body.put("nextCursor", more ? encodeCursor(items.get(items.size() - 1).getId()) : null);
-    return body;
+    List<Vehicle> fetched = vehicles.page(fleetId, Cursors.decodeUuid(cursor), Limit.of(limit + 1));
+    return Page.of(fetched, limit, v -> v.getId().toString()).map(v -> VehicleView.of(v, Map.of()));
   }
 
   @GetMapping("/{vehicleId}")
   @Transactional(readOnly = true)
+  @Operation(operationId = "getVehicle", summary = "Get a vehicle")
   VehicleView get(@PathVariable UUID vehicleId, Authentication caller) {
     return vehicles
         .findByIdAndFleetId(vehicleId, callerFleet.of(caller))
         .map(v -> VehicleView.of(v, Map.of()))
+        .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
+  }
+
+  @PatchMapping("/{vehicleId}")
+  @Transactional
+  @Operation(
+      operationId = "updateVehicle",
+      summary = "Change a vehicle; absent fields stay, an empty vin or plate clears it")
+  VehicleView update(
+      @PathVariable UUID vehicleId,
+      @Valid @RequestBody UpdateVehicle request,
+      Authentication caller) {
+    Vehicle vehicle = find(vehicleId, caller);
+    if (request.name() != null) {
+      if (request.name().isBlank()) {
+        throw ApiProblem.badRequest("name", "name must not be blank");
+      }
+      vehicle.rename(request.name().strip());
+    }
+    if (request.vin() != null || request.plate() != null) {
+      vehicle.identify(
+          request.vin() == null ? vehicle.getVin() : blankToNull(request.vin()),
+          request.plate() == null ? vehicle.getPlate() : blankToNull(request.plate()));
+    }
+    vehicles.saveAndFlush(vehicle);
+    return VehicleView.of(vehicle, Map.of());
+  }
+
+  @DeleteMapping("/{vehicleId}")
+  @Transactional
+  @Operation(
+      operationId = "deleteVehicle",
+      summary = "Delete a vehicle; its devices are removed from ingest")
+  ResponseEntity<Void> delete(@PathVariable UUID vehicleId, Authentication caller) {
+    Vehicle vehicle = find(vehicleId, caller);
+    List<String> keys = vehicle.getDevices().stream().map(Device::registryKey).toList();
+    vehicles.delete(vehicle);
+    vehicles.flush();
+    // The vehicle no longer appears on maps; its history stays until its partitions are dropped.
+    latestPositions
+        .sql("DELETE FROM latest_positions WHERE vehicle_id = ?")
+        .param(vehicleId)
+        .update();
+    events.publishEvent(new DevicesRemoved(keys));
+    return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping("/{vehicleId}/devices/{deviceId}/token")
+  @Transactional
+  @Operation(
+      operationId = "rotateDeviceToken",
+      summary = "Issue a new token for an HTTP device; the old one stops working")
+  DeviceToken rotateToken(
+      @PathVariable UUID vehicleId, @PathVariable UUID deviceId, Authentication caller) {
+    Device device =
+        find(vehicleId, caller).getDevices().stream()
+            .filter(d -> d.getId().equals(deviceId))
+            .findFirst()
+            .orElseThrow(() -> ApiProblem.notFound("Device " + deviceId));
+    if (!device.getProtocol().equals("http")) {
+      throw ApiProblem.conflict(
+          "Only http devices authenticate with a token; this one uses " + device.getProtocol());
+    }
+    String token = DeviceTokens.newToken();
+    device.replaceToken(DeviceTokens.sha256Hex(token));
+    devices.saveAndFlush(device);
+    events.publishEvent(new DevicesChanged(List.of(device.toRegistration())));
+    return new DeviceToken(device.getId(), token);
+  }
+
+  private Vehicle find(UUID vehicleId, Authentication caller) {
+    return vehicles
+        .findByIdAndFleetId(vehicleId, callerFleet.of(caller))
         .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
   }
 
@@ -134,23 +219,5 @@ class VehicleController {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value.strip();
-  }
-
-  static String encodeCursor(UUID id) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(id.toString().getBytes(StandardCharsets.US_ASCII));
-  }
-
-  static UUID decodeCursor(String cursor) {
-    if (cursor == null || cursor.isBlank()) {
-      return null;
-    }
-    try {
-      return UUID.fromString(
-          new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.badRequest("cursor", "the cursor is not one this API issued");
-    }
   }
 }

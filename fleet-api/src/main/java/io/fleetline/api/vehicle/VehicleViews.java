@@ -1,6 +1,7 @@
 package io.fleetline.api.vehicle;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -15,11 +16,24 @@ final class VehicleViews {
 
   private VehicleViews() {}
 
+  @Schema(
+      example =
+          "{\"name\":\"Van 1\",\"plate\":\"B-FL 101\",\"devices\":[{\"protocol\":\"http\","
+              + "\"identifier\":\"van-1\"}]}")
   record CreateVehicle(
       @NotBlank @Size(max = 200) String name,
       @Size(max = 17) String vin,
       @Size(max = 20) String plate,
       @Size(max = 10) List<@Valid NewDevice> devices) {}
+
+  /** Changes to a vehicle: absent fields stay as they are, an empty vin or plate clears it. */
+  record UpdateVehicle(
+      @Size(min = 1, max = 200) String name,
+      @Size(max = 17) String vin,
+      @Size(max = 20) String plate) {}
+
+  /** A device's new token, shown only in this answer. */
+  record DeviceToken(UUID deviceId, String token) {}
 
   record NewDevice(
       @NotBlank

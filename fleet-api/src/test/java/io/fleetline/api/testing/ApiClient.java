@@ -55,6 +55,46 @@ public final class ApiClient {
     return send(request.build());
   }
 
+  /** A GET with an explicit {@code Accept} header, e.g. {@code application/geo+json}. */
+  public Response get(String path, String token, String accept) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", accept).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  /** Any method with an optional JSON body. */
+  public Response request(String method, String path, String token, String json) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  public Response patch(String path, String token, String json) throws Exception {
+    return request("PATCH", path, token, json);
+  }
+
+  public Response put(String path, String token, String json) throws Exception {
+    return request("PUT", path, token, json);
+  }
+
+  public Response delete(String path, String token) throws Exception {
+    return request("DELETE", path, token, null);
+  }
+
   public Response post(String path, String token, String json) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
@@ -71,11 +111,12 @@ public final class ApiClient {
     return new Response(
         response.statusCode(),
         response.headers().firstValue("Content-Type").orElse(""),
-        response.body());
+        response.body(),
+        response.headers().firstValue("Retry-After").orElse(null));
   }
 
-  /** Status, content type and body of an answer. */
-  public record Response(int status, String contentType, String body) {
+  /** Status, content type and body of an answer, and its {@code Retry-After} if any. */
+  public record Response(int status, String contentType, String body, String retryAfter) {
     public JsonNode json() {
       return FleetlineJson.mapper().readTree(body);
     }

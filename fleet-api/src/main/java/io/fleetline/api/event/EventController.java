@@ -1,0 +1,122 @@
+package io.fleetline.api.event;
+
+import io.fleetline.api.auth.CallerFleet;
+import io.fleetline.api.geojson.GeoJson;
+import io.fleetline.api.paging.Cursors;
+import io.fleetline.api.paging.Page;
+import io.fleetline.api.problem.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The fleet's event feed, oldest first after a cursor, for integrators that poll. */
+@RestController
+@Tag(name = "Events", description = "The event feed")
+@Validated
+class EventController {
+
+  static final Set<String> TYPES =
+      Set.of(
+          "trip_started", "trip_ended", "stop", "geofence_entered", "geofence_exited", "overspeed");
+
+  private final JdbcClient jdbc;
+  private final CallerFleet callerFleet;
+
+  EventController(JdbcClient jdbc, CallerFleet callerFleet) {
+    this.jdbc = jdbc;
+    this.callerFleet = callerFleet;
+  }
+
+  /** An event; {@code details} depends on the type (trip, geofence, speed and limit, ...). */
+  record EventView(
+      long id,
+      String type,
+      UUID vehicleId,
+      java.time.Instant occurredAt,
+      Double latitude,
+      Double longitude,
+      Map<String, Object> details) {}
+
+  @GetMapping(path = "/api/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      operationId = "listEvents",
+      summary = "Read the fleet's events, oldest first after a cursor")
+  Page<EventView> events(
+      @RequestParam(required = false) Long after,
+      @RequestParam(required = false) List<String> types,
+      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+      @RequestParam(required = false) String cursor,
+      Authentication caller) {
+    long start = after == null ? 0 : after;
+    String fromCursor = Cursors.decode(cursor);
+    if (fromCursor != null) {
+      try {
+        start = Math.max(start, Long.parseLong(fromCursor));
+      } catch (NumberFormatException e) {
+        throw ApiProblem.badRequest("cursor", "the cursor is not one this API issued");
+      }
+    }
+    String[] wanted = types == null ? null : types(types);
+    List<EventView> fetched =
+        jdbc.sql(
+                """
+                SELECT e.id, e.type, e.vehicle_id, e.occurred_at, ST_Y(e.location) AS lat,
+                       ST_X(e.location) AS lon, e.details::text AS details
+                FROM vehicle_events e
+                WHERE e.fleet_id = :fleet AND e.id > :after
+                  AND (CAST(:types AS text[]) IS NULL OR e.type = ANY (CAST(:types AS text[])))
+                ORDER BY e.id LIMIT :limit""")
+            .param("fleet", callerFleet.of(caller))
+            .param("after", start)
+            .param("types", wanted == null ? null : "{" + String.join(",", wanted) + "}")
+            .param("limit", limit + 1)
+            .query(
+                (rs, row) ->
+                    new EventView(
+                        rs.getLong("id"),
+                        rs.getString("type"),
+                        rs.getObject("vehicle_id", UUID.class),
+                        rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                        (Double) rs.getObject("lat"),
+                        (Double) rs.getObject("lon"),
+                        details(rs.getString("details"))))
+            .list();
+    return Page.of(fetched, limit, e -> Long.toString(e.id()));
+  }
+
+  private static String[] types(List<String> requested) {
+    String[] wanted =
+        requested.stream()
+            .flatMap(t -> Arrays.stream(t.split(",")))
+            .map(String::strip)
+            .filter(t -> !t.isEmpty())
+            .distinct()
+            .toArray(String[]::new);
+    for (String type : wanted) {
+      if (!TYPES.contains(type)) {
+        throw ApiProblem.badRequest("types", "unknown event type '" + type + "'; one of " + TYPES);
+      }
+    }
+    return wanted.length == 0 ? null : wanted;
+  }
+
+  private static Map<String, Object> details(String json) {
+    Map<String, Object> parsed = GeoJson.parse(json);
+    return parsed == null ? Map.of() : new LinkedHashMap<>(parsed);
+  }
+}

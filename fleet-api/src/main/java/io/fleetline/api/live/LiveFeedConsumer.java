@@ -1,0 +1,186 @@
+package io.fleetline.api.live;
+
+import io.fleetline.api.position.PositionView;
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.PingHeaders;
+import io.fleetline.common.VehiclePing;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads pings and events from Kafka for the live stream. Every instance reads every partition from
+ * the newest record on, in a consumer group of its own that never commits: the stream is a view of
+ * now, while history is served from the database.
+ */
+@Component
+@ConditionalOnProperty(name = "fleetline.api.live.enabled", matchIfMissing = true)
+class LiveFeedConsumer implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveFeedConsumer.class);
+
+  private final KafkaProperties kafka;
+  private final LiveProperties properties;
+  private final LiveHub hub;
+  private final JsonMapper json;
+  private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile boolean running;
+  private Thread thread;
+
+  LiveFeedConsumer(KafkaProperties kafka, LiveProperties properties, LiveHub hub, JsonMapper json) {
+    this.kafka = kafka;
+    this.properties = properties;
+    this.hub = hub;
+    this.json = json;
+  }
+
+  @Override
+  public void start() {
+    Map<String, Object> config = kafka.buildConsumerProperties();
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "fleet-api-live-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // Notice topics created after start-up within seconds rather than the default five minutes.
+    config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    consumer = new KafkaConsumer<>(config);
+    running = true;
+    thread = new Thread(this::run, "live-feed-consumer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(
+          List.of(properties.pingsTopic(), properties.eventsTopic()),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              partitions.forEach(p -> assignedTopics.add(p.topic()));
+            }
+          });
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          try {
+            dispatch(record);
+          } catch (RuntimeException e) {
+            log.debug("Skipping an unreadable {} record: {}", record.topic(), e.getMessage());
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // stopping
+    } catch (RuntimeException e) {
+      log.error("The live feed consumer stopped", e);
+    } finally {
+      consumer.close(Duration.ofMillis(500));
+    }
+  }
+
+  private void dispatch(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      return;
+    }
+    if (record.topic().equals(properties.pingsTopic())) {
+      Header fleet = record.headers().lastHeader(PingHeaders.FLEET_ID);
+      if (fleet != null
+          && !hub.listening(UUID.fromString(new String(fleet.value(), StandardCharsets.UTF_8)))) {
+        return; // nobody of that fleet is connected: skip decoding
+      }
+      VehiclePing ping = FleetlineJson.read(record.value(), VehiclePing.class);
+      hub.publish(ping.fleetId(), "position", json.writeValueAsString(position(ping)));
+    } else {
+      JsonNode event = FleetlineJson.mapper().readTree(record.value());
+      UUID fleetId = fleetOf(record, event);
+      if (fleetId != null && event instanceof ObjectNode object) {
+        // The feed's shape: the wire record without its schema version and tenant.
+        object.remove(List.of("v", "fleetId"));
+        hub.publish(fleetId, "event", object.toString());
+      }
+    }
+  }
+
+  private static UUID fleetOf(ConsumerRecord<String, byte[]> record, JsonNode event) {
+    Header header = record.headers().lastHeader(PingHeaders.FLEET_ID);
+    if (header != null) {
+      return UUID.fromString(new String(header.value(), StandardCharsets.UTF_8));
+    }
+    JsonNode fleet = event.path("fleetId");
+    return fleet.isString() ? UUID.fromString(fleet.asString()) : null;
+  }
+
+  private static PositionView position(VehiclePing ping) {
+    return new PositionView(
+        ping.vehicleId(),
+        ping.recordedAt(),
+        ping.receivedAt(),
+        ping.latitude(),
+        ping.longitude(),
+        toFloat(ping.speedKmh()),
+        toFloat(ping.headingDeg()),
+        toFloat(ping.altitudeM()),
+        toFloat(ping.accuracyM()),
+        ping.ignition(),
+        ping.attributes());
+  }
+
+  private static Float toFloat(Double value) {
+    return value == null ? null : value.floatValue();
+  }
+
+  /** Whether both topics have partitions assigned, so that new records will be seen. */
+  boolean assigned() {
+    return assignedTopics.contains(properties.pingsTopic())
+        && assignedTopics.contains(properties.eventsTopic());
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    if (thread != null) {
+      try {
+        thread.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}

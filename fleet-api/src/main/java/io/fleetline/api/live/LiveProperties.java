@@ -1,0 +1,28 @@
+package io.fleetline.api.live;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the live stream ({@code fleetline.api.live.*}).
+ *
+ * @param enabled whether fleet-api consumes the topics and serves {@code /api/v1/live}
+ * @param pingsTopic the topic of validated pings
+ * @param eventsTopic the topic of vehicle events
+ * @param replayBuffer messages kept per fleet for reconnecting clients ({@code Last-Event-ID})
+ * @param subscriberQueue messages waiting for one slow client before it is disconnected
+ * @param retention how long a fleet's replay buffer outlives its last client
+ * @param timeout how long one stream stays open before the client must reconnect
+ * @param heartbeat interval of keep-alive comments
+ */
+@ConfigurationProperties("fleetline.api.live")
+record LiveProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("fleetline.pings") String pingsTopic,
+    @DefaultValue("fleetline.events") String eventsTopic,
+    @DefaultValue("1000") int replayBuffer,
+    @DefaultValue("1000") int subscriberQueue,
+    @DefaultValue("5m") Duration retention,
+    @DefaultValue("30m") Duration timeout,
+    @DefaultValue("15s") Duration heartbeat) {}

@@ -1,0 +1,232 @@
+package io.fleetline.api.trip;
+
+import io.fleetline.api.auth.CallerFleet;
+import io.fleetline.api.geojson.GeoJson;
+import io.fleetline.api.paging.Cursors;
+import io.fleetline.api.paging.Page;
+import io.fleetline.api.problem.ApiProblem;
+import io.fleetline.api.trip.TripViews.LatLon;
+import io.fleetline.api.trip.TripViews.StopView;
+import io.fleetline.api.trip.TripViews.TripPage;
+import io.fleetline.api.trip.TripViews.TripView;
+import io.fleetline.api.vehicle.VehicleOwnership;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Trips and stops that routing derived from a vehicle's history. */
+@RestController
+@Tag(name = "Trips", description = "Trips and stops derived from the history")
+@Validated
+class TripController {
+
+  private static final OffsetDateTime BEGINNING = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+  private static final OffsetDateTime END = OffsetDateTime.parse("9999-01-01T00:00:00Z");
+
+  private static final String TRIP_COLUMNS =
+      """
+      t.id, t.vehicle_id, t.started_at, t.ended_at, ST_Y(t.start_location) AS start_lat,
+      ST_X(t.start_location) AS start_lon, ST_Y(t.end_location) AS end_lat,
+      ST_X(t.end_location) AS end_lon, t.distance_m, t.duration_s, t.max_speed_kmh,
+      t.avg_speed_kmh, t.open""";
+
+  private final JdbcClient jdbc;
+  private final CallerFleet callerFleet;
+  private final VehicleOwnership ownership;
+
+  TripController(JdbcClient jdbc, CallerFleet callerFleet, VehicleOwnership ownership) {
+    this.jdbc = jdbc;
+    this.callerFleet = callerFleet;
+    this.ownership = ownership;
+  }
+
+  /** Trips that overlap [from, to), oldest first; GeoJSON carries each trip's path. */
+  @GetMapping(
+      path = "/api/v1/vehicles/{vehicleId}/trips",
+      produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
+  @ApiResponse(
+      responseCode = "200",
+      description = "JSON, or GeoJSON on Accept: application/geo+json",
+      content = {
+        @Content(mediaType = "application/json", schema = @Schema(implementation = TripPage.class)),
+        @Content(
+            mediaType = "application/geo+json",
+            schema =
+                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
+      })
+  @Operation(operationId = "listTrips", summary = "List a vehicle's trips that overlap [from, to)")
+  ResponseEntity<Object> trips(
+      @PathVariable UUID vehicleId,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+          OffsetDateTime from,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+          OffsetDateTime to,
+      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+      @RequestParam(required = false) String cursor,
+      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
+          String accept,
+      Authentication caller) {
+    UUID fleetId = callerFleet.of(caller);
+    ownership.require(fleetId, vehicleId);
+    boolean geoJson = GeoJson.requested(accept);
+    List<TripView> fetched =
+        jdbc.sql(
+                "SELECT "
+                    + TRIP_COLUMNS
+                    + (geoJson ? ", ST_AsGeoJSON(t.path, 6) AS path" : ", NULL AS path")
+                    + " FROM trips t WHERE t.vehicle_id = :vehicle AND t.fleet_id = :fleet"
+                    + " AND t.ended_at >= :from AND t.started_at < :to AND t.started_at > :after"
+                    + " ORDER BY t.started_at LIMIT :limit")
+            .param("vehicle", vehicleId)
+            .param("fleet", fleetId)
+            .param("from", from == null ? BEGINNING : from)
+            .param("to", to == null ? END : to)
+            .param("after", after(cursor))
+            .param("limit", limit + 1)
+            .query((rs, row) -> trip(rs))
+            .list();
+    Page<TripView> page = Page.of(fetched, limit, t -> Cursors.instantKey(t.startedAt()));
+    if (!geoJson) {
+      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
+    }
+    return ResponseEntity.ok()
+        .contentType(GeoJson.MEDIA_TYPE)
+        .body(
+            GeoJson.featureCollection(
+                page.items().stream().map(TripController::feature).toList(), page.nextCursor()));
+  }
+
+  /** One trip with its path. */
+  @GetMapping(
+      path = "/api/v1/trips/{tripId}",
+      produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
+  @ApiResponse(
+      responseCode = "200",
+      description = "JSON, or GeoJSON on Accept: application/geo+json",
+      content = {
+        @Content(mediaType = "application/json", schema = @Schema(implementation = TripView.class)),
+        @Content(
+            mediaType = "application/geo+json",
+            schema =
+                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
+      })
+  @Operation(operationId = "getTrip", summary = "Get a trip with its path")
+  ResponseEntity<Object> trip(
+      @PathVariable UUID tripId,
+      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
+          String accept,
+      Authentication caller) {
+    TripView trip =
+        jdbc.sql(
+                "SELECT "
+                    + TRIP_COLUMNS
+                    + ", ST_AsGeoJSON(t.path, 6) AS path FROM trips t"
+                    + " WHERE t.id = ? AND t.fleet_id = ?")
+            .params(tripId, callerFleet.of(caller))
+            .query((rs, row) -> trip(rs))
+            .optional()
+            .orElseThrow(() -> ApiProblem.notFound("Trip " + tripId));
+    if (GeoJson.requested(accept)) {
+      return ResponseEntity.ok().contentType(GeoJson.MEDIA_TYPE).body(feature(trip));
+    }
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(trip);
+  }
+
+  /** Stops that overlap [from, to), oldest first. */
+  @GetMapping(
+      path = "/api/v1/vehicles/{vehicleId}/stops",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(operationId = "listStops", summary = "List a vehicle's stops that overlap [from, to)")
+  Page<StopView> stops(
+      @PathVariable UUID vehicleId,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+          OffsetDateTime from,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+          OffsetDateTime to,
+      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+      @RequestParam(required = false) String cursor,
+      Authentication caller) {
+    UUID fleetId = callerFleet.of(caller);
+    ownership.require(fleetId, vehicleId);
+    List<StopView> fetched =
+        jdbc.sql(
+                """
+                SELECT s.id, s.vehicle_id, s.started_at, s.ended_at, ST_Y(s.location) AS lat,
+                       ST_X(s.location) AS lon, s.duration_s, s.open
+                FROM stops s WHERE s.vehicle_id = :vehicle AND s.fleet_id = :fleet
+                  AND s.ended_at >= :from AND s.started_at < :to AND s.started_at > :after
+                ORDER BY s.started_at LIMIT :limit""")
+            .param("vehicle", vehicleId)
+            .param("fleet", fleetId)
+            .param("from", from == null ? BEGINNING : from)
+            .param("to", to == null ? END : to)
+            .param("after", after(cursor))
+            .param("limit", limit + 1)
+            .query(
+                (rs, row) ->
+                    new StopView(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("vehicle_id", UUID.class),
+                        instant(rs, "started_at"),
+                        instant(rs, "ended_at"),
+                        new LatLon(rs.getDouble("lat"), rs.getDouble("lon")),
+                        rs.getDouble("duration_s"),
+                        rs.getBoolean("open")))
+            .list();
+    return Page.of(fetched, limit, s -> Cursors.instantKey(s.startedAt()));
+  }
+
+  private static OffsetDateTime after(String cursor) {
+    Instant after = Cursors.decodeInstant(cursor);
+    return after == null ? BEGINNING.minusYears(1) : after.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Map<String, Object> feature(TripView trip) {
+    return GeoJson.feature(trip.id(), trip.path(), GeoJson.propertiesOf(trip, "path"));
+  }
+
+  private static TripView trip(ResultSet rs) throws SQLException {
+    return new TripView(
+        rs.getObject("id", UUID.class),
+        rs.getObject("vehicle_id", UUID.class),
+        instant(rs, "started_at"),
+        instant(rs, "ended_at"),
+        new LatLon(rs.getDouble("start_lat"), rs.getDouble("start_lon")),
+        new LatLon(rs.getDouble("end_lat"), rs.getDouble("end_lon")),
+        rs.getDouble("distance_m"),
+        rs.getDouble("duration_s"),
+        (Float) rs.getObject("max_speed_kmh"),
+        (Float) rs.getObject("avg_speed_kmh"),
+        rs.getBoolean("open"),
+        GeoJson.parse(rs.getString("path")));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+}

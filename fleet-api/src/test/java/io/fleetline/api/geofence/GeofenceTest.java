@@ -1,0 +1,119 @@
+package io.fleetline.api.geofence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.fleetline.api.testing.ApiClient;
+import io.fleetline.api.testing.FleetApiTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Geofence CRUD: polygons, circles stored as polygons, validation naming the field. */
+class GeofenceTest extends FleetApiTest {
+
+  static final String SQUARE =
+      "{\"type\":\"Polygon\",\"coordinates\":[[[13.0,52.0],[14.0,52.0],[14.0,53.0],[13.0,53.0],[13.0,52.0]]]}";
+
+  @Test
+  void aPolygonGeofenceIsCreatedReadReplacedAndDeleted() throws Exception {
+    ApiClient.Response created =
+        api.post(
+            "/api/v1/geofences",
+            fleetToken,
+            "{\"name\":\"Depot\",\"area\":" + SQUARE + ",\"speedLimitKmh\":30}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").stringValue();
+    assertThat(created.json().get("area").get("type").stringValue()).isEqualTo("Polygon");
+    assertThat(created.json().get("speedLimitKmh").doubleValue()).isEqualTo(30);
+
+    assertThat(api.get("/api/v1/geofences/" + id, readOnlyToken).json().get("name").stringValue())
+        .isEqualTo("Depot");
+    assertThat(api.get("/api/v1/geofences/" + id, otherFleetToken).status()).isEqualTo(404);
+
+    ApiClient.Response replaced =
+        api.put(
+            "/api/v1/geofences/" + id,
+            fleetToken,
+            "{\"name\":\"Yard\",\"area\":{\"center\":{\"latitude\":52.5,\"longitude\":13.4},\"radiusM\":250}}");
+    assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+    assertThat(replaced.json().get("area").get("radiusM").doubleValue()).isEqualTo(250);
+    assertThat(replaced.json().get("speedLimitKmh").isNull()).isTrue();
+    assertThat(
+            api.put(
+                    "/api/v1/geofences/" + id,
+                    otherFleetToken,
+                    "{\"name\":\"x\",\"area\":" + SQUARE + "}")
+                .status())
+        .isEqualTo(404);
+
+    assertThat(api.delete("/api/v1/geofences/" + id, otherFleetToken).status()).isEqualTo(404);
+    assertThat(api.delete("/api/v1/geofences/" + id, fleetToken).status()).isEqualTo(204);
+    assertThat(api.get("/api/v1/geofences/" + id, fleetToken).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aCircleIsStoredAsAPolygonApproximationWithItsCentreAndRadius() throws Exception {
+    String id =
+        api.post(
+                "/api/v1/geofences",
+                fleetToken,
+                "{\"name\":\"Round\",\"area\":{\"center\":{\"latitude\":52.52,\"longitude\":13.405},\"radiusM\":1000}}")
+            .json()
+            .get("id")
+            .stringValue();
+
+    JsonNode circle = api.get("/api/v1/geofences/" + id, fleetToken).json().get("area");
+    assertThat(circle.get("center").get("latitude").doubleValue()).isEqualTo(52.52);
+    double areaM2 =
+        jdbc.sql("SELECT ST_Area(area::geography) FROM geofences WHERE id = ?::uuid")
+            .param(id)
+            .query(Double.class)
+            .single();
+    assertThat(areaM2).isCloseTo(Math.PI * 1000 * 1000, within(Math.PI * 1000 * 1000 * 0.01));
+    boolean inside =
+        jdbc.sql(
+                "SELECT ST_Contains(area, ST_SetSRID(ST_MakePoint(13.405, 52.5245), 4326))"
+                    + " FROM geofences WHERE id = ?::uuid")
+            .param(id)
+            .query(Boolean.class)
+            .single();
+    assertThat(inside).as("500 m north of the centre").isTrue();
+  }
+
+  @Test
+  void geofencesAreListedPerFleet() throws Exception {
+    api.post("/api/v1/geofences", otherFleetToken, "{\"name\":\"Theirs\",\"area\":" + SQUARE + "}");
+    api.post("/api/v1/geofences", fleetToken, "{\"name\":\"Ours\",\"area\":" + SQUARE + "}");
+    JsonNode page = api.get("/api/v1/geofences?limit=1000", fleetToken).json();
+    page.get("items").forEach(g -> assertThat(g.get("name").stringValue()).isNotEqualTo("Theirs"));
+    assertThat(page.get("items")).isNotEmpty();
+  }
+
+  @Test
+  void invalidAreasAre400NamingTheField() throws Exception {
+    assertThat(invalid("{\"type\":\"Point\",\"coordinates\":[1,2]}")).isEqualTo("area.type");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[0,0]]]}"))
+        .isEqualTo("area.coordinates[0]");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}"))
+        .isEqualTo("area.coordinates[0]");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[200,0],[1,1],[0,0]]]}"))
+        .isEqualTo("area.coordinates[0][1]");
+    // A bow tie crosses itself: PostGIS says why.
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"))
+        .isEqualTo("area");
+    assertThat(invalid("{\"center\":{\"latitude\":52,\"longitude\":13},\"radiusM\":0}"))
+        .isEqualTo("area.radiusM");
+    assertThat(invalid("{\"center\":{\"latitude\":91,\"longitude\":13},\"radiusM\":10}"))
+        .isEqualTo("area.center.latitude");
+    ApiClient.Response noName =
+        api.post("/api/v1/geofences", fleetToken, "{\"area\":" + SQUARE + "}");
+    assertThat(noName.json().get("field").stringValue()).isEqualTo("name");
+  }
+
+  private String invalid(String area) throws Exception {
+    ApiClient.Response response =
+        api.post("/api/v1/geofences", fleetToken, "{\"name\":\"Bad\",\"area\":" + area + "}");
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    return response.json().get("field").stringValue();
+  }
+}

@@ -1,0 +1,93 @@
+package io.fleetline.api.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.api.testing.ApiClient;
+import io.fleetline.api.testing.FleetApiTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Rate limits per client, client revocation, body size limits and CORS. */
+class RequestLimitsTest extends FleetApiTest {
+
+  @Test
+  void aClientOverItsRateGets429WithRetryAfter() throws Exception {
+    JsonNode client =
+        api.post(
+                "/api/v1/admin/fleets/" + fleetId + "/clients",
+                adminToken,
+                "{\"name\":\"slow\",\"scopes\":[\"fleet.read\"],\"requestsPerSecond\":1}")
+            .json();
+    String token =
+        api.token(
+            client.get("clientId").stringValue(),
+            client.get("clientSecret").stringValue(),
+            "fleet.read");
+
+    List<ApiClient.Response> answers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(api.get("/api/v1/vehicles", token));
+    }
+
+    assertThat(answers.get(0).status()).isEqualTo(200);
+    ApiClient.Response limited =
+        answers.stream().filter(a -> a.status() == 429).findFirst().orElseThrow();
+    assertThat(limited.contentType()).startsWith("application/problem+json");
+    assertThat(Integer.parseInt(limited.retryAfter())).isPositive();
+    assertThat(api.get("/api/v1/vehicles", readOnlyToken).status())
+        .as("other clients are not limited by it")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aRevokedClientGetsNoTokenAndItsTokensStopWorking() throws Exception {
+    JsonNode client = createClient(fleetId, "fleet.read");
+    String clientId = client.get("clientId").stringValue();
+    String secret = client.get("clientSecret").stringValue();
+    String token = api.token(clientId, secret, "fleet.read");
+    assertThat(api.get("/api/v1/vehicles", token).status()).isEqualTo(200);
+
+    String path = "/api/v1/admin/fleets/" + fleetId + "/clients/" + clientId;
+    assertThat(api.delete(path, otherFleetToken).status()).isEqualTo(404);
+    assertThat(api.delete(path, fleetToken).status()).isEqualTo(204);
+
+    assertThat(api.get("/api/v1/vehicles", token).status()).isEqualTo(401);
+    assertThat(api.tokenResponse(clientId, secret, "fleet.read").status()).isEqualTo(401);
+    assertThat(api.delete(path, fleetToken).status()).as("already revoked").isEqualTo(404);
+  }
+
+  @Test
+  void anOversizedBodyIs413() throws Exception {
+    String huge = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+    ApiClient.Response response = api.post("/api/v1/vehicles", fleetToken, huge);
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void configuredOriginsMayCallFromABrowserAndOthersMayNot() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> allowed = preflight(http, "https://map.fleetline.test");
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue("https://map.fleetline.test");
+    assertThat(preflight(http, "https://evil.test").statusCode()).isEqualTo(403);
+  }
+
+  private HttpResponse<String> preflight(HttpClient http, String origin) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vehicles"))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

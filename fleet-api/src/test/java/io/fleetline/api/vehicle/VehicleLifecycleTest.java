@@ -1,0 +1,112 @@
+package io.fleetline.api.vehicle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.api.testing.ApiClient;
+import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.api.testing.RegistryTopic;
+import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.DeviceTokens;
+import io.fleetline.common.FleetlineJson;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Changing, re-keying and deleting vehicles, and what ingest hears about it. */
+class VehicleLifecycleTest extends FleetApiTest {
+
+  @Test
+  void patchChangesOnlyTheGivenFieldsAndAnEmptyValueClearsIt() throws Exception {
+    String id =
+        api.post(
+                "/api/v1/vehicles",
+                fleetToken,
+                "{\"name\":\"Van\",\"vin\":\"V1\",\"plate\":\"P1\"}")
+            .json()
+            .get("id")
+            .stringValue();
+
+    ApiClient.Response renamed =
+        api.patch("/api/v1/vehicles/" + id, fleetToken, "{\"name\":\"Van 2\",\"plate\":\"\"}");
+
+    assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+    JsonNode vehicle = api.get("/api/v1/vehicles/" + id, readOnlyToken).json();
+    assertThat(vehicle.get("name").stringValue()).isEqualTo("Van 2");
+    assertThat(vehicle.get("vin").stringValue()).isEqualTo("V1");
+    assertThat(vehicle.get("plate").isNull()).isTrue();
+    assertThat(api.patch("/api/v1/vehicles/" + id, otherFleetToken, "{\"name\":\"x\"}").status())
+        .isEqualTo(404);
+    ApiClient.Response blank = api.patch("/api/v1/vehicles/" + id, fleetToken, "{\"name\":\"\"}");
+    assertThat(blank.status()).isEqualTo(400);
+    assertThat(blank.json().get("field").stringValue()).isEqualTo("name");
+  }
+
+  @Test
+  void rotatingAnHttpDeviceTokenShowsTheNewTokenOnceAndPublishesItsHash() throws Exception {
+    JsonNode vehicle =
+        api.post(
+                "/api/v1/vehicles",
+                fleetToken,
+                "{\"name\":\"Rotating\",\"devices\":[{\"protocol\":\"http\",\"identifier\":\"rot-1\"},"
+                    + "{\"protocol\":\"osmand\",\"identifier\":\"rot-2\"}]}")
+            .json();
+    String vehicleId = vehicle.get("id").stringValue();
+    String deviceId = vehicle.get("devices").get(0).get("id").stringValue();
+    String oldToken = vehicle.get("devices").get(0).get("token").stringValue();
+
+    ApiClient.Response rotated =
+        api.post(
+            "/api/v1/vehicles/" + vehicleId + "/devices/" + deviceId + "/token", fleetToken, "");
+
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+    String newToken = rotated.json().get("token").stringValue();
+    assertThat(newToken).startsWith("fld_").isNotEqualTo(oldToken);
+    RegistryTopic.awaitRecord(
+        brokers,
+        "http:rot-1",
+        r ->
+            r.value() != null
+                && DeviceTokens.sha256Hex(newToken)
+                    .equals(FleetlineJson.read(r.value(), DeviceRegistration.class).tokenSha256()));
+    String osmandId = vehicle.get("devices").get(1).get("id").stringValue();
+    assertThat(
+            api.post(
+                    "/api/v1/vehicles/" + vehicleId + "/devices/" + osmandId + "/token",
+                    fleetToken,
+                    "")
+                .status())
+        .as("an osmand device has no token")
+        .isEqualTo(409);
+    assertThat(
+            api.post(
+                    "/api/v1/vehicles/" + vehicleId + "/devices/" + deviceId + "/token",
+                    otherFleetToken,
+                    "")
+                .status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void deletingAVehiclePublishesTombstonesForItsDevicesAndFreesTheirIdentifiers() throws Exception {
+    String body =
+        "{\"name\":\"Doomed\",\"devices\":[{\"protocol\":\"mqtt\",\"identifier\":\"doomed-1\"}]}";
+    String vehicleId =
+        api.post("/api/v1/vehicles", fleetToken, body).json().get("id").stringValue();
+    insertLatestPosition(vehicleId, fleetId, "2026-11-26T08:00:00Z", 52.5, 13.4);
+
+    assertThat(api.delete("/api/v1/vehicles/" + vehicleId, otherFleetToken).status())
+        .isEqualTo(404);
+    assertThat(api.delete("/api/v1/vehicles/" + vehicleId, fleetToken).status()).isEqualTo(204);
+
+    assertThat(api.get("/api/v1/vehicles/" + vehicleId, fleetToken).status()).isEqualTo(404);
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM latest_positions WHERE vehicle_id = ?::uuid")
+                .param(vehicleId)
+                .query(Long.class)
+                .single())
+        .isZero();
+    RegistryTopic.awaitRecord(brokers, "mqtt:doomed-1", r -> r.value() == null);
+    assertThat(api.post("/api/v1/vehicles", fleetToken, body).status())
+        .as("the identifier is free again")
+        .isEqualTo(201);
+  }
+}
