@@ -57,13 +57,28 @@ final class Platform implements AutoCloseable {
     apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
     apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
 
-    // fleet-api migrates the schema first, then routing finds it in place.
-    api = track(ServiceProcess.start("api", apiPort, apiEnv));
-    ingest = track(ServiceProcess.start("ingest", freePort(), common));
-    api.awaitReady(Duration.ofMinutes(3));
-    routing = track(ServiceProcess.start("routing", freePort(), common));
-    ingest.awaitReady(Duration.ofMinutes(3));
-    routing.awaitReady(Duration.ofMinutes(3));
+    // Device ports on free ones too: a local stack or another test may hold the well-known ones.
+    Map<String, String> ingestEnv = new HashMap<>(common);
+    ingestEnv.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(freePort()));
+    ingestEnv.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(freePort()));
+
+    try {
+      // fleet-api migrates the schema first, then routing finds it in place.
+      api = track(ServiceProcess.start("api", apiPort, apiEnv));
+      ingest = track(ServiceProcess.start("ingest", freePort(), ingestEnv));
+      api.awaitReady(Duration.ofMinutes(3));
+      routing = track(ServiceProcess.start("routing", freePort(), common));
+      ingest.awaitReady(Duration.ofMinutes(3));
+      routing.awaitReady(Duration.ofMinutes(3));
+    } catch (RuntimeException e) {
+      // A failed start must not leave the services that did start running after the test.
+      try {
+        close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   static Platform start() {
