@@ -70,6 +70,9 @@ class RoutingBenchmark {
   @Value("${spring.embedded.kafka.brokers}")
   String brokers;
 
+  @Value("${fleetline.routing.derived.enabled:true}")
+  boolean derived;
+
   @Autowired MeterRegistry meters;
   @Autowired KafkaListenerEndpointRegistry listeners;
 
@@ -120,7 +123,7 @@ class RoutingBenchmark {
       System.out.printf(
           "%n[benchmark] vehicles=%d%n[benchmark] latency phase: %d pings offered at %.0f/s for %ds,"
               + " received->stored%s (max %.0fms)%n[benchmark] throughput phase: backlog of %d"
-              + " pings stored in %.1fs = %.0f pings/s (history + latest + trips/stops + events)%n"
+              + " pings stored in %.1fs = %.0f pings/s (%s)%n"
               + "[benchmark] trips=%s stops=%s events=%s%n",
           VEHICLES,
           latencyPings,
@@ -131,6 +134,7 @@ class RoutingBenchmark {
           backlog,
           seconds,
           backlog / seconds,
+          derived ? "history + latest + trips/stops + events" : "history + latest only",
           count("trips"),
           count("stops"),
           count("vehicle_events"));
