@@ -76,7 +76,9 @@ class PingBatchListener {
   void onBatch(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
     List<VehiclePing> pings = new ArrayList<>(records.size());
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
+    java.util.Set<String> partitions = new java.util.TreeSet<>();
     for (ConsumerRecord<String, byte[]> record : records) {
+      partitions.add(record.topic() + "-" + record.partition());
       try {
         pings.add(FleetlineJson.read(record.value(), VehiclePing.class));
       } catch (RuntimeException e) {
@@ -94,7 +96,7 @@ class PingBatchListener {
     CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)).join();
     StoredBatch batch;
     try {
-      batch = writer.write(pings);
+      batch = writer.write(pings, partitions);
     } catch (SQLException | RuntimeException e) {
       // The error handler redelivers the batch after a back-off; until one succeeds, not ready.
       health.failed(e);

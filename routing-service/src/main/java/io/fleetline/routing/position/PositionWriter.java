@@ -106,6 +106,16 @@ public class PositionWriter {
 
   /** Stores the batch; when this returns, it is committed. */
   public StoredBatch write(List<VehiclePing> pings) throws SQLException {
+    return write(pings, List.of());
+  }
+
+  /**
+   * Stores the batch holding a transaction lock on each of {@code owners} (the Kafka partitions it
+   * came from): a consumer that lost its partitions in a rebalance but is still writing cannot
+   * interleave its recomputation of the same vehicles with the new owner's.
+   */
+  public StoredBatch write(List<VehiclePing> pings, java.util.Collection<String> owners)
+      throws SQLException {
     if (pings.isEmpty()) {
       return new StoredBatch(0, List.of());
     }
@@ -114,6 +124,7 @@ public class PositionWriter {
       partitions.ensure(connection, days(pings));
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
+        lock(connection, owners);
         statement.execute(STAGING);
         connection
             .unwrap(PGConnection.class)
@@ -149,6 +160,21 @@ public class PositionWriter {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
       }
+    }
+  }
+
+  private static void lock(Connection connection, java.util.Collection<String> owners)
+      throws SQLException {
+    if (owners.isEmpty()) {
+      return;
+    }
+    // Taken in a fixed order, so two batches over overlapping partitions cannot deadlock.
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT"
+                + " hashtext('fleetline.routing.' || k) AS h FROM unnest(?::text[]) k ORDER BY 1) o")) {
+      s.setArray(1, connection.createArrayOf("text", owners.toArray()));
+      s.execute();
     }
   }
 

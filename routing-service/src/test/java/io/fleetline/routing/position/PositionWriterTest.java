@@ -157,4 +157,33 @@ class PositionWriterTest {
       return rs.getString(1);
     }
   }
+
+  @Test
+  void aBatchWaitsWhileAnotherWriterHoldsItsPartition() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    String countSql = "SELECT count(*) FROM positions WHERE vehicle_id = '" + vehicle + "'";
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Connection other = database.connect();
+        Statement s = other.createStatement()) {
+      other.setAutoCommit(false);
+      s.execute("SELECT pg_advisory_xact_lock(hashtext('fleetline.routing.fleetline.pings-3'))");
+
+      var write =
+          pool.submit(
+              () ->
+                  writer.write(
+                      List.of(ping(vehicle, "2026-11-26T07:00:00Z", 52.5, 13.4)),
+                      List.of("fleetline.pings-3")));
+      org.awaitility.Awaitility.await()
+          .during(java.time.Duration.ofSeconds(1))
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> !write.isDone() && count(countSql) == 0);
+      other.commit();
+
+      assertThat(write.get(30, java.util.concurrent.TimeUnit.SECONDS).inserted()).isEqualTo(1);
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(count(countSql)).isEqualTo(1);
+  }
 }
