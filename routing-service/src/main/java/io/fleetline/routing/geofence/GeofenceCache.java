@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  * max(updated_at)} poll decides, so edits through fleet-api take effect within the poll interval.
  */
 @Component
-public class GeofenceCache {
+public class GeofenceCache implements InitializingBean {
 
   private static final Logger log = LoggerFactory.getLogger(GeofenceCache.class);
 
@@ -29,6 +30,12 @@ public class GeofenceCache {
 
   public GeofenceCache(JdbcClient jdbc) {
     this.jdbc = jdbc;
+  }
+
+  /** Loads once before the ping listener starts, so the first batches see the geofences too. */
+  @Override
+  public void afterPropertiesSet() {
+    refresh();
   }
 
   /** The fleet's geofences, as of the last refresh. */
