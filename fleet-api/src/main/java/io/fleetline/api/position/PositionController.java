@@ -118,11 +118,15 @@ class PositionController {
         "SELECT "
             + PositionRows.COLUMNS
             + " FROM latest_positions p WHERE p.fleet_id = :fleet"
-            + " AND (CAST(:after AS uuid) IS NULL OR p.vehicle_id > :after) AND "
+            // No "cursor IS NULL OR ..." here: a generic plan would then walk every vehicle.
+            + (after == null ? "" : " AND p.vehicle_id > :after")
+            + " AND "
             + where
             + " ORDER BY p.vehicle_id LIMIT :limit";
     params.put("fleet", fleetId);
-    params.put("after", after);
+    if (after != null) {
+      params.put("after", after);
+    }
     params.put("limit", limit + 1);
     List<PositionView> fetched =
         jdbc.sql(sql).params(params).query((rs, row) -> PositionRows.map(rs)).list();
