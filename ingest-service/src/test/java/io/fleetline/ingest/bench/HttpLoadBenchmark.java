@@ -44,14 +44,14 @@ public final class HttpLoadBenchmark {
     int batch = Integer.getInteger("bench.batch", 1000);
     try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start()) {
       ConfigurableApplicationContext ingest =
+          // Arguments, not default properties: they must win over application.yaml.
           new SpringApplicationBuilder(IngestApplication.class)
-              .properties(
-                  "spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                  "server.port=0",
-                  "fleetline.ingest.osmand.enabled=false",
-                  "fleetline.ingest.teltonika.enabled=false",
-                  "logging.level.org.apache.kafka=WARN")
-              .run();
+              .run(
+                  "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                  "--server.port=0",
+                  "--fleetline.ingest.osmand.enabled=false",
+                  "--fleetline.ingest.teltonika.enabled=false",
+                  "--logging.level.org.apache.kafka=WARN");
       try {
         int port = ((WebServerApplicationContext) ingest).getWebServer().getPort();
         List<String> tokens = register(kafka, ingest.getBean(DeviceRegistry.class), devices);
