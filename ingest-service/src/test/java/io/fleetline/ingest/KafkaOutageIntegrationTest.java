@@ -116,6 +116,12 @@ class KafkaOutageIntegrationTest {
     }
 
     kafka.stop();
+    await("health reports Kafka down")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/actuator/health").contains("\"kafka\":{\"status\":\"DOWN\""));
+    assertThat(get("/actuator/health/readiness"))
+        .as("still serving devices with 503")
+        .contains("\"status\":\"UP\"");
     int refused = 0;
     for (int i = 0; i < 4; i++) {
       HttpResponse<String> response = sendHttp(acknowledged);
@@ -179,6 +185,13 @@ class KafkaOutageIntegrationTest {
       acknowledged.add(recordedAt);
     }
     return response;
+  }
+
+  private String get(String path) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private synchronized Instant nextTime() {
