@@ -3,6 +3,7 @@ package io.fleetline.ingest;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Topics;
+import io.fleetline.common.VehiclePing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,21 @@ public final class KafkaTopics {
             .get();
       }
     }
+  }
+
+  /** The ping of the pings topic with this event time (tests give each ping its own time). */
+  public VehiclePing awaitPing(java.time.Instant recordedAt) {
+    return FleetlineJson.read(
+        await(
+                Topics.PINGS,
+                r ->
+                    FleetlineJson.read(r.value(), VehiclePing.class)
+                        .recordedAt()
+                        .equals(recordedAt),
+                1)
+            .get(0)
+            .value(),
+        VehiclePing.class);
   }
 
   /** Reads the topic from the beginning until {@code count} records match. */

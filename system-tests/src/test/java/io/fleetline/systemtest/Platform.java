@@ -81,8 +81,33 @@ final class Platform implements AutoCloseable {
     }
   }
 
+  private static Platform shared;
+
   static Platform start() {
     return new Platform();
+  }
+
+  /**
+   * One platform for every system test of this JVM: starting three services and a broker is the
+   * expensive part, and the tests keep apart by creating fleets of their own. Stopped at exit.
+   */
+  static synchronized Platform shared() {
+    if (shared == null) {
+      Platform platform = new Platform();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      platform.close();
+                    } catch (Exception e) {
+                      // exiting anyway
+                    }
+                  },
+                  "stop-platform"));
+      shared = platform;
+    }
+    return shared;
   }
 
   private ServiceProcess track(ServiceProcess service) {

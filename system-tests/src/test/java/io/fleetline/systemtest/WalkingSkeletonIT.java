@@ -8,7 +8,6 @@ import io.fleetline.api.testing.ApiClient.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -24,14 +23,7 @@ class WalkingSkeletonIT {
 
   @BeforeAll
   static void start() {
-    platform = Platform.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (platform != null) {
-      platform.close();
-    }
+    platform = Platform.shared();
   }
 
   @Test

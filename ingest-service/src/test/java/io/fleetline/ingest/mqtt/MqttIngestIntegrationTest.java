@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
-import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
@@ -155,17 +154,6 @@ class MqttIngestIntegrationTest {
   }
 
   private VehiclePing pingRecordedAt(Instant recordedAt) {
-    return FleetlineJson.read(
-        topics
-            .await(
-                Topics.PINGS,
-                r ->
-                    FleetlineJson.read(r.value(), VehiclePing.class)
-                        .recordedAt()
-                        .equals(recordedAt),
-                1)
-            .get(0)
-            .value(),
-        VehiclePing.class);
+    return topics.awaitPing(recordedAt);
   }
 }
