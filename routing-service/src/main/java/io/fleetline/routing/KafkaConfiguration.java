@@ -1,6 +1,8 @@
 package io.fleetline.routing;
 
+import io.fleetline.common.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -25,5 +27,17 @@ class KafkaConfiguration {
   @Bean
   NewTopic deadLetterTopic(RoutingProperties properties) {
     return TopicBuilder.name(properties.deadLetterTopic()).partitions(1).build();
+  }
+
+  /**
+   * The events topic routing publishes to. Brokers run with topic auto-creation off (as the local
+   * stack's does), and a producer waiting for a topic that never comes blocks every batch for
+   * {@code max.block.ms}: create it at start-up, keyed like the pings.
+   */
+  @Bean
+  NewTopic eventsTopic(
+      @Value("${fleetline.routing.events-topic:" + Topics.EVENTS + "}") String name,
+      @Value("${fleetline.routing.events-partitions:12}") int partitions) {
+    return TopicBuilder.name(name).partitions(partitions).build();
   }
 }
