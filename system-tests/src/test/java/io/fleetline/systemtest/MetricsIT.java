@@ -42,7 +42,7 @@ class MetricsIT {
     ApiClient api = new ApiClient(platform.api.baseUrl());
     ApiClient ingest = new ApiClient(platform.ingest.baseUrl());
     ApiClient routing = new ApiClient(platform.routing.baseUrl());
-    String token = fleetClient(api);
+    String token = platform.newFleetToken("Metrics");
     JsonNode vehicle =
         api.post(
                 "/api/v1/vehicles",
@@ -94,25 +94,6 @@ class MetricsIT {
         .containsPattern("fleetline_ingest_pings_accepted_total\\{[^}]*protocol=\"http\"")
         .containsPattern(
             "fleetline_ingest_pings_rejected_total\\{[^}]*protocol=\"http\"[^}]*reason=\"[a-z_]+\"");
-  }
-
-  private static String fleetClient(ApiClient api) throws Exception {
-    String admin = api.token(Platform.ADMIN_CLIENT_ID, Platform.ADMIN_SECRET, "platform.admin");
-    String fleetId =
-        api.post("/api/v1/admin/fleets", admin, "{\"name\":\"Metrics\"}")
-            .json()
-            .get("id")
-            .stringValue();
-    JsonNode client =
-        api.post(
-                "/api/v1/admin/fleets/" + fleetId + "/clients",
-                admin,
-                "{\"name\":\"metrics\",\"scopes\":[\"fleet.read\",\"fleet.write\"]}")
-            .json();
-    return api.token(
-        client.get("clientId").stringValue(),
-        client.get("clientSecret").stringValue(),
-        "fleet.read fleet.write");
   }
 
   private static Set<String> dashboardMetrics() throws IOException {

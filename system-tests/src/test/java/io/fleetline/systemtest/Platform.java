@@ -1,5 +1,6 @@
 package io.fleetline.systemtest;
 
+import io.fleetline.api.testing.ApiClient;
 import io.fleetline.common.Topics;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole platform for a test: the real Kafka broker (KRaft), a PostGIS database, and the three
@@ -108,6 +110,32 @@ final class Platform implements AutoCloseable {
       shared = platform;
     }
     return shared;
+  }
+
+  /**
+   * A token of a new fleet's client with fleet.read and fleet.write: each test works in a fleet of
+   * its own, created the way an operator would (platform admin → fleet → client).
+   */
+  String newFleetToken(String fleetName) throws Exception {
+    ApiClient client = new ApiClient(api.baseUrl());
+    String admin = client.token(ADMIN_CLIENT_ID, ADMIN_SECRET, "platform.admin");
+    String fleetId =
+        client
+            .post("/api/v1/admin/fleets", admin, "{\"name\":\"" + fleetName + "\"}")
+            .json()
+            .get("id")
+            .stringValue();
+    JsonNode credentials =
+        client
+            .post(
+                "/api/v1/admin/fleets/" + fleetId + "/clients",
+                admin,
+                "{\"name\":\"system-test\",\"scopes\":[\"fleet.read\",\"fleet.write\"]}")
+            .json();
+    return client.token(
+        credentials.get("clientId").stringValue(),
+        credentials.get("clientSecret").stringValue(),
+        "fleet.read fleet.write");
   }
 
   private ServiceProcess track(ServiceProcess service) {

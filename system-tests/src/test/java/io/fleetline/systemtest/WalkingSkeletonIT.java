@@ -31,23 +31,7 @@ class WalkingSkeletonIT {
     ApiClient api = new ApiClient(platform.api.baseUrl());
     ApiClient ingest = new ApiClient(platform.ingest.baseUrl());
 
-    String admin = api.token(Platform.ADMIN_CLIENT_ID, Platform.ADMIN_SECRET, "platform.admin");
-    String fleetId =
-        api.post("/api/v1/admin/fleets", admin, "{\"name\":\"Walking skeleton\"}")
-            .json()
-            .get("id")
-            .stringValue();
-    JsonNode client =
-        api.post(
-                "/api/v1/admin/fleets/" + fleetId + "/clients",
-                admin,
-                "{\"name\":\"it\",\"scopes\":[\"fleet.read\",\"fleet.write\"]}")
-            .json();
-    String token =
-        api.token(
-            client.get("clientId").stringValue(),
-            client.get("clientSecret").stringValue(),
-            "fleet.read fleet.write");
+    String token = platform.newFleetToken("Walking skeleton");
 
     JsonNode vehicle =
         api.post(
