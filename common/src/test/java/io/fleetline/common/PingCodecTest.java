@@ -1,0 +1,94 @@
+package io.fleetline.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+
+class PingCodecTest {
+
+  private final Random random = new Random(7);
+
+  @Test
+  void writesTheSameBytesAsTheGenericMapperAndReadsThemBack() {
+    for (int i = 0; i < 5_000; i++) {
+      VehiclePing ping = randomPing(i);
+
+      byte[] fast = PingCodec.write(ping);
+
+      assertThat(new String(fast, StandardCharsets.UTF_8))
+          .isEqualTo(new String(FleetlineJson.write(ping), StandardCharsets.UTF_8));
+      assertThat(PingCodec.read(fast)).isEqualTo(ping);
+      assertThat(PingCodec.read(FleetlineJson.write(ping))).isEqualTo(ping);
+    }
+  }
+
+  @Test
+  void skipsUnknownFieldsOfNewerWritersAndTakesMissingOnesAsAbsent() {
+    String json =
+        "{\"v\":2,\"vehicleId\":\"6f1c1a4e-0000-4000-8000-000000000001\","
+            + "\"future\":{\"nested\":[1,{\"a\":null}]},\"recordedAt\":\"2026-11-26T09:00:00+01:00\","
+            + "\"latitude\":1.5,\"longitude\":2.5,\"speedKmh\":null}";
+
+    VehiclePing ping = PingCodec.read(json.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(ping.v()).isEqualTo(2);
+    assertThat(ping.recordedAt()).isEqualTo(Instant.parse("2026-11-26T08:00:00Z"));
+    assertThat(ping.latitude()).isEqualTo(1.5);
+    assertThat(ping.speedKmh()).isNull();
+    assertThat(ping.fleetId()).isNull();
+    assertThat(ping.attributes()).isEmpty();
+  }
+
+  @Test
+  void refusesPayloadsThatAreNotPings() {
+    assertThatThrownBy(() -> PingCodec.read("[1]".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PingCodec.read("{\"v\":".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(JacksonException.class);
+    assertThatThrownBy(
+            () -> PingCodec.read("{\"recordedAt\":\"yesterday\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(DateTimeParseException.class);
+    assertThatThrownBy(
+            () -> PingCodec.read("{\"vehicleId\":\"42\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private VehiclePing randomPing(int i) {
+    boolean sparse = i % 3 == 0;
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    if (i % 2 == 0) {
+      attributes.put("batt", random.nextInt(100));
+      attributes.put("note", "é \"quoted\" \\ " + i);
+      attributes.put("nested", Map.of("list", List.of(1, 2.5, true)));
+      attributes.put("nothing", null);
+    }
+    long millis = random.nextLong(1_500_000_000_000L, 1_900_000_000_000L);
+    return new VehiclePing(
+        VehiclePing.CURRENT_VERSION,
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        sparse ? null : UUID.randomUUID(),
+        List.of("http", "osmand", "mqtt", "teltonika").get(i % 4),
+        Instant.ofEpochMilli(millis),
+        Instant.ofEpochMilli(millis + random.nextInt(100_000)),
+        random.nextDouble(-90, 90),
+        random.nextDouble(-180, 180),
+        sparse ? null : random.nextDouble(0, 250),
+        sparse ? null : (double) random.nextInt(360),
+        sparse ? null : random.nextDouble(-400, 9000),
+        sparse ? null : random.nextDouble(0, 100),
+        sparse ? null : random.nextDouble(0, 1e6),
+        sparse ? null : random.nextBoolean(),
+        attributes);
+  }
+}
