@@ -11,6 +11,8 @@ import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.testing.KafkaBrokerProcess;
+import io.fleetline.ingest.testing.MosquittoBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.fleetline.ingest;
+package io.fleetline.ingest.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

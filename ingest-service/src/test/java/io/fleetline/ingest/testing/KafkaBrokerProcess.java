@@ -1,4 +1,4 @@
-package io.fleetline.ingest;
+package io.fleetline.ingest.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +33,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
   /** Formats fresh storage and starts the broker. */
   public static KafkaBrokerProcess start() {
+    return start(Map.of());
+  }
+
+  /**
+   * Formats fresh storage and starts the broker with {@code settings} overriding the defaults below
+   * (e.g. the local stack's {@code auto.create.topics.enable=false}).
+   */
+  public static KafkaBrokerProcess start(Map<String, String> settings) {
     try {
       Path dir = Files.createDirectories(Path.of("target", "kafka-" + UUID.randomUUID()));
       int port = freePort();
@@ -60,6 +68,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
               "broker.heartbeat.interval.ms=500",
               "broker.session.timeout.ms=3000",
               ""));
+      // Later lines of a properties file win over earlier ones.
+      StringBuilder overrides = new StringBuilder();
+      settings.forEach(
+          (key, value) -> overrides.append(key).append('=').append(value).append('\n'));
+      Files.writeString(
+          dir.resolve("server.properties"), overrides, java.nio.file.StandardOpenOption.APPEND);
       KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port);
       broker.run(
           List.of(
@@ -86,6 +100,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
     }
+    Awaitility.await("port " + port + " released")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !listening());
+  }
+
+  /** Kills the broker with SIGKILL, as a crash or the OOM killer would, keeping its data. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
     Awaitility.await("port " + port + " released")
         .atMost(Duration.ofSeconds(30))
         .until(() -> !listening());
