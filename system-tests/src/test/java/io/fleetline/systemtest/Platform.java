@@ -1,9 +1,10 @@
 package io.fleetline.systemtest;
 
 import io.fleetline.api.testing.ApiClient;
-import io.fleetline.common.Topics;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
+import io.fleetline.ingest.testing.KafkaBrokerProcess;
+import io.fleetline.ingest.testing.MosquittoBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -19,61 +20,77 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole platform for a test: the real Kafka broker (KRaft), a PostGIS database, and the three
- * services as separate JVMs configured the way an operator would configure them.
+ * The whole platform as the local stack runs it ({@code deploy/local/up.sh}): the real Kafka broker
+ * (KRaft) in a JVM of its own, Mosquitto, a PostGIS database, and the three services as separate
+ * JVMs configured through the environment variables an operator sets. The broker and the services
+ * can be killed and started again with the same configuration, port and data.
  */
 final class Platform implements AutoCloseable {
 
   static final String ADMIN_CLIENT_ID = "platform-admin";
   static final String ADMIN_SECRET = "system-test-" + UUID.randomUUID();
 
-  private final EmbeddedKafkaKraftBroker kafka;
-  private final List<ServiceProcess> services = new ArrayList<>();
+  /** Broker settings of {@code deploy/local/kafka/server.properties.template} that matter here. */
+  private static final Map<String, String> LOCAL_STACK_KAFKA =
+      Map.of(
+          "auto.create.topics.enable", "false",
+          "num.partitions", "12",
+          "default.replication.factor", "1",
+          "min.insync.replicas", "1");
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  final KafkaBrokerProcess kafka;
+  final MosquittoBroker mqtt;
+  final TestDatabase database;
+  final int osmandPort;
+  final int teltonikaPort;
   final ServiceProcess api;
   final ServiceProcess ingest;
   final ServiceProcess routing;
 
   private Platform() {
-    kafka = new EmbeddedKafkaKraftBroker(1, 12);
-    kafka.afterPropertiesSet();
-    kafka.addTopics(
-        new NewTopic(Topics.PINGS, 12, (short) 1),
-        new NewTopic(Topics.PINGS_REJECTED, 12, (short) 1));
-    TestDatabase database = TestPostgis.newDatabase();
-
-    Map<String, String> common = new HashMap<>();
-    common.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.getBrokersAsString());
-    common.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
-    common.put("SPRING_DATASOURCE_USERNAME", database.username());
-    common.put("SPRING_DATASOURCE_PASSWORD", database.password());
-
-    int apiPort = freePort();
-    Map<String, String> apiEnv = new HashMap<>(common);
-    apiEnv.put("FLEETLINE_AUTH_ISSUER", "http://127.0.0.1:" + apiPort);
-    apiEnv.put("FLEETLINE_AUTH_SIGNING_KEY", "file:" + signingKeyFile());
-    apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
-    apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
-
-    // Device ports on free ones too: a local stack or another test may hold the well-known ones.
-    Map<String, String> ingestEnv = new HashMap<>(common);
-    ingestEnv.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(freePort()));
-    ingestEnv.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(freePort()));
-
     try {
-      // fleet-api migrates the schema first, then routing finds it in place.
+      kafka = track(KafkaBrokerProcess.start(LOCAL_STACK_KAFKA));
+      mqtt = track(MosquittoBroker.start());
+      database = TestPostgis.newDatabase();
+
+      Map<String, String> common = new HashMap<>();
+      common.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      Map<String, String> withDb = new HashMap<>(common);
+      withDb.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
+      withDb.put("SPRING_DATASOURCE_USERNAME", database.username());
+      withDb.put("SPRING_DATASOURCE_PASSWORD", database.password());
+
+      int apiPort = freePort();
+      Map<String, String> apiEnv = new HashMap<>(withDb);
+      apiEnv.put("FLEETLINE_AUTH_ISSUER", "http://127.0.0.1:" + apiPort);
+      apiEnv.put("FLEETLINE_AUTH_SIGNING_KEY", "file:" + signingKeyFile());
+      apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
+      apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
+
+      // Device ports on free ones: a local stack or another test may hold the well-known ones.
+      osmandPort = freePort();
+      teltonikaPort = freePort();
+      Map<String, String> ingestEnv = new HashMap<>(common);
+      ingestEnv.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(osmandPort));
+      ingestEnv.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(teltonikaPort));
+      ingestEnv.put("FLEETLINE_INGEST_MQTT_URL", mqtt.url());
+
+      // fleet-api migrates the schema before routing starts; ingest needs neither, so it starts
+      // alongside fleet-api.
       api = track(ServiceProcess.start("api", apiPort, apiEnv));
       ingest = track(ServiceProcess.start("ingest", freePort(), ingestEnv));
-      api.awaitReady(Duration.ofMinutes(3));
-      routing = track(ServiceProcess.start("routing", freePort(), common));
-      ingest.awaitReady(Duration.ofMinutes(3));
-      routing.awaitReady(Duration.ofMinutes(3));
+      api.awaitReady(START_TIMEOUT);
+      routing = track(ServiceProcess.start("routing", freePort(), withDb));
+      ingest.awaitReady(START_TIMEOUT);
+      routing.awaitReady(START_TIMEOUT);
     } catch (RuntimeException e) {
-      // A failed start must not leave the services that did start running after the test.
+      // A failed start must not leave what did start running after the test.
       try {
         close();
       } catch (Exception suppressed) {
@@ -85,13 +102,10 @@ final class Platform implements AutoCloseable {
 
   private static Platform shared;
 
-  static Platform start() {
-    return new Platform();
-  }
-
   /**
-   * One platform for every system test of this JVM: starting three services and a broker is the
-   * expensive part, and the tests keep apart by creating fleets of their own. Stopped at exit.
+   * One platform for every system test of this JVM: starting a broker and three services is the
+   * expensive part, and the tests keep apart by creating fleets of their own. A test that kills a
+   * process restarts it before it ends. Stopped at exit.
    */
   static synchronized Platform shared() {
     if (shared == null) {
@@ -112,11 +126,24 @@ final class Platform implements AutoCloseable {
     return shared;
   }
 
+  String osmandUrl() {
+    return "http://127.0.0.1:" + osmandPort;
+  }
+
+  String teltonikaHost() {
+    return "127.0.0.1";
+  }
+
   /**
    * A token of a new fleet's client with fleet.read and fleet.write: each test works in a fleet of
    * its own, created the way an operator would (platform admin → fleet → client).
    */
   String newFleetToken(String fleetName) throws Exception {
+    return newFleet(fleetName).token();
+  }
+
+  /** A new fleet and a token of its client with fleet.read and fleet.write. */
+  Fleet newFleet(String fleetName) throws Exception {
     ApiClient client = new ApiClient(api.baseUrl());
     String admin = client.token(ADMIN_CLIENT_ID, ADMIN_SECRET, "platform.admin");
     String fleetId =
@@ -132,23 +159,38 @@ final class Platform implements AutoCloseable {
                 admin,
                 "{\"name\":\"system-test\",\"scopes\":[\"fleet.read\",\"fleet.write\"]}")
             .json();
-    return client.token(
-        credentials.get("clientId").stringValue(),
-        credentials.get("clientSecret").stringValue(),
-        "fleet.read fleet.write");
+    String clientId = credentials.get("clientId").stringValue();
+    String secret = credentials.get("clientSecret").stringValue();
+    return new Fleet(
+        fleetId, clientId, secret, client.token(clientId, secret, "fleet.read fleet.write"));
   }
 
-  private ServiceProcess track(ServiceProcess service) {
-    services.add(service);
-    return service;
+  /** A fleet of this platform with the credentials of one of its clients. */
+  record Fleet(String id, String clientId, String clientSecret, String token) {}
+
+  private <T extends AutoCloseable> T track(T component) {
+    started.add(component);
+    return component;
   }
 
+  /** Stops the services first (ingest before the brokers), then the brokers. */
   @Override
   public void close() throws Exception {
-    for (ServiceProcess service : services) {
-      service.close();
+    Exception failure = null;
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
     }
-    kafka.destroy();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Writes a fresh RSA key as PKCS#8 PEM, the form an operator configures. */
@@ -172,7 +214,7 @@ final class Platform implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Fleetline service running from its executable jar in a JVM of its own, as in production:
- * started with environment variables, logging to a file, ready when its readiness probe says so.
+ * started with environment variables, logging to a file, ready when its readiness probe says so. A
+ * test can kill it with SIGKILL and start it again with the same configuration.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -28,13 +31,14 @@ final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final int port;
   private final Path log;
-  private final Process process;
+  private final ProcessBuilder builder;
+  private Process process;
 
-  private ServiceProcess(String name, int port, Path log, Process process) {
+  private ServiceProcess(String name, int port, Path log, ProcessBuilder builder) {
     this.name = name;
     this.port = port;
     this.log = log;
-    this.process = process;
+    this.builder = builder;
   }
 
   /** Starts the jar named by system property {@code fleetline.jar.<name>} on the given port. */
@@ -64,10 +68,45 @@ final class ServiceProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
-      return new ServiceProcess(name, port, log, builder.start());
+      ServiceProcess service = new ServiceProcess(name, port, log, builder);
+      service.launch();
+      return service;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private void launch() throws IOException {
+    Files.writeString(
+        log,
+        "=== system test starts " + name + " at " + Instant.now() + "\n",
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    process = builder.start();
+  }
+
+  /**
+   * Kills the JVM with SIGKILL, as a crash or the kernel's OOM killer would: no shutdown hook, no
+   * graceful shutdown, whatever it had in flight is cut off.
+   */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " survived SIGKILL");
+    }
+  }
+
+  /** Starts the service again with the same jar, port and environment, and waits until ready. */
+  void restart(Duration timeout) {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitReady(timeout);
   }
 
   String baseUrl() {
