@@ -1,73 +1,76 @@
 package io.fleetline.simulator;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.PriorityQueue;
 
-/** Real time: every vehicle sends one ping per interval, as a tracker would. */
+/**
+ * Real time: every vehicle reports every interval, one ping per message, as a tracker would; the
+ * vehicles' reporting moments are spread evenly over the interval.
+ */
 final class DemoMode {
 
-  private final HttpClient http;
-  private final SimulatorOptions options;
-  private final List<SimulatedFleet.Vehicle> fleet;
-  private final AtomicLong accepted = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  private final Fleet fleet;
 
-  DemoMode(HttpClient http, SimulatorOptions options, List<SimulatedFleet.Vehicle> fleet) {
-    this.http = http;
-    this.options = options;
+  DemoMode(Fleet fleet) {
     this.fleet = fleet;
   }
 
-  void run() throws InterruptedException {
+  /** When vehicle {@code index} of {@code count} first reports, after the run's start. */
+  static Duration offset(Duration interval, int index, int count) {
+    return interval.multipliedBy(index).dividedBy(count);
+  }
+
+  Map<String, Object> run(Instant start) throws Exception {
+    SimulatorOptions options = fleet.options();
     System.out.printf(
-        "Driving %d vehicles around %.4f,%.4f, a ping every %.1fs%n",
-        fleet.size(),
+        "Driving %d vehicles around %.4f,%.4f in real time, a ping every %.1fs%n",
+        fleet.vehicles().size(),
         options.centreLat(),
         options.centreLon(),
         options.interval().toMillis() / 1000.0);
-    Instant end =
-        options.duration().isZero() ? Instant.MAX : Instant.now().plus(options.duration());
-    while (Instant.now().isBefore(end)) {
-      Instant tickStart = Instant.now();
-      Instant recordedAt = tickStart.truncatedTo(ChronoUnit.MILLIS);
-      List<CompletableFuture<?>> sends = new ArrayList<>();
-      for (SimulatedFleet.Vehicle vehicle : fleet) {
-        vehicle.model().advance(options.interval());
-        sends.add(send(vehicle, vehicle.model().pingJson(recordedAt)));
-      }
-      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-      System.out.printf("%s accepted=%d failed=%d%n", recordedAt, accepted.get(), failed.get());
-      long sleepMs =
-          options.interval().toMillis() - Duration.between(tickStart, Instant.now()).toMillis();
-      if (sleepMs > 0) {
-        Thread.sleep(sleepMs); // real-time pacing of the simulated fleet
-      }
+    Instant end = options.duration().isZero() ? Instant.MAX : start.plus(options.duration());
+    long started = System.nanoTime();
+    Progress progress = Progress.every(Duration.ofSeconds(10), fleet.recorder());
+    try {
+      fleet.runWorkers(options.concurrency(), mine -> drive(mine, start, end));
+    } finally {
+      progress.stop();
     }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("mode", "demo");
+    summary.put("vehicles", fleet.vehicles().size());
+    summary.put("durationS", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+    fleet.recorder().addTo(summary);
+    return summary;
   }
 
-  private CompletableFuture<?> send(SimulatedFleet.Vehicle vehicle, String ping) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(options.ingestUrl() + "/api/v1/pings"))
-            .header("Authorization", "Bearer " + vehicle.registration().deviceToken())
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(15))
-            .POST(HttpRequest.BodyPublishers.ofString(ping))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .handle(
-            (response, error) -> {
-              // A device whose registration ingest has not seen yet gets 401 for a moment.
-              (error == null && response.statusCode() == 202 ? accepted : failed).incrementAndGet();
-              return null;
-            });
+  private record Due(Instant at, SimVehicle vehicle) {}
+
+  private void drive(List<SimVehicle> mine, Instant start, Instant end)
+      throws InterruptedException {
+    Duration interval = fleet.options().interval();
+    int count = fleet.vehicles().size();
+    PriorityQueue<Due> queue = new PriorityQueue<>(Comparator.comparing(Due::at));
+    for (SimVehicle v : mine) {
+      queue.add(new Due(start.plus(offset(interval, v.index(), count)), v));
+    }
+    while (!queue.isEmpty() && !Thread.currentThread().isInterrupted()) {
+      Due next = queue.poll();
+      if (!next.at().isBefore(end)) {
+        break;
+      }
+      long waitMs = Duration.between(Instant.now(), next.at()).toMillis();
+      if (waitMs > 0) {
+        Thread.sleep(waitMs); // real-time pacing of the simulated fleet
+      }
+      SimVehicle v = next.vehicle();
+      fleet.deliver(v, List.of(v.next(interval, Instant.now())));
+      queue.add(new Due(next.at().plus(interval), v));
+    }
   }
 }

@@ -19,9 +19,6 @@ import tools.jackson.databind.JsonNode;
 /** The simulator's side of fleet-api: a client-credentials token and vehicle registration. */
 final class FleetApi {
 
-  /** A registered vehicle and the token of its HTTP device. */
-  record Registered(String vehicleId, String identifier, String deviceToken) {}
-
   private final HttpClient http;
   private final String apiUrl;
   private final String token;
@@ -57,16 +54,19 @@ final class FleetApi {
     return new FleetApi(http, options.apiUrl(), token);
   }
 
-  /** Registers the vehicles, several requests at a time, in identifier order. */
-  List<Registered> register(List<String> identifiers, int parallel) throws Exception {
+  /** A device to register: one vehicle each. */
+  record NewDevice(Protocol protocol, String identifier) {}
+
+  /** Registers one vehicle per device, several requests at a time; answers in the same order. */
+  List<Device> register(List<NewDevice> devices, int parallel) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
     try {
-      List<Future<Registered>> pending = new ArrayList<>();
-      for (String identifier : identifiers) {
-        pending.add(pool.submit(() -> register(identifier)));
+      List<Future<Device>> pending = new ArrayList<>();
+      for (NewDevice device : devices) {
+        pending.add(pool.submit(() -> register(device)));
       }
-      List<Registered> registered = new ArrayList<>();
-      for (Future<Registered> future : pending) {
+      List<Device> registered = new ArrayList<>();
+      for (Future<Device> future : pending) {
         registered.add(future.get());
       }
       return registered;
@@ -75,7 +75,8 @@ final class FleetApi {
     }
   }
 
-  private Registered register(String identifier) throws IOException, InterruptedException {
+  private Device register(NewDevice device) throws IOException, InterruptedException {
+    String identifier = device.identifier();
     String body =
         FleetlineJson.mapper()
             .writeValueAsString(
@@ -83,7 +84,9 @@ final class FleetApi {
                     "name",
                     "Simulated " + identifier,
                     "devices",
-                    List.of(Map.of("protocol", "http", "identifier", identifier))));
+                    List.of(
+                        Map.of(
+                            "protocol", device.protocol().wireName(), "identifier", identifier))));
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/vehicles"))
@@ -102,10 +105,12 @@ final class FleetApi {
               + response.body());
     }
     JsonNode vehicle = json(response.body());
-    return new Registered(
+    JsonNode token = vehicle.path("devices").path(0).get("token");
+    return new Device(
         vehicle.get("id").stringValue(),
+        device.protocol(),
         identifier,
-        vehicle.get("devices").get(0).get("token").stringValue());
+        token == null || token.isNull() ? null : token.stringValue());
   }
 
   private static JsonNode json(String body) {

@@ -1,0 +1,385 @@
+package io.fleetline.simulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * One vehicle driving the {@link RoadGrid}: it pulls away from a parking place with its ignition
+ * on, accelerates to a cruising speed near the street's limit, brakes in time to take corners
+ * slowly or to wait at a red light, and after a trip of a few kilometres parks at a corner with its
+ * ignition off for minutes to hours. The physics advances in steps of at most {@value #STEP_S} s,
+ * so the reporting interval does not change how it drives. Everything random comes from the
+ * generator it is given, so a seed reproduces the drive.
+ */
+final class VehicleMotion {
+
+  static final double STEP_S = 0.25;
+
+  /** Largest braking the model ever uses, m/s² (a firm stop; comfortable braking is less). */
+  static final double MAX_BRAKING_MS2 = 4.0;
+
+  /** Largest acceleration of the liveliest driver, m/s². */
+  static final double MAX_ACCELERATION_MS2 = 2.5;
+
+  static final double TURN_SPEED_KMH = 18;
+  static final Duration MIN_PARKING = Duration.ofMinutes(6);
+  static final Duration MAX_PARKING = Duration.ofHours(3);
+  static final double MIN_TRIP_M = 1_500;
+  static final double MAX_TRIP_M = 12_000;
+  private static final double RED_LIGHT_CHANCE = 0.2;
+  private static final double CREEP_MS = 1.0;
+
+  enum Phase {
+    DRIVING,
+    WAITING,
+    PARKED
+  }
+
+  private enum Plan {
+    STRAIGHT,
+    TURN,
+    STOP_AT_LIGHT,
+    PARK
+  }
+
+  private final RoadGrid grid;
+  private final RandomGenerator random;
+  private final double accelerationMs2;
+  private final double comfortBrakingMs2;
+  private final double speedFactor;
+
+  private Instant now;
+  private double xM;
+  private double yM;
+  private int headingDeg;
+  private double speedMs;
+  private double odometerM;
+  private Phase phase;
+  private double waitLeftS;
+  private double tripLeftM;
+  private Plan plan;
+  private int turnDeg;
+
+  // the trip in progress, or the last one while parked
+  private final List<DrivenTrip> trips = new ArrayList<>();
+  private Instant tripStartedAt;
+  private double tripStartX;
+  private double tripStartY;
+  private double tripDistanceM;
+  private double tripMaxSpeedMs;
+  private boolean tripStartedInRun;
+  private DrivenTrip lastEnded;
+  private Instant parkedSince;
+
+  VehicleMotion(RoadGrid grid, RandomGenerator random, Instant start) {
+    this.grid = grid;
+    this.random = random;
+    this.now = start;
+    this.accelerationMs2 = 1.2 + random.nextDouble() * (MAX_ACCELERATION_MS2 - 1.2);
+    this.comfortBrakingMs2 = 2.0 + random.nextDouble() * 1.5;
+    this.speedFactor = 0.85 + random.nextDouble() * 0.2;
+    int blocks = grid.blocks();
+    do {
+      xM = (random.nextInt(2 * blocks + 1) - blocks) * grid.blockM();
+      yM = (random.nextInt(2 * blocks + 1) - blocks) * grid.blockM();
+    } while (Math.hypot(xM, yM) > grid.radiusM());
+    headingDeg = 90 * random.nextInt(4);
+    odometerM = (5_000 + random.nextInt(200_000)) * 1000.0;
+    if (random.nextDouble() < 0.4) {
+      // Parked when the run starts, for up to half an hour more.
+      phase = Phase.PARKED;
+      waitLeftS = random.nextDouble() * 1800;
+      parkedSince = start;
+    } else {
+      phase = Phase.DRIVING;
+      startTrip(false);
+      plan = choosePlan();
+    }
+  }
+
+  /** Advances the vehicle by {@code step} of simulated time. */
+  void advance(Duration step) {
+    double left = step.toNanos() / 1e9;
+    while (left > 1e-9) {
+      double dt = Math.min(STEP_S, left);
+      tick(dt);
+      left -= dt;
+      now = now.plusNanos(Math.round(dt * 1e9));
+    }
+  }
+
+  private void tick(double dt) {
+    switch (phase) {
+      case PARKED -> {
+        waitLeftS -= dt;
+        if (waitLeftS <= 0) {
+          phase = Phase.DRIVING;
+          startTrip(true);
+          plan = choosePlan();
+        }
+      }
+      case WAITING -> {
+        waitLeftS -= dt;
+        if (waitLeftS <= 0) {
+          phase = Phase.DRIVING;
+          plan = choosePlan();
+        }
+      }
+      case DRIVING -> drive(dt);
+    }
+  }
+
+  private void drive(double dt) {
+    double toCorner = distanceToNextCorner();
+    double cruiseMs = grid.limitKmh(headingDeg % 180 == 0 ? xM : yM) * speedFactor / 3.6;
+    double cornerMs =
+        switch (plan) {
+          case STRAIGHT -> cruiseMs;
+          case TURN -> TURN_SPEED_KMH / 3.6;
+          case STOP_AT_LIGHT, PARK -> 0;
+        };
+    // The fastest speed from which comfortable braking still reaches the corner speed in time.
+    double brakingLimit = Math.sqrt(cornerMs * cornerMs + 2 * comfortBrakingMs2 * toCorner);
+    double wanted = Math.max(Math.min(cruiseMs, brakingLimit), Math.min(CREEP_MS, cruiseMs));
+    if (speedMs < wanted) {
+      speedMs = Math.min(wanted, speedMs + accelerationMs2 * dt);
+    } else {
+      speedMs = Math.max(wanted, speedMs - MAX_BRAKING_MS2 * dt);
+    }
+    double metres = speedMs * dt;
+    if (metres >= toCorner) {
+      move(toCorner);
+      atCorner();
+    } else {
+      move(metres);
+    }
+    tripMaxSpeedMs = Math.max(tripMaxSpeedMs, speedMs);
+  }
+
+  private void atCorner() {
+    switch (plan) {
+      case PARK -> {
+        speedMs = 0;
+        endTrip();
+        phase = Phase.PARKED;
+        waitLeftS = logUniform(MIN_PARKING.toSeconds(), MAX_PARKING.toSeconds());
+        return;
+      }
+      case STOP_AT_LIGHT -> {
+        speedMs = 0;
+        phase = Phase.WAITING;
+        waitLeftS = 10 + random.nextDouble() * 50;
+        headingDeg = Math.floorMod(headingDeg + turnDeg, 360); // facing where it goes on green
+      }
+      case TURN -> headingDeg = Math.floorMod(headingDeg + turnDeg, 360);
+      case STRAIGHT -> {}
+    }
+    if (phase == Phase.DRIVING) {
+      plan = choosePlan();
+    }
+  }
+
+  /** Decides what to do at the next corner, early enough to brake for it. */
+  private Plan choosePlan() {
+    if (tripLeftM <= 0) {
+      return Plan.PARK;
+    }
+    turnDeg = 0;
+    double ahead = distanceToNextCorner();
+    double nx = xM + dx(headingDeg) * ahead;
+    double ny = yM + dy(headingDeg) * ahead;
+    if (Math.hypot(nx, ny) > grid.radiusM() - grid.blockM() / 2) {
+      turnDeg = turnTowardsCentre(nx, ny);
+    } else {
+      double r = random.nextDouble();
+      turnDeg = r < 0.2 ? -90 : r < 0.4 ? 90 : 0;
+    }
+    if (random.nextDouble() < RED_LIGHT_CHANCE) {
+      // A red light: stop, then turn (or go on) from standstill.
+      return Plan.STOP_AT_LIGHT;
+    }
+    return turnDeg == 0 ? Plan.STRAIGHT : Plan.TURN;
+  }
+
+  private int turnTowardsCentre(double nx, double ny) {
+    int best = 0;
+    double bestDistance = Double.MAX_VALUE;
+    for (int turn : new int[] {0, -90, 90}) {
+      int h = Math.floorMod(headingDeg + turn, 360);
+      double d = Math.hypot(nx + dx(h) * grid.blockM(), ny + dy(h) * grid.blockM());
+      if (d < bestDistance - 1e-6) {
+        bestDistance = d;
+        best = turn;
+      }
+    }
+    return best;
+  }
+
+  private double distanceToNextCorner() {
+    double along = headingDeg % 180 == 0 ? yM : xM;
+    boolean positive = headingDeg == 0 || headingDeg == 90;
+    double block = grid.blockM();
+    double next =
+        positive
+            ? Math.floor(along / block + 1e-9) * block + block
+            : Math.ceil(along / block - 1e-9) * block - block;
+    return Math.abs(next - along);
+  }
+
+  private void move(double metres) {
+    xM += dx(headingDeg) * metres;
+    yM += dy(headingDeg) * metres;
+    // Snap onto the street, against rounding drift.
+    if (headingDeg % 180 == 0) {
+      xM = Math.round(xM / grid.blockM()) * grid.blockM();
+    } else {
+      yM = Math.round(yM / grid.blockM()) * grid.blockM();
+    }
+    odometerM += metres;
+    tripDistanceM += metres;
+    tripLeftM -= metres;
+  }
+
+  private static int dx(int heading) {
+    return heading == 90 ? 1 : heading == 270 ? -1 : 0;
+  }
+
+  private static int dy(int heading) {
+    return heading == 0 ? 1 : heading == 180 ? -1 : 0;
+  }
+
+  private double logUniform(double min, double max) {
+    return Math.exp(Math.log(min) + random.nextDouble() * (Math.log(max) - Math.log(min)));
+  }
+
+  private void startTrip(boolean inRun) {
+    if (lastEnded != null && parkedSince != null) {
+      trips.set(trips.size() - 1, withParking(lastEnded, now));
+    }
+    lastEnded = null;
+    parkedSince = null;
+    tripStartedAt = now;
+    tripStartX = xM;
+    tripStartY = yM;
+    tripDistanceM = 0;
+    tripMaxSpeedMs = 0;
+    tripStartedInRun = inRun;
+    tripLeftM = logUniform(MIN_TRIP_M, MAX_TRIP_M);
+  }
+
+  private void endTrip() {
+    lastEnded =
+        new DrivenTrip(
+            tripStartedAt,
+            now,
+            grid.latitude(tripStartY),
+            grid.longitude(tripStartX),
+            grid.latitude(yM),
+            grid.longitude(xM),
+            tripDistanceM,
+            tripMaxSpeedMs * 3.6,
+            0,
+            tripStartedInRun,
+            false);
+    trips.add(lastEnded);
+    parkedSince = now;
+  }
+
+  private DrivenTrip withParking(DrivenTrip t, Instant until) {
+    return new DrivenTrip(
+        t.startedAt(),
+        t.endedAt(),
+        t.startLat(),
+        t.startLon(),
+        t.endLat(),
+        t.endLon(),
+        t.distanceM(),
+        t.maxSpeedKmh(),
+        Duration.between(t.endedAt(), until).toSeconds(),
+        t.startedInRun(),
+        false);
+  }
+
+  /**
+   * The trips driven so far, ending with the one in progress (marked open) when the vehicle is
+   * driving; a parked vehicle's last trip counts its parking up to now.
+   */
+  List<DrivenTrip> trips() {
+    List<DrivenTrip> all = new ArrayList<>(trips);
+    if (phase != Phase.PARKED) {
+      all.add(
+          new DrivenTrip(
+              tripStartedAt,
+              now,
+              grid.latitude(tripStartY),
+              grid.longitude(tripStartX),
+              grid.latitude(yM),
+              grid.longitude(xM),
+              tripDistanceM,
+              tripMaxSpeedMs * 3.6,
+              0,
+              tripStartedInRun,
+              true));
+    } else if (lastEnded != null) {
+      all.set(all.size() - 1, withParking(lastEnded, now));
+    }
+    return all;
+  }
+
+  /** The tracker's report now: the true state plus GPS noise and, rarely, an outlier. */
+  Reading reading(RandomGenerator gps, double noiseM, double jumpRatio) {
+    double lat = grid.latitude(yM);
+    double lon = grid.longitude(xM);
+    double accuracyM = Math.max(1, noiseM * (1 + 0.5 * Math.abs(gps.nextGaussian())));
+    double northM = gps.nextGaussian() * noiseM;
+    double eastM = gps.nextGaussian() * noiseM;
+    boolean jump = gps.nextDouble() < jumpRatio;
+    if (jump) {
+      double bearing = gps.nextDouble() * 2 * Math.PI;
+      double distance = 100 + gps.nextDouble() * 300;
+      northM = Math.cos(bearing) * distance;
+      eastM = Math.sin(bearing) * distance;
+      accuracyM = 50 + gps.nextDouble() * 100;
+    }
+    double speedKmh = speedMs <= 0 ? 0 : Math.max(0, speedMs * 3.6 + gps.nextGaussian() * 0.5);
+    double heading = phase == Phase.DRIVING ? headingDeg + gps.nextGaussian() * 2 : headingDeg;
+    return new Reading(
+        now,
+        lat + northM / RoadGrid.METRES_PER_DEGREE_LAT,
+        lon + eastM / grid.metresPerDegreeLon(),
+        speedKmh,
+        Math.floorMod(Math.round(heading * 10), 3600) / 10.0,
+        35 + 8 * Math.sin(xM / 900) * Math.cos(yM / 1300),
+        accuracyM,
+        odometerM / 1000,
+        phase != Phase.PARKED,
+        jump);
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  double speedKmh() {
+    return speedMs * 3.6;
+  }
+
+  double trueLatitude() {
+    return grid.latitude(yM);
+  }
+
+  double trueLongitude() {
+    return grid.longitude(xM);
+  }
+
+  double odometerM() {
+    return odometerM;
+  }
+}
