@@ -19,7 +19,7 @@ final class VehicleMotion {
   static final double STEP_S = 0.25;
 
   /** Largest braking the model ever uses, m/s² (a firm stop; comfortable braking is less). */
-  static final double MAX_BRAKING_MS2 = 4.0;
+  static final double MAX_BRAKING_MS2 = 4.5;
 
   /** Largest acceleration of the liveliest driver, m/s². */
   static final double MAX_ACCELERATION_MS2 = 2.5;
@@ -30,7 +30,7 @@ final class VehicleMotion {
   static final double MIN_TRIP_M = 1_500;
   static final double MAX_TRIP_M = 12_000;
   private static final double RED_LIGHT_CHANCE = 0.2;
-  private static final double CREEP_MS = 1.0;
+  private static final double CREEP_MS = 0.5;
 
   enum Phase {
     DRIVING,
@@ -105,9 +105,10 @@ final class VehicleMotion {
     double left = step.toNanos() / 1e9;
     while (left > 1e-9) {
       double dt = Math.min(STEP_S, left);
+      // What happens in a step is stamped with the step's end.
+      now = now.plusNanos(Math.round(dt * 1e9));
       tick(dt);
       left -= dt;
-      now = now.plusNanos(Math.round(dt * 1e9));
     }
   }
 
@@ -141,8 +142,11 @@ final class VehicleMotion {
           case TURN -> TURN_SPEED_KMH / 3.6;
           case STOP_AT_LIGHT, PARK -> 0;
         };
-    // The fastest speed from which comfortable braking still reaches the corner speed in time.
-    double brakingLimit = Math.sqrt(cornerMs * cornerMs + 2 * comfortBrakingMs2 * toCorner);
+    // The fastest speed v that, driven for this step and then braked comfortably (b), still gets
+    // down to the corner speed vc at the corner: v·dt + (v² − vc²)/2b = d.
+    double b = comfortBrakingMs2;
+    double brakingLimit =
+        -b * dt + Math.sqrt(b * b * dt * dt + 2 * b * toCorner + cornerMs * cornerMs);
     double wanted = Math.max(Math.min(cruiseMs, brakingLimit), Math.min(CREEP_MS, cruiseMs));
     if (speedMs < wanted) {
       speedMs = Math.min(wanted, speedMs + accelerationMs2 * dt);

@@ -1,0 +1,224 @@
+package io.fleetline.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.fleetline.common.Geo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class VehicleMotionTest {
+
+  static final RoadGrid BERLIN = new RoadGrid(52.52, 13.405, 250, 3000);
+  static final Instant START = Instant.parse("2026-11-26T06:00:00Z");
+  static final Duration SECOND = Duration.ofSeconds(1);
+
+  /** The true state of a vehicle, second by second. */
+  record State(
+      Instant at,
+      double lat,
+      double lon,
+      double speedKmh,
+      VehicleMotion.Phase phase,
+      double odometerM) {}
+
+  static List<State> drive(long seed, Duration span) {
+    VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(seed), START);
+    List<State> states = new ArrayList<>();
+    for (long s = 0; s < span.toSeconds(); s++) {
+      motion.advance(SECOND);
+      states.add(
+          new State(
+              motion.now(),
+              motion.trueLatitude(),
+              motion.trueLongitude(),
+              motion.speedKmh(),
+              motion.phase(),
+              motion.odometerM()));
+    }
+    return states;
+  }
+
+  @Test
+  void speedsAndAccelerationsStayWithinWhatACarInTownDoes() {
+    for (long seed = 0; seed < 10; seed++) {
+      List<State> states = drive(seed, Duration.ofHours(6));
+      for (int i = 1; i < states.size(); i++) {
+        double accelerationMs2 = (states.get(i).speedKmh() - states.get(i - 1).speedKmh()) / 3.6;
+        assertThat(accelerationMs2)
+            .as("seed %d, second %d", seed, i)
+            .isBetween(
+                -VehicleMotion.MAX_BRAKING_MS2 - 1e-9, VehicleMotion.MAX_ACCELERATION_MS2 + 1e-9);
+        assertThat(states.get(i).speedKmh())
+            .isBetween(0.0, RoadGrid.ARTERIAL_LIMIT_KMH * 1.05 + 1e-9);
+        if (states.get(i).phase() != VehicleMotion.Phase.DRIVING) {
+          assertThat(states.get(i).speedKmh()).isZero();
+        }
+      }
+    }
+  }
+
+  @Test
+  void vehiclesCruiseOnStraightsAndSlowDownForTurns() {
+    List<State> states = drive(3, Duration.ofHours(6));
+    double fastest = states.stream().mapToDouble(State::speedKmh).max().orElseThrow();
+    assertThat(fastest).isGreaterThan(RoadGrid.STREET_LIMIT_KMH * 0.85);
+    // Where the direction of travel changes (a turn), the vehicle is at turning speed or below.
+    for (int i = 2; i < states.size(); i++) {
+      State a = states.get(i - 2);
+      State b = states.get(i - 1);
+      State c = states.get(i);
+      boolean northSouthBefore =
+          Math.abs(b.lon() - a.lon()) < 1e-9 && Math.abs(b.lat() - a.lat()) > 1e-9;
+      boolean eastWestAfter =
+          Math.abs(c.lat() - b.lat()) < 1e-9 && Math.abs(c.lon() - b.lon()) > 1e-9;
+      if (northSouthBefore && eastWestAfter) {
+        assertThat(b.speedKmh())
+            .as("speed at the turn at %s", b.at())
+            .isLessThanOrEqualTo(VehicleMotion.TURN_SPEED_KMH + 9);
+      }
+    }
+  }
+
+  @Test
+  void vehiclesStayInTheirAreaOnTheStreets() {
+    for (long seed = 0; seed < 10; seed++) {
+      for (State s : drive(seed, Duration.ofHours(4))) {
+        double xM = (s.lon() - BERLIN.centreLon()) * BERLIN.metresPerDegreeLon();
+        double yM = (s.lat() - BERLIN.centreLat()) * RoadGrid.METRES_PER_DEGREE_LAT;
+        assertThat(Math.hypot(xM, yM)).isLessThan(BERLIN.radiusM() + 2 * BERLIN.blockM());
+        boolean onAStreet =
+            Math.abs(xM / 250 - Math.round(xM / 250)) < 1e-6
+                || Math.abs(yM / 250 - Math.round(yM / 250)) < 1e-6;
+        assertThat(onAStreet).as("on a street at %s", s.at()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void parkedVehiclesStayPutWithTheirIgnitionOffApartFromGpsNoise() {
+    VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(11), START);
+    SplittableRandom gps = new SplittableRandom(12);
+    int parkedReadings = 0;
+    for (int s = 0; s < 6 * 3600 / 5; s++) {
+      motion.advance(Duration.ofSeconds(5));
+      Reading r = motion.reading(gps, 4, 0);
+      if (motion.phase() == VehicleMotion.Phase.PARKED) {
+        parkedReadings++;
+        assertThat(r.ignition()).isFalse();
+        assertThat(r.speedKmh()).isZero();
+        // 4 m of noise: practically never more than 6 sigma off
+        assertThat(
+                Geo.haversineMeters(
+                    motion.trueLatitude(), motion.trueLongitude(), r.latitude(), r.longitude()))
+            .isLessThan(4 * 6 * 1.5);
+      } else {
+        assertThat(r.ignition()).isTrue();
+      }
+    }
+    assertThat(parkedReadings).isGreaterThan(10);
+  }
+
+  @Test
+  void gpsJumpsAreRareOutliersWithAPoorAccuracy() {
+    VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(5), START);
+    SplittableRandom gps = new SplittableRandom(6);
+    int jumps = 0;
+    for (int s = 0; s < 20_000; s++) {
+      motion.advance(SECOND);
+      Reading r = motion.reading(gps, 4, 0.01);
+      double offM =
+          Geo.haversineMeters(
+              motion.trueLatitude(), motion.trueLongitude(), r.latitude(), r.longitude());
+      if (r.gpsJump()) {
+        jumps++;
+        assertThat(offM).isBetween(99.0, 401.0);
+        assertThat(r.accuracyM()).isGreaterThanOrEqualTo(50);
+      } else {
+        assertThat(offM).isLessThan(40);
+      }
+    }
+    assertThat(jumps).isBetween(100, 300);
+  }
+
+  @Test
+  void theTripsRecordedAreTheDrivingBetweenParkings() {
+    Duration span = Duration.ofHours(8);
+    VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(21), START);
+    List<State> states = new ArrayList<>();
+    for (long s = 0; s < span.toSeconds(); s++) {
+      motion.advance(SECOND);
+      states.add(
+          new State(
+              motion.now(),
+              motion.trueLatitude(),
+              motion.trueLongitude(),
+              motion.speedKmh(),
+              motion.phase(),
+              motion.odometerM()));
+    }
+    List<DrivenTrip> trips = motion.trips();
+    assertThat(trips).hasSizeGreaterThan(2);
+    for (DrivenTrip trip : trips) {
+      State first = at(states, trip.startedAt());
+      State last = at(states, trip.endedAt());
+      assertThat(trip.startLat()).isCloseTo(first.lat(), within(1e-4));
+      assertThat(trip.startLon()).isCloseTo(first.lon(), within(1e-4));
+      assertThat(trip.endLat()).isCloseTo(last.lat(), within(1e-9));
+      assertThat(trip.endLon()).isCloseTo(last.lon(), within(1e-9));
+      // The distance driven is what the odometer counted over the trip.
+      assertThat(trip.distanceM()).isCloseTo(last.odometerM() - first.odometerM(), within(30.0));
+      // Between start and end, the vehicle never parked.
+      assertThat(
+              states.stream()
+                  .filter(s -> s.at().isAfter(trip.startedAt()) && s.at().isBefore(trip.endedAt()))
+                  .noneMatch(s -> s.phase() == VehicleMotion.Phase.PARKED))
+          .isTrue();
+      if (!trip.open()) {
+        assertThat(last.phase()).isEqualTo(VehicleMotion.Phase.PARKED);
+        assertThat(trip.distanceM()).isGreaterThan(VehicleMotion.MIN_TRIP_M - 1);
+        assertThat(trip.parkedForS())
+            .isGreaterThanOrEqualTo(
+                Math.min(
+                    VehicleMotion.MIN_PARKING.toSeconds() - 1,
+                    Duration.between(trip.endedAt(), states.get(states.size() - 1).at())
+                        .toSeconds()));
+      }
+    }
+    // Trips do not overlap and come in order.
+    for (int i = 1; i < trips.size(); i++) {
+      assertThat(trips.get(i).startedAt()).isAfterOrEqualTo(trips.get(i - 1).endedAt());
+    }
+  }
+
+  @Test
+  void theSameSeedDrivesTheSameWay() {
+    assertThat(drive(99, Duration.ofHours(2))).isEqualTo(drive(99, Duration.ofHours(2)));
+    assertThat(drive(99, Duration.ofHours(2))).isNotEqualTo(drive(100, Duration.ofHours(2)));
+  }
+
+  @Test
+  void theReportingIntervalDoesNotChangeTheDrive() {
+    VehicleMotion everySecond = new VehicleMotion(BERLIN, new SplittableRandom(8), START);
+    VehicleMotion everyMinute = new VehicleMotion(BERLIN, new SplittableRandom(8), START);
+    for (int m = 0; m < 120; m++) {
+      for (int s = 0; s < 60; s++) {
+        everySecond.advance(SECOND);
+      }
+      everyMinute.advance(Duration.ofMinutes(1));
+      assertThat(everyMinute.trueLatitude()).isEqualTo(everySecond.trueLatitude());
+      assertThat(everyMinute.odometerM()).isCloseTo(everySecond.odometerM(), within(1e-6));
+    }
+  }
+
+  private static State at(List<State> states, Instant t) {
+    return states.stream()
+        .filter(s -> !s.at().isBefore(t))
+        .findFirst()
+        .orElse(states.get(states.size() - 1));
+  }
+}
