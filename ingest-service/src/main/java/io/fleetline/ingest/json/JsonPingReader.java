@@ -1,9 +1,9 @@
 package io.fleetline.ingest.json;
 
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.IsoTime;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import tools.jackson.core.type.TypeReference;
@@ -46,7 +46,7 @@ public final class JsonPingReader {
       throw new MalformedPingException(field, field + " must be an ISO-8601 string");
     }
     try {
-      return OffsetDateTime.parse(node.stringValue()).toInstant();
+      return IsoTime.parse(node.stringValue());
     } catch (DateTimeParseException e) {
       throw new MalformedPingException(
           field,

@@ -1,5 +1,7 @@
 package io.fleetline.ingest.bench;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
@@ -22,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -89,13 +93,18 @@ public final class HttpLoadBenchmark {
 
   private static void run(int port, List<String> tokens, int clients, int batch, Duration duration)
       throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ExecutorService httpThreads = Executors.newCachedThreadPool(named("load-http"));
+    HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpThreads).build();
     URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/pings");
     AtomicLong accepted = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     List<Long> latenciesMicros = java.util.Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    ExecutorService pool = Executors.newFixedThreadPool(clients, named("load-client"));
     Instant warmupEnd = Instant.now().plusSeconds(5);
+    CpuMeter cpu = new CpuMeter();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    timer.schedule(cpu::start, Duration.between(Instant.now(), warmupEnd).toMillis(), MILLISECONDS);
     Instant end = warmupEnd.plus(duration);
     List<Future<?>> senders = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
@@ -132,7 +141,10 @@ public final class HttpLoadBenchmark {
     for (Future<?> sender : senders) {
       sender.get();
     }
+    CpuMeter.Usage usage = cpu.stop();
+    timer.shutdown();
     pool.shutdown();
+    httpThreads.shutdown();
     long[] sorted = latenciesMicros.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(sorted);
     System.out.printf(
@@ -148,6 +160,16 @@ public final class HttpLoadBenchmark {
         failed.get(),
         percentile(sorted, 0.50) / 1000.0,
         percentile(sorted, 0.99) / 1000.0);
+    usage.print(accepted.get());
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicLong next = new AtomicLong();
+    return task -> {
+      Thread thread = new Thread(task, prefix + "-" + next.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static byte[] body(Instant start, int n) {

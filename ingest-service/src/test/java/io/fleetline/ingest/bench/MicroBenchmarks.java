@@ -1,6 +1,7 @@
 package io.fleetline.ingest.bench;
 
 import io.fleetline.ingest.json.PingJsonBenchmark;
+import io.fleetline.ingest.publish.PingEncodingBenchmark;
 import io.fleetline.ingest.teltonika.TeltonikaDecodeBenchmark;
 import java.util.Collection;
 import java.util.Locale;
@@ -11,7 +12,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs ingest's JMH benchmarks (one thread, so figures are per core) and prints them as the units
- * that matter: Teltonika records/s, validated pings/s, JSON pings decoded/s.
+ * that matter: Teltonika records/s, validated pings/s, JSON pings decoded/s, Kafka payloads
+ * encoded/s. An optional argument selects benchmarks by a regular expression.
  */
 public final class MicroBenchmarks {
 
@@ -21,7 +23,7 @@ public final class MicroBenchmarks {
     Collection<RunResult> results =
         new Runner(
                 new OptionsBuilder()
-                    .include("io\\.fleetline\\.ingest\\..*Benchmark")
+                    .include(args.length > 0 ? args[0] : "io\\.fleetline\\.ingest\\..*Benchmark")
                     .forks(1)
                     .threads(1)
                     .warmupIterations(3)
@@ -44,6 +46,9 @@ public final class MicroBenchmarks {
       } else if (name.contains("PingJson")) {
         perOp = PingJsonBenchmark.PINGS;
         unit = "JSON pings decoded/s";
+      } else if (name.contains("PingEncoding")) {
+        perOp = PingEncodingBenchmark.PINGS;
+        unit = "pings encoded/s (" + name.substring(name.lastIndexOf('.') + 1) + ")";
       } else if (name.contains("Validator")) {
         unit = "pings validated/s";
       }
