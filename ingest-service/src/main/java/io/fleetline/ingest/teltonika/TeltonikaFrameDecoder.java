@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cuts one connection's byte stream into messages: first the {@link ImeiMessage}, then {@link
- * AvlPacket}s, each emitted only once complete and with a matching CRC. Anything else — a non-zero
- * preamble, an implausible length, an unknown codec, a wrong CRC, records that do not follow the
- * layout — closes the connection without an acknowledgement.
+ * AvlPacket}s, each emitted only once complete and with a matching CRC. A non-zero preamble, an
+ * implausible length, an unknown codec or a wrong CRC closes the connection without an
+ * acknowledgement. A packet with a matching CRC whose records do not follow the layout is passed on
+ * as an {@link UndecodableAvlPacket}: the device meant those bytes, and resending cannot fix them.
  *
  * <p>A CRC mismatch closes rather than skips: TCP already protects the bytes in transit, so a
  * mismatch means the device's framing cannot be trusted, and the device resends every record it did
@@ -130,7 +131,19 @@ final class TeltonikaFrameDecoder extends ByteToMessageDecoder {
     try {
       packet = AvlRecordDecoder.decode(in.slice(dataStart, (int) dataLength));
     } catch (MalformedAvlException e) {
-      fail(ctx, in, TeltonikaMetrics.FRAME_MALFORMED, e.getMessage());
+      int declaredRecords = in.getUnsignedByte(dataStart + 1);
+      if (declaredRecords == 0) {
+        fail(ctx, in, TeltonikaMetrics.FRAME_MALFORMED, e.getMessage());
+        return;
+      }
+      byte[] frame = new byte[frameBytes];
+      in.readBytes(frame);
+      metrics.frame(TeltonikaMetrics.FRAME_UNDECODABLE);
+      log.debug(
+          "Undecodable Teltonika packet from {} with a good CRC: {}",
+          ctx.channel().remoteAddress(),
+          e.getMessage());
+      out.add(new UndecodableAvlPacket(frame, declaredRecords, e.getMessage()));
       return;
     }
     in.skipBytes(frameBytes);

@@ -15,6 +15,7 @@ final class TeltonikaMetrics {
   static final String FRAME_CRC_ERROR = "crc_error";
   static final String FRAME_MALFORMED = "malformed";
   static final String FRAME_OVERSIZE = "oversize";
+  static final String FRAME_UNDECODABLE = "undecodable";
 
   private final MeterRegistry registry;
   private final AtomicInteger connections = new AtomicInteger();
@@ -24,6 +25,8 @@ final class TeltonikaMetrics {
   private final Counter framesCrcError;
   private final Counter framesMalformed;
   private final Counter framesOversize;
+  private final Counter framesUndecodable;
+  private final Counter handshakeTimeouts;
   private final Counter recordsAcknowledged;
 
   TeltonikaMetrics(MeterRegistry registry) {
@@ -37,6 +40,9 @@ final class TeltonikaMetrics {
     framesCrcError = frames(FRAME_CRC_ERROR);
     framesMalformed = frames(FRAME_MALFORMED);
     framesOversize = frames(FRAME_OVERSIZE);
+    framesUndecodable = frames(FRAME_UNDECODABLE);
+    handshakeTimeouts =
+        registry.counter("fleetline.ingest.teltonika.handshakes", "result", "timeout");
     recordsAcknowledged = registry.counter("fleetline.ingest.teltonika.records.acknowledged");
   }
 
@@ -61,11 +67,16 @@ final class TeltonikaMetrics {
     idleClosed.increment();
   }
 
+  void handshakeTimedOut() {
+    handshakeTimeouts.increment();
+  }
+
   void frame(String result) {
     switch (result) {
       case FRAME_OK -> framesOk.increment();
       case FRAME_CRC_ERROR -> framesCrcError.increment();
       case FRAME_OVERSIZE -> framesOversize.increment();
+      case FRAME_UNDECODABLE -> framesUndecodable.increment();
       default -> framesMalformed.increment();
     }
   }

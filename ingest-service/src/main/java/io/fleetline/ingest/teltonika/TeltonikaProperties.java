@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port TCP port to listen on; 0 picks a free one (see {@link TeltonikaServer#port()})
  * @param bindAddress interface to bind, {@code 0.0.0.0} for all
  * @param idleTimeout a connection on which the device sent nothing for this long is closed
+ * @param handshakeTimeout a connection that has not identified itself with an IMEI this long after
+ *     it opened is closed, so that silent or scanning clients do not hold connection slots
  * @param maxConnections connections beyond this many are closed as soon as they are accepted
  * @param maxFrameBytes largest AVL data packet accepted, preamble to CRC; a larger one closes the
  *     connection
@@ -25,6 +27,7 @@ record TeltonikaProperties(
     @DefaultValue("5027") int port,
     @DefaultValue("0.0.0.0") String bindAddress,
     @DefaultValue("10m") Duration idleTimeout,
+    @DefaultValue("30s") Duration handshakeTimeout,
     @DefaultValue("10000") int maxConnections,
     @DefaultValue("65536") int maxFrameBytes,
     @DefaultValue("64") int intakeThreads,

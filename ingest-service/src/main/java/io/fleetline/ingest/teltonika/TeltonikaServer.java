@@ -142,9 +142,21 @@ class TeltonikaServer implements SmartLifecycle {
         .addLast(
             "idle",
             new IdleStateHandler(properties.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-        .addLast("frames", new TeltonikaFrameDecoder(properties.maxFrameBytes(), metrics))
-        .addLast(
-            "session", new TeltonikaSessionHandler(imeiCheck, intake, intakeExecutor, metrics));
+        .addLast("frames", new TeltonikaFrameDecoder(properties.maxFrameBytes(), metrics));
+    TeltonikaSessionHandler session =
+        new TeltonikaSessionHandler(imeiCheck, intake, intakeExecutor, metrics);
+    channel.pipeline().addLast("session", session);
+    channel
+        .eventLoop()
+        .schedule(
+            () -> {
+              if (channel.isActive() && !session.identified()) {
+                metrics.handshakeTimedOut();
+                channel.close();
+              }
+            },
+            properties.handshakeTimeout().toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -44,7 +44,8 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
   private final PacketIntake intake;
   private final Executor intakeExecutor;
   private final TeltonikaMetrics metrics;
-  private final Deque<AvlPacket> queued = new ArrayDeque<>();
+  // AvlPacket or UndecodableAvlPacket, in arrival order
+  private final Deque<Object> queued = new ArrayDeque<>();
   private DeviceRegistration device;
   private boolean inFlight;
 
@@ -60,8 +61,8 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ImeiMessage imei) {
       handshake(ctx, imei.imei());
-    } else if (msg instanceof AvlPacket packet) {
-      receive(ctx, packet);
+    } else if (msg instanceof AvlPacket || msg instanceof UndecodableAvlPacket) {
+      receive(ctx, msg);
     } else {
       ctx.fireChannelRead(msg);
     }
@@ -80,7 +81,12 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void receive(ChannelHandlerContext ctx, AvlPacket packet) {
+  /** Whether the device has identified itself with an accepted IMEI; read on the event loop. */
+  boolean identified() {
+    return device != null;
+  }
+
+  private void receive(ChannelHandlerContext ctx, Object packet) {
     if (device == null || queued.size() >= MAX_QUEUED_PACKETS) {
       // Data before an accepted handshake, or a flood: neither comes from a well-behaved device.
       metrics.unacknowledged(device == null ? "no_handshake" : "flooding");
@@ -96,7 +102,7 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
     if (inFlight) {
       return;
     }
-    AvlPacket packet = queued.poll();
+    Object packet = queued.poll();
     if (packet == null) {
       ctx.channel().config().setAutoRead(true);
       return;
@@ -116,8 +122,18 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Runs on an intake thread: blocks until Kafka has every record, returns how many it handled. */
-  private int store(DeviceRegistration sender, AvlPacket packet) {
-    List<AvlRecord> records = packet.records();
+  private int store(DeviceRegistration sender, Object message) {
+    if (message instanceof UndecodableAvlPacket undecodable) {
+      intake.accept(
+          sender,
+          List.of(
+              DecodedPing.malformed(
+                  0,
+                  undecodable.frame(),
+                  "the Codec 8/8E packet does not follow the layout: " + undecodable.detail())));
+      return undecodable.declaredRecords();
+    }
+    List<AvlRecord> records = ((AvlPacket) message).records();
     List<DecodedPing> items = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
       AvlRecord record = records.get(i);

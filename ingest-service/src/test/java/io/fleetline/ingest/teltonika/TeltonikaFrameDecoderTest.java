@@ -155,9 +155,27 @@ class TeltonikaFrameDecoderTest {
   }
 
   @Test
-  void aPacketWhoseCountsDifferClosesEvenWithAGoodCrc() {
+  void aPacketWithAGoodCrcButBrokenRecordsIsPassedOnWholeAndTheConnectionStaysOpen() {
     byte[] record = AvlFrames.Record.at(T, 1, 1).encode(false);
-    send(AvlFrames.concat(AvlFrames.imei(IMEI), AvlFrames.packet(0x08, 1, record, 2)));
+    byte[] broken = AvlFrames.packet(0x08, 1, record, 2);
+    send(
+        AvlFrames.concat(
+            AvlFrames.imei(IMEI), broken, AvlFrames.codec8(AvlFrames.Record.at(T, 1, 1))));
+
+    assertThat((Object) channel.readInbound()).isInstanceOf(ImeiMessage.class);
+    UndecodableAvlPacket undecodable = channel.readInbound();
+    assertThat(undecodable.frame()).isEqualTo(broken);
+    assertThat(undecodable.declaredRecords()).isEqualTo(1);
+    assertThat(undecodable.detail()).isNotBlank();
+    assertThat((Object) channel.readInbound()).as("the next packet").isInstanceOf(AvlPacket.class);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(frames("undecodable")).isEqualTo(1);
+  }
+
+  @Test
+  void aPacketDeclaringNoRecordsClosesEvenWithAGoodCrc() {
+    byte[] record = AvlFrames.Record.at(T, 1, 1).encode(false);
+    send(AvlFrames.concat(AvlFrames.imei(IMEI), AvlFrames.packet(0x08, 0, record, 0)));
 
     assertThat((Object) channel.readInbound()).isInstanceOf(ImeiMessage.class);
     assertThat((Object) channel.readInbound()).isNull();

@@ -213,6 +213,32 @@ class TeltonikaIngestIntegrationTest {
   }
 
   @Test
+  void aPacketWithAGoodCrcButBrokenLayoutIsKeptAsRejectedAndAcknowledgedSoTheDeviceMovesOn()
+      throws Exception {
+    byte[] record = AvlFrames.Record.at(Instant.now(), 52.5, 13.4).encode(false);
+    // The record count at the end disagrees with the one at the start: no record can be trusted.
+    byte[] broken = AvlFrames.packet(0x08, 1, record, 2);
+    Instant next = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+
+    try (Tracker tracker = new Tracker()) {
+      assertThat(tracker.handshake(IMEI)).isEqualTo(0x01);
+      tracker.send(broken);
+      assertThat(tracker.in.readInt()).isEqualTo(1);
+      tracker.send(AvlFrames.codec8(AvlFrames.Record.at(next, 52.51, 13.41)));
+      assertThat(tracker.in.readInt()).as("the connection goes on").isEqualTo(1);
+    }
+
+    ConsumerRecord<String, byte[]> rejected =
+        topics.await(Topics.PINGS_REJECTED, r -> Arrays.equals(r.value(), broken), 1).get(0);
+    assertThat(
+            new String(
+                rejected.headers().lastHeader(PingHeaders.REJECT_REASON).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("malformed");
+    assertThat(rejected.key()).isEqualTo(VEHICLE.toString());
+  }
+
+  @Test
   void aPacketWithACorruptCrcIsNotAcknowledgedAndTheConnectionCloses() throws Exception {
     double crcErrorsBefore = crcErrors();
     byte[] packet =

@@ -43,6 +43,10 @@ class TeltonikaServerTest {
   TeltonikaServer server;
 
   TeltonikaServer start(int maxConnections) {
+    return start(maxConnections, Duration.ofSeconds(30));
+  }
+
+  TeltonikaServer start(int maxConnections, Duration handshakeTimeout) {
     PacketIntake intake =
         (device, items) -> {
           intakeStarted.countDown();
@@ -56,7 +60,15 @@ class TeltonikaServerTest {
     server =
         new TeltonikaServer(
             new TeltonikaProperties(
-                true, 0, "127.0.0.1", Duration.ofMinutes(10), maxConnections, 65_536, 4, 1),
+                true,
+                0,
+                "127.0.0.1",
+                Duration.ofMinutes(10),
+                handshakeTimeout,
+                maxConnections,
+                65_536,
+                4,
+                1),
             imei -> ImeiCheck.Result.accepted(DEVICE),
             intake,
             Duration.ofSeconds(10),
@@ -122,6 +134,28 @@ class TeltonikaServerTest {
     }
     try (Socket refused = new Socket()) {
       assertThat(catchConnect(refused, port)).isInstanceOf(ConnectException.class);
+    }
+  }
+
+  @Test
+  void aConnectionThatNeverSendsItsImeiIsClosedAfterTheHandshakeTimeout() throws Exception {
+    start(10, Duration.ofMillis(300));
+    try (Socket silent = connect(server.port());
+        Socket tracker = connect(server.port())) {
+      tracker.getOutputStream().write(AvlFrames.imei(IMEI));
+      assertThat(tracker.getInputStream().read()).isEqualTo(0x01);
+
+      assertThat(silent.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+      assertThat(
+              meters.counter("fleetline.ingest.teltonika.handshakes", "result", "timeout").count())
+          .isEqualTo(1);
+      tracker
+          .getOutputStream()
+          .write(AvlFrames.codec8(AvlFrames.Record.at(Instant.now(), 52.5, 13.4)));
+      kafkaAnswers.countDown();
+      assertThat(new DataInputStream(tracker.getInputStream()).readInt())
+          .as("an identified device keeps its connection")
+          .isEqualTo(1);
     }
   }
 

@@ -8,6 +8,7 @@ import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.validation.Rejection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -178,6 +179,28 @@ class TeltonikaSessionHandlerTest {
     assertThat(items.get(0).candidate().ignition()).isTrue();
     assertThat(items.get(1).candidate().recordedAt()).isEqualTo(T.plusSeconds(1));
     assertThat(items.get(0).original().get()).isNotEmpty();
+  }
+
+  @Test
+  void anUndecodablePacketGoesToIntakeAsOneMalformedItemAndIsAcknowledgedWithItsDeclaredCount() {
+    connect();
+    handshake();
+    byte[] frame = {0, 0, 0, 0, 1, 2, 3};
+
+    channel.writeInbound(new UndecodableAvlPacket(frame, 3, "counts differ"));
+    runIntake();
+
+    assertThat(nextWritten()).containsExactly(ack(3));
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(taken).hasSize(1);
+    DecodedPing item = taken.get(0).get(0);
+    assertThat(item.malformed().reason()).isEqualTo(Rejection.MALFORMED);
+    assertThat(item.malformed().detail()).contains("counts differ");
+    assertThat(item.original().get()).isEqualTo(frame);
+
+    send(packet(1));
+    runIntake();
+    assertThat(nextWritten()).as("the device goes on with its next packet").containsExactly(ack(1));
   }
 
   @Test
