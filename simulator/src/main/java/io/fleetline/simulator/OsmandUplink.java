@@ -11,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,9 +26,20 @@ final class OsmandUplink implements Uplink {
 
   static final double KMH_PER_KNOT = 1.852;
 
+  /** Requests in flight at once over all OsmAnd devices when they upload more than one position. */
+  static final int PARALLEL_REQUESTS = 32;
+
   private final HttpClient http;
   private final String baseUrl;
   private final Retry retry;
+  private final ExecutorService parallel =
+      Executors.newFixedThreadPool(
+          PARALLEL_REQUESTS,
+          r -> {
+            Thread t = new Thread(r, "osmand-uplink");
+            t.setDaemon(true);
+            return t;
+          });
 
   OsmandUplink(HttpClient http, String osmandUrl, Retry retry) {
     this.http = http;
@@ -78,11 +93,29 @@ final class OsmandUplink implements Uplink {
 
   @Override
   public List<Outcome> send(Device device, List<Outgoing> items) throws InterruptedException {
-    List<Outcome> outcomes = new ArrayList<>(items.size());
+    if (items.size() == 1) {
+      return List.of(sendOne(device, items.get(0)));
+    }
+    // One position per request is the protocol; a buffered upload goes out a few requests at a
+    // time.
+    List<Future<Outcome>> pending = new ArrayList<>(items.size());
     for (Outgoing item : items) {
-      outcomes.add(sendOne(device, item));
+      pending.add(parallel.submit(() -> sendOne(device, item)));
+    }
+    List<Outcome> outcomes = new ArrayList<>(items.size());
+    for (Future<Outcome> f : pending) {
+      try {
+        outcomes.add(f.get());
+      } catch (ExecutionException e) {
+        outcomes.add(Outcome.failed());
+      }
     }
     return outcomes;
+  }
+
+  @Override
+  public void close() {
+    parallel.shutdownNow();
   }
 
   private Outcome sendOne(Device device, Outgoing item) throws InterruptedException {

@@ -81,7 +81,8 @@ public final class Simulator {
     try (TruthWriter truth = TruthWriter.into(options.truthDir())) {
       new RegistryProbe(http, options, uplinks).await(devices);
       RunRecorder recorder = new RunRecorder(truth, uplinks);
-      Instant now = Instant.now();
+      // Whole milliseconds, the contract's precision, so that every event time is one exactly.
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       Fleet fleet = new Fleet(vehicles(devices, options, now), uplinks, recorder, options);
       fleet.vehicles().forEach(recorder::vehicle);
       Map<String, Object> summary;
