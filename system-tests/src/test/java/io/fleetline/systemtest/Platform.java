@@ -52,6 +52,7 @@ final class Platform implements AutoCloseable {
   final ServiceProcess api;
   final ServiceProcess ingest;
   final ServiceProcess routing;
+  private volatile boolean brokerDown;
 
   private Platform() {
     try {
@@ -126,12 +127,52 @@ final class Platform implements AutoCloseable {
     return shared;
   }
 
+  /** Kills the Kafka broker with SIGKILL; its data stays for {@link #restartBroker()}. */
+  void killBroker() throws InterruptedException {
+    brokerDown = true;
+    kafka.kill();
+  }
+
+  /** Starts the killed broker again on the same port with the same data. */
+  void restartBroker() {
+    kafka.restart();
+    brokerDown = false;
+  }
+
+  /**
+   * Starts again whatever a fault test killed and did not restart (say, because it failed half
+   * way), so that the tests after it find the whole platform.
+   */
+  void restoreAfterFaults(Duration timeout) {
+    if (brokerDown) {
+      restartBroker();
+    }
+    for (ServiceProcess service : List.of(api, ingest, routing)) {
+      if (!service.isAlive()) {
+        service.restart(timeout);
+      }
+      service.awaitReady(timeout);
+    }
+  }
+
   String osmandUrl() {
     return "http://127.0.0.1:" + osmandPort;
   }
 
-  String teltonikaHost() {
-    return "127.0.0.1";
+  /**
+   * What the simulator reads from the local stack's env file ({@code .local/fleetline.env}), for
+   * this platform and a client of {@code fleet}.
+   */
+  Map<String, String> simulatorSettings(Fleet fleet) {
+    return Map.of(
+        "FLEETLINE_API_URL", api.baseUrl(),
+        "FLEETLINE_INGEST_URL", ingest.baseUrl(),
+        "FLEETLINE_OSMAND_URL", osmandUrl(),
+        "FLEETLINE_TELTONIKA_ADDR", "127.0.0.1:" + teltonikaPort,
+        "FLEETLINE_MQTT_URL", mqtt.url(),
+        "FLEETLINE_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
+        "FLEETLINE_DEMO_CLIENT_ID", fleet.clientId(),
+        "FLEETLINE_DEMO_CLIENT_SECRET", fleet.clientSecret());
   }
 
   /**

@@ -109,6 +109,15 @@ final class ServiceProcess implements AutoCloseable {
     awaitReady(timeout);
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
