@@ -166,7 +166,7 @@ record SimulatorOptions(
       if (!FLAGS.contains(name)) {
         throw new IllegalArgumentException("unknown option '" + arg + "'; see --help");
       }
-      if (i + 1 >= args.size()) {
+      if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
         throw new IllegalArgumentException(arg + " needs a value");
       }
       flags.put(name, args.get(++i));
