@@ -123,7 +123,7 @@ class TeltonikaUplinkTest {
     final AtomicInteger refuseFirst = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicBoolean dropFirstPacket =
         new java.util.concurrent.atomic.AtomicBoolean();
-    private final Set<String> known;
+    final Set<String> known;
     private final ServerSocket socket = new ServerSocket(0);
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
