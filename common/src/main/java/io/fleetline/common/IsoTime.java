@@ -1,5 +1,6 @@
 package io.fleetline.common;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,6 +18,9 @@ import java.time.format.DateTimeParseException;
  */
 public final class IsoTime {
 
+  /** The most bytes {@link #formatTo} writes. */
+  public static final int MAX_FORMATTED_BYTES = 24;
+
   private static final int SECONDS_PER_DAY = 86_400;
   // 0000-01-01 and 9999-12-31: four-digit years, the only ones written by the fast path.
   private static final long MIN_EPOCH_SECOND = -62_167_219_200L;
@@ -26,12 +30,25 @@ public final class IsoTime {
 
   /** The same text as {@link Instant#toString()}. */
   public static String format(Instant instant) {
+    byte[] out = new byte[MAX_FORMATTED_BYTES];
+    int length = formatTo(instant, out, 0);
+    return length < 0 ? instant.toString() : new String(out, 0, length, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Writes the ASCII text of {@link Instant#toString()} at {@code out[at]} when the instant has a
+   * four-digit year and at most millisecond precision (what the contract carries), else writes
+   * nothing.
+   *
+   * @return the index after the last byte written, or -1 if nothing was written
+   */
+  public static int formatTo(Instant instant, byte[] out, int at) {
     long epochSecond = instant.getEpochSecond();
     int nanos = instant.getNano();
     if (epochSecond < MIN_EPOCH_SECOND
         || epochSecond > MAX_EPOCH_SECOND
         || nanos % 1_000_000 != 0) {
-      return instant.toString();
+      return -1;
     }
     long days = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
     int secondOfDay = (int) Math.floorMod(epochSecond, SECONDS_PER_DAY);
@@ -46,24 +63,25 @@ public final class IsoTime {
     int month = mp < 10 ? mp + 3 : mp - 9;
     int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
 
-    char[] out = new char[nanos == 0 ? 20 : 24];
-    digits(out, 0, year, 4);
-    out[4] = '-';
-    digits(out, 5, month, 2);
-    out[7] = '-';
-    digits(out, 8, day, 2);
-    out[10] = 'T';
-    digits(out, 11, secondOfDay / 3600, 2);
-    out[13] = ':';
-    digits(out, 14, secondOfDay / 60 % 60, 2);
-    out[16] = ':';
-    digits(out, 17, secondOfDay % 60, 2);
+    digits(out, at, year, 4);
+    out[at + 4] = '-';
+    digits(out, at + 5, month, 2);
+    out[at + 7] = '-';
+    digits(out, at + 8, day, 2);
+    out[at + 10] = 'T';
+    digits(out, at + 11, secondOfDay / 3600, 2);
+    out[at + 13] = ':';
+    digits(out, at + 14, secondOfDay / 60 % 60, 2);
+    out[at + 16] = ':';
+    digits(out, at + 17, secondOfDay % 60, 2);
+    int end = at + 19;
     if (nanos != 0) {
-      out[19] = '.';
-      digits(out, 20, nanos / 1_000_000, 3);
+      out[end] = '.';
+      digits(out, end + 1, nanos / 1_000_000, 3);
+      end += 4;
     }
-    out[out.length - 1] = 'Z';
-    return new String(out);
+    out[end] = 'Z';
+    return end + 1;
   }
 
   /**
@@ -179,9 +197,9 @@ public final class IsoTime {
     return c >= '0' && c <= '9';
   }
 
-  private static void digits(char[] out, int at, int value, int width) {
+  private static void digits(byte[] out, int at, int value, int width) {
     for (int i = at + width - 1; i >= at; i--) {
-      out[i] = (char) ('0' + value % 10);
+      out[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
   }

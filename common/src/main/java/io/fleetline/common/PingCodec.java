@@ -1,7 +1,9 @@
 package io.fleetline.common;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
@@ -40,7 +42,168 @@ public final class PingCodec {
 
   private PingCodec() {}
 
+  /** The payload of one ping; for many, a {@link Writer} saves an allocation per ping. */
   public static byte[] write(VehiclePing ping) {
+    return new Writer().write(ping);
+  }
+
+  /**
+   * Writes pings one after another through one scratch buffer, so each costs one exact-size array.
+   * Not thread-safe: one per upload or per thread.
+   */
+  public static final class Writer {
+
+    private byte[] buffer = new byte[512];
+    private int at;
+
+    public byte[] write(VehiclePing ping) {
+      return writeDirect(ping) ? Arrays.copyOf(buffer, at) : writeGeneric(ping);
+    }
+
+    /**
+     * Writes the common case byte by byte — ids, ASCII-safe protocol, four-digit-year instants,
+     * finite numbers — in exactly the form the generic path produces; false for anything else.
+     */
+    private boolean writeDirect(VehiclePing ping) {
+      at = 0;
+      byte[] attributes =
+          ping.attributes().isEmpty() ? null : FleetlineJson.write(ping.attributes());
+      int protocolLength = ping.protocol() == null ? 0 : ping.protocol().length();
+      // The fixed part is at most 551 bytes (names, three ids, two times, seven numbers).
+      ensure(640 + (attributes == null ? 0 : attributes.length) + protocolLength);
+      ascii("{\"v\":");
+      ascii(Integer.toString(ping.v()));
+      if (!uuid(",\"vehicleId\":", ping.vehicleId())
+          || !uuid(",\"fleetId\":", ping.fleetId())
+          || !uuid(",\"deviceId\":", ping.deviceId())) {
+        return false;
+      }
+      ascii(",\"protocol\":");
+      if (!plainString(ping.protocol())) {
+        return false;
+      }
+      if (!instant(",\"recordedAt\":", ping.recordedAt())
+          || !instant(",\"receivedAt\":", ping.receivedAt())
+          || !number(",\"latitude\":", ping.latitude())
+          || !number(",\"longitude\":", ping.longitude())
+          || !number(",\"speedKmh\":", ping.speedKmh())
+          || !number(",\"headingDeg\":", ping.headingDeg())
+          || !number(",\"altitudeM\":", ping.altitudeM())
+          || !number(",\"accuracyM\":", ping.accuracyM())
+          || !number(",\"odometerKm\":", ping.odometerKm())) {
+        return false;
+      }
+      ascii(",\"ignition\":");
+      ascii(ping.ignition() == null ? "null" : ping.ignition().toString());
+      ascii(",\"attributes\":");
+      if (attributes == null) {
+        ascii("{}");
+      } else {
+        System.arraycopy(attributes, 0, buffer, at, attributes.length);
+        at += attributes.length;
+      }
+      buffer[at++] = '}';
+      return true;
+    }
+
+    private boolean uuid(String name, UUID value) {
+      ascii(name);
+      if (value == null) {
+        ascii("null");
+      } else {
+        buffer[at++] = '"';
+        hex(value.getMostSignificantBits() >>> 32, 8);
+        buffer[at++] = '-';
+        hex(value.getMostSignificantBits() >>> 16, 4);
+        buffer[at++] = '-';
+        hex(value.getMostSignificantBits(), 4);
+        buffer[at++] = '-';
+        hex(value.getLeastSignificantBits() >>> 48, 4);
+        buffer[at++] = '-';
+        hex(value.getLeastSignificantBits(), 12);
+        buffer[at++] = '"';
+      }
+      return true;
+    }
+
+    private void hex(long bits, int digits) {
+      for (int i = at + digits - 1; i >= at; i--) {
+        buffer[i] = HEX[(int) (bits & 0xF)];
+        bits >>>= 4;
+      }
+      at += digits;
+    }
+
+    private boolean instant(String name, Instant value) {
+      ascii(name);
+      if (value == null) {
+        ascii("null");
+        return true;
+      }
+      buffer[at++] = '"';
+      int end = IsoTime.formatTo(value, buffer, at);
+      if (end < 0) {
+        return false;
+      }
+      at = end;
+      buffer[at++] = '"';
+      return true;
+    }
+
+    private boolean number(String name, double value) {
+      ascii(name);
+      if (!Double.isFinite(value)) {
+        return false;
+      }
+      ascii(Double.toString(value));
+      return true;
+    }
+
+    private boolean number(String name, Double value) {
+      if (value == null) {
+        ascii(name);
+        ascii("null");
+        return true;
+      }
+      return number(name, value.doubleValue());
+    }
+
+    /** A string that needs no escaping; false (nothing useful written) if it would. */
+    private boolean plainString(String value) {
+      if (value == null) {
+        ascii("null");
+        return true;
+      }
+      buffer[at++] = '"';
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+          return false;
+        }
+        buffer[at++] = (byte) c;
+      }
+      buffer[at++] = '"';
+      return true;
+    }
+
+    private void ascii(String text) {
+      ensure(text.length());
+      for (int i = 0; i < text.length(); i++) {
+        buffer[at++] = (byte) text.charAt(i);
+      }
+    }
+
+    private void ensure(int more) {
+      if (at + more > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, at + more));
+      }
+    }
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /** Through the generic mapper's generator: for what the direct writer does not cover. */
+  private static byte[] writeGeneric(VehiclePing ping) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(320);
     try (JsonGenerator out = FleetlineJson.mapper().createGenerator(bytes)) {
       out.writeStartObject();

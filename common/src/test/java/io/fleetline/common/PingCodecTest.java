@@ -20,15 +20,39 @@ class PingCodecTest {
 
   @Test
   void writesTheSameBytesAsTheGenericMapperAndReadsThemBack() {
+    PingCodec.Writer writer = new PingCodec.Writer();
     for (int i = 0; i < 5_000; i++) {
       VehiclePing ping = randomPing(i);
 
-      byte[] fast = PingCodec.write(ping);
+      byte[] fast = i % 2 == 0 ? PingCodec.write(ping) : writer.write(ping);
 
       assertThat(new String(fast, StandardCharsets.UTF_8))
           .isEqualTo(new String(FleetlineJson.write(ping), StandardCharsets.UTF_8));
       assertThat(PingCodec.read(fast)).isEqualTo(ping);
       assertThat(PingCodec.read(FleetlineJson.write(ping))).isEqualTo(ping);
+    }
+  }
+
+  @Test
+  void whatTheDirectWriterDoesNotCoverStillComesOutAsTheMapperWritesIt() {
+    VehiclePing base = randomPing(1);
+    List<VehiclePing> unusual =
+        List.of(
+            withProtocol(base, "osm\"and"),
+            withProtocol(base, "télé\n"),
+            withProtocol(base, null),
+            withTimes(base, Instant.parse("2026-11-26T08:00:00.123456789Z")),
+            withTimes(base, Instant.parse("+12026-11-26T08:00:00Z")),
+            withSpeed(base, Double.NaN),
+            withSpeed(base, Double.POSITIVE_INFINITY),
+            withSpeed(base, -0.0),
+            withSpeed(base, 1e-7),
+            withSpeed(base, 1.0e21));
+    PingCodec.Writer writer = new PingCodec.Writer();
+
+    for (VehiclePing ping : unusual) {
+      assertThat(new String(writer.write(ping), StandardCharsets.UTF_8))
+          .isEqualTo(new String(FleetlineJson.write(ping), StandardCharsets.UTF_8));
     }
   }
 
@@ -61,6 +85,66 @@ class PingCodecTest {
     assertThatThrownBy(
             () -> PingCodec.read("{\"vehicleId\":\"42\"}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static VehiclePing withProtocol(VehiclePing p, String protocol) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        protocol,
+        p.recordedAt(),
+        p.receivedAt(),
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
+  }
+
+  private static VehiclePing withTimes(VehiclePing p, Instant time) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        p.protocol(),
+        time,
+        time,
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
+  }
+
+  private static VehiclePing withSpeed(VehiclePing p, double speed) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        p.protocol(),
+        p.recordedAt(),
+        p.receivedAt(),
+        p.latitude(),
+        p.longitude(),
+        speed,
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
   }
 
   private VehiclePing randomPing(int i) {

@@ -11,6 +11,7 @@ import io.fleetline.ingest.registry.DeviceRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -102,6 +103,14 @@ class PingController {
           Map.of());
     }
     try (InputStream body = in) {
+      long declared = request.getContentLengthLong();
+      if (encoding == null && declared >= 0) {
+        // The usual case: read straight into an array of the declared size, without the
+        // chunk-and-copy of readNBytes(limit); HTTP framing guarantees no byte follows.
+        byte[] bytes = new byte[(int) declared];
+        int read = body.readNBytes(bytes, 0, bytes.length);
+        return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
+      }
       // Reading one byte past the limit tells "exactly at the limit" from "over it".
       byte[] bytes = body.readNBytes(limit + 1);
       if (bytes.length > limit) {

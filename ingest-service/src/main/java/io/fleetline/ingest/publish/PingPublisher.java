@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,8 +54,9 @@ public class PingPublisher {
       kafka.execute(
           producer -> {
             UploadHeaders headers = new UploadHeaders();
+            PingCodec.Writer payloads = new PingCodec.Writer();
             for (VehiclePing ping : accepted) {
-              producer.send(pingRecord(ping, headers), acks);
+              producer.send(pingRecord(ping, payloads, headers), acks);
             }
             for (RejectedPing ping : rejected) {
               producer.send(rejectedRecord(ping), acks);
@@ -141,10 +143,10 @@ public class PingPublisher {
         .register(meters);
   }
 
-  private ProducerRecord<String, byte[]> pingRecord(VehiclePing ping, UploadHeaders shared) {
+  private ProducerRecord<String, byte[]> pingRecord(
+      VehiclePing ping, PingCodec.Writer payloads, UploadHeaders shared) {
     var record =
-        new ProducerRecord<>(
-            properties.topics().pings(), ping.vehicleId().toString(), PingCodec.write(ping));
+        new ProducerRecord<>(properties.topics().pings(), shared.key(ping), payloads.write(ping));
     shared.addTo(record.headers(), ping);
     return record;
   }
@@ -157,9 +159,20 @@ public class PingPublisher {
   private static final class UploadHeaders {
 
     private VehiclePing last;
+    private UUID keyVehicle;
+    private String key;
     private byte[] fleetId;
     private byte[] protocol;
     private byte[] receivedAt;
+
+    /** The record key, the vehicle id: one vehicle per upload, so one string per upload. */
+    String key(VehiclePing ping) {
+      if (!ping.vehicleId().equals(keyVehicle)) {
+        keyVehicle = ping.vehicleId();
+        key = keyVehicle.toString();
+      }
+      return key;
+    }
 
     void addTo(Headers headers, VehiclePing ping) {
       if (last == null || !ping.fleetId().equals(last.fleetId())) {

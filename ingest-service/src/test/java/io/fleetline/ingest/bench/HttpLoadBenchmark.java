@@ -118,20 +118,23 @@ public final class HttpLoadBenchmark {
                   String token = tokens.get((client + i * clients) % tokens.size());
                   byte[] body = body(base.plusSeconds((long) i * batch), batch);
                   long started = System.nanoTime();
-                  HttpResponse<Void> response =
+                  HttpResponse<String> response =
                       http.send(
                           HttpRequest.newBuilder(uri)
                               .header("Authorization", "Bearer " + token)
                               .header("Content-Type", "application/json")
                               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                               .build(),
-                          HttpResponse.BodyHandlers.discarding());
+                          HttpResponse.BodyHandlers.ofString());
                   boolean measured = Instant.now().isAfter(warmupEnd);
                   if (response.statusCode() == 202 && measured) {
                     accepted.addAndGet(batch);
                     latenciesMicros.add((System.nanoTime() - started) / 1000);
                   } else if (response.statusCode() != 202) {
-                    failed.incrementAndGet();
+                    if (failed.incrementAndGet() == 1) {
+                      System.out.println(
+                          "first failure: " + response.statusCode() + " " + response.body());
+                    }
                   }
                   i++;
                 }
