@@ -3,14 +3,18 @@ package io.fleetline.ingest.json;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.ingest.intake.DecodedPing;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * Decodes a body of the JSON ping format — one ping object or an array of them — shared by the HTTP
  * and MQTT protocols. A broken item becomes a malformed {@link DecodedPing} and does not spoil its
- * neighbours; only a body that is not a ping or an array at all is refused as a whole.
+ * neighbours; only a body that is not a ping or an array at all is refused as a whole. Pings are
+ * read from the token stream, and the original bytes of an item are cut from the body only if it is
+ * rejected.
  */
 public final class PingJson {
 
@@ -33,39 +37,63 @@ public final class PingJson {
   }
 
   public static List<DecodedPing> decode(byte[] body, int maxBatchSize) {
-    JsonNode root;
-    try {
-      root = FleetlineJson.mapper().readTree(body);
+    try (JsonParser in = FleetlineJson.mapper().createParser(body)) {
+      JsonToken root = in.nextToken();
+      List<DecodedPing> items;
+      if (root == JsonToken.START_OBJECT) {
+        items = List.of(decodeItem(0, in, body));
+      } else if (root == JsonToken.START_ARRAY) {
+        items = decodeArray(in, body, maxBatchSize);
+      } else {
+        throw new MalformedBodyException(
+            "The body must be a ping object or an array of pings.", false);
+      }
+      if (in.nextToken() != null) {
+        throw new MalformedBodyException(
+            "The body is not valid JSON: unexpected content after the pings.", false);
+      }
+      return items;
     } catch (JacksonException e) {
       throw new MalformedBodyException(
           "The body is not valid JSON: " + e.getOriginalMessage(), false);
     }
-    if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
-      throw new MalformedBodyException(
-          "The body must be a ping object or an array of pings.", false);
+  }
+
+  private static List<DecodedPing> decodeArray(JsonParser in, byte[] body, int maxBatchSize) {
+    List<DecodedPing> items = new ArrayList<>(Math.min(maxBatchSize, 1024));
+    while (in.nextToken() != JsonToken.END_ARRAY) {
+      if (items.size() == maxBatchSize) {
+        int count = items.size() + 1;
+        in.skipChildren();
+        while (in.nextToken() != JsonToken.END_ARRAY) {
+          in.skipChildren();
+          count++;
+        }
+        throw new MalformedBodyException(
+            "At most " + maxBatchSize + " pings per request, got " + count + ".", true);
+      }
+      items.add(decodeItem(items.size(), in, body));
     }
-    if (root.isObject()) {
-      return List.of(decodeItem(0, root));
-    }
-    if (root.size() == 0) {
+    if (items.isEmpty()) {
       throw new MalformedBodyException("The array of pings is empty.", false);
-    }
-    if (root.size() > maxBatchSize) {
-      throw new MalformedBodyException(
-          "At most " + maxBatchSize + " pings per request, got " + root.size() + ".", true);
-    }
-    List<DecodedPing> items = new ArrayList<>(root.size());
-    for (int i = 0; i < root.size(); i++) {
-      items.add(decodeItem(i, root.get(i)));
     }
     return items;
   }
 
-  private static DecodedPing decodeItem(int index, JsonNode item) {
+  /** Decodes the item at the current token and leaves the parser on its last token. */
+  private static DecodedPing decodeItem(int index, JsonParser in, byte[] body) {
+    if (in.currentToken() != JsonToken.START_OBJECT) {
+      byte[] original = FleetlineJson.write(in.readValueAsTree());
+      return DecodedPing.malformed(index, original, "a ping must be a JSON object");
+    }
+    int start = (int) in.currentTokenLocation().getByteOffset();
     try {
-      return DecodedPing.of(index, () -> FleetlineJson.write(item), JsonPingReader.read(item));
+      var candidate = JsonPingReader.read(in);
+      int end = (int) in.currentLocation().getByteOffset();
+      return DecodedPing.of(index, () -> Arrays.copyOfRange(body, start, end), candidate);
     } catch (MalformedPingException e) {
-      return DecodedPing.malformed(index, FleetlineJson.write(item), e.getMessage());
+      int end = (int) in.currentLocation().getByteOffset();
+      return DecodedPing.malformed(index, Arrays.copyOfRange(body, start, end), e.getMessage());
     }
   }
 }

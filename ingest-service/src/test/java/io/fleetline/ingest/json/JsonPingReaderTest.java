@@ -7,12 +7,14 @@ import io.fleetline.common.FleetlineJson;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
 
 class JsonPingReaderTest {
 
-  static JsonNode json(String text) {
-    return FleetlineJson.mapper().readTree(text);
+  static JsonParser json(String text) {
+    JsonParser parser = FleetlineJson.mapper().createParser(text);
+    parser.nextToken();
+    return parser;
   }
 
   @Test
