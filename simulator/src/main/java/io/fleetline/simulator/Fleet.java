@@ -98,6 +98,9 @@ final class Fleet {
       for (Future<?> f : running) {
         f.get();
       }
+    } catch (InterruptedException e) {
+      // Ctrl-C, or the caller of Simulation.run: stop driving and report what was done.
+      System.err.println("interrupted: stopping the run");
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(30, TimeUnit.SECONDS);

@@ -32,7 +32,8 @@ public final class Simulation {
   private Simulation() {}
 
   /**
-   * Runs one mode to its end and returns what it did.
+   * Runs one mode to its end and returns what it did. Interrupting the calling thread ends the
+   * driving early; the run still writes its truth and returns.
    *
    * @param args the command line, e.g. {@code ["backfill", "--vehicles", "10", "--truth", dir]}
    * @param settings stands in for the environment: the {@code FLEETLINE_*} keys of the local
@@ -41,7 +42,7 @@ public final class Simulation {
    *     FLEETLINE_DEMO_CLIENT_ID}, {@code FLEETLINE_DEMO_CLIENT_SECRET}); the process environment
    *     is not read
    * @throws IllegalArgumentException when the arguments are invalid
-   * @throws InterruptedException when the calling thread is interrupted; the run then stops
+   * @throws IllegalStateException when fleet-api refuses the token or a registration
    */
   public static Result run(List<String> args, Map<String, String> settings) throws Exception {
     SimulatorOptions options = SimulatorOptions.parse(args, settings);
