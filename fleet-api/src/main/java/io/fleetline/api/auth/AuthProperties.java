@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fleetClaim the JWT claim that carries the caller's fleet id
  * @param adminClientId the platform administrator client bootstrapped at start-up
  * @param adminClientSecret its secret, supplied by the operator; no admin client when empty
+ * @param verifiedTokenCacheSize verified tokens remembered (by hash, until they expire) so that
+ *     their signatures are not checked again on every request; 0 turns the cache off
  */
 @ConfigurationProperties("fleetline.auth")
 public record AuthProperties(
@@ -28,4 +30,5 @@ public record AuthProperties(
     String externalIssuerUri,
     @DefaultValue("fleet_id") String fleetClaim,
     @DefaultValue("platform-admin") String adminClientId,
-    String adminClientSecret) {}
+    String adminClientSecret,
+    @DefaultValue("10000") int verifiedTokenCacheSize) {}

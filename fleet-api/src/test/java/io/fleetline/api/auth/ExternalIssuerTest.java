@@ -81,7 +81,15 @@ class ExternalIssuerTest {
   void tokensOfTheExternalIssuerAreTrustedAndCarryTheFleetInTheConfiguredClaim() throws Exception {
     AuthProperties properties =
         new AuthProperties(
-            "http://fleetline.test", null, true, Duration.ofHours(1), issuer, "tenant", "a", null);
+            "http://fleetline.test",
+            null,
+            true,
+            Duration.ofHours(1),
+            issuer,
+            "tenant",
+            "a",
+            null,
+            100);
     RSAKey embedded = SigningKeys.generate();
     JwtDecoder decoder =
         new SecurityConfiguration()
