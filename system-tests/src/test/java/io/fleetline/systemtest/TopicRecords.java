@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a whole topic from the beginning to its current end, as an operator's tool would: the
@@ -26,8 +27,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class TopicRecords {
 
-  /** One rejected record; {@code fleetId} is null when ingest could not attribute it. */
-  record Rejected(String key, String reason, String protocol, String fleetId) {}
+  /**
+   * One rejected record; {@code fleetId} is null when ingest could not attribute it, {@code
+   * recordedAt} lists the event times found in the original payload when it is JSON (HTTP, MQTT).
+   */
+  record Rejected(
+      String key, String reason, String protocol, String fleetId, List<Instant> recordedAt) {}
 
   private TopicRecords() {}
 
@@ -41,7 +46,25 @@ final class TopicRecords {
                 record.key(),
                 header(record, PingHeaders.REJECT_REASON),
                 header(record, PingHeaders.PROTOCOL),
-                header(record, PingHeaders.FLEET_ID)));
+                header(record, PingHeaders.FLEET_ID),
+                recordedAt(record.value())));
+  }
+
+  /** The {@code recordedAt} of each ping in a JSON payload (one ping or an array), if readable. */
+  private static List<Instant> recordedAt(byte[] payload) {
+    List<Instant> times = new ArrayList<>();
+    try {
+      JsonNode json = FleetlineJson.mapper().readTree(payload);
+      for (JsonNode ping : json.isArray() ? json : List.of(json)) {
+        JsonNode time = ping.get("recordedAt");
+        if (time != null && time.isString()) {
+          times.add(Instant.parse(time.stringValue()));
+        }
+      }
+    } catch (RuntimeException e) {
+      // not JSON (Teltonika, OsmAnd), or not pings: no times to tell
+    }
+    return times;
   }
 
   /** An accepted ping on {@code fleetline.pings}: its key (the vehicle id) and event time. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
@@ -157,31 +158,44 @@ final class TruthChecks {
     for (TopicRecords.Accepted ping : TopicRecords.accepted(platform.kafka.bootstrapServers())) {
       inKafka.add(ping.vehicleId() + " " + ping.recordedAt());
     }
-    Map<String, String> protocols = new HashMap<>();
-    truth.vehicles().forEach(v -> protocols.put(v.vehicleId(), v.protocol()));
+    Map<String, String> vehicleOfIdentifier = new HashMap<>();
+    truth.vehicles().forEach(v -> vehicleOfIdentifier.put(v.identifier(), v.vehicleId()));
+    Map<String, String> rejectedAs = new HashMap<>();
+    for (TopicRecords.Rejected rejected :
+        TopicRecords.rejected(platform.kafka.bootstrapServers())) {
+      String vehicleId = vehicleOfIdentifier.getOrDefault(rejected.key(), rejected.key());
+      rejected.recordedAt().forEach(t -> rejectedAs.put(vehicleId + " " + t, rejected.reason()));
+    }
     StringBuilder report = new StringBuilder("Acknowledged pings not stored:\n");
     for (var vehicle : acknowledged.entrySet()) {
+      String vehicleId = vehicle.getKey();
       Set<Instant> stored = new HashSet<>();
-      readTrack(vehicle.getKey())
+      readTrack(vehicleId)
           .forEach(p -> stored.add(Instant.parse(p.get("recordedAt").stringValue())));
       List<Instant> missing =
           vehicle.getValue().stream().filter(t -> !stored.contains(t)).sorted().toList();
       if (missing.isEmpty()) {
         continue;
       }
-      long onTopic =
-          missing.stream().filter(t -> inKafka.contains(vehicle.getKey() + " " + t)).count();
+      long onTopic = missing.stream().filter(t -> inKafka.contains(vehicleId + " " + t)).count();
+      Map<String, Long> rejections =
+          missing.stream()
+              .map(t -> rejectedAs.get(vehicleId + " " + t))
+              .filter(reason -> reason != null)
+              .collect(
+                  Collectors.groupingBy(reason -> reason, TreeMap::new, Collectors.counting()));
       report.append(
           String.format(
-              "  %s (%s): %d of %d missing, recorded %s..%s, %d of them on %s%n",
-              vehicle.getKey(),
-              protocols.get(vehicle.getKey()),
+              "  %s (%s): %d of %d missing, recorded %s..%s; %d of them on fleetline.pings,"
+                  + " rejected instead: %s%n",
+              vehicleId,
+              protocolOf(vehicleId),
               missing.size(),
               vehicle.getValue().size(),
               missing.get(0),
               missing.get(missing.size() - 1),
               onTopic,
-              "fleetline.pings"));
+              rejections));
     }
     System.out.print(report);
   }
