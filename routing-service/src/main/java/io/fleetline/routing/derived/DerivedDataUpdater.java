@@ -5,7 +5,6 @@ import io.fleetline.routing.event.DetectedEvent;
 import io.fleetline.routing.event.EventDetector;
 import io.fleetline.routing.event.EventStore;
 import io.fleetline.routing.event.PendingEvent;
-import io.fleetline.routing.geofence.Geofence;
 import io.fleetline.routing.geofence.GeofenceCache;
 import io.fleetline.routing.position.HistoryFollower;
 import io.fleetline.routing.trip.Detection;
@@ -18,10 +17,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -34,6 +37,14 @@ import org.springframework.stereotype.Component;
  * detection over the whole history would (see {@link TripDetector}), so only the window is read
  * from {@code positions}, and the trips and stops starting in it are deleted and inserted anew. A
  * fixed number of statements per batch serves all its vehicles.
+ *
+ * <p>Live data mostly comes in order, and then the next batch's window is known in advance: after a
+ * committed batch each vehicle's window is kept in memory ({@link VehicleWindow}) for as long as
+ * this consumer owns the vehicle's Kafka partition. A batch that only appends to a kept window
+ * whose newest sample is still the newest stored one is detected over it without reading the
+ * database, and only what changed is written; anything else (late pings, a vehicle seen first, a
+ * partition just assigned, a failed batch) reads the window from the database as described above.
+ * Both give the same rows, since they run the same detection over the same samples.
  */
 @Component
 @ConditionalOnProperty(
@@ -78,45 +89,159 @@ class DerivedDataUpdater implements HistoryFollower {
   private final GeofenceCache geofences;
   private final TripStore tripStore;
   private final EventStore eventStore;
+  private final VehicleWindows windows;
 
   DerivedDataUpdater(
       TripDetector trips,
       EventDetector events,
       GeofenceCache geofences,
       TripStore tripStore,
-      EventStore eventStore) {
+      EventStore eventStore,
+      @Value("${fleetline.routing.derived.max-window-samples:20000}") int maxWindowSamples) {
     this.trips = trips;
     this.events = events;
     this.geofences = geofences;
     this.tripStore = tripStore;
     this.eventStore = eventStore;
+    this.windows = new VehicleWindows(maxWindowSamples);
   }
 
   @Override
-  public List<VehicleEvent> follow(Connection connection, Map<UUID, NewHistory> newHistory)
+  public Followed follow(Connection connection, Map<UUID, NewHistory> newHistory)
       throws SQLException {
+    Map<UUID, VehicleWindow> appending = new HashMap<>();
+    Map<UUID, NewHistory> unknown = new HashMap<>();
+    newHistory.forEach(
+        (vehicle, added) -> {
+          VehicleWindow known = added.owner() == null ? null : windows.take(added.owner(), vehicle);
+          // Valid only if nothing was stored for the vehicle since (the newest stored time is the
+          // window's) and the batch only appends after it.
+          if (known != null
+              && known.latest().equals(added.previousLatest())
+              && added.earliest().isAfter(known.latest())) {
+            appending.put(vehicle, known);
+          } else {
+            unknown.put(vehicle, added);
+          }
+        });
+    List<PendingEvent> detected = new ArrayList<>();
+    Map<UUID, VehicleWindow> next = new HashMap<>();
+    recompute(connection, unknown, detected, next);
+    append(connection, newHistory, appending, detected, next);
+    List<VehicleEvent> events = eventStore.insertNew(connection, detected);
+    return new Followed(
+        events,
+        () ->
+            next.forEach(
+                (vehicle, window) ->
+                    windows.put(newHistory.get(vehicle).owner(), vehicle, window)));
+  }
+
+  @Override
+  public void forget(Collection<String> partitions) {
+    windows.forget(partitions);
+  }
+
+  /** Detection over windows kept in memory, extended by the batch's rows; only changes written. */
+  private void append(
+      Connection connection,
+      Map<UUID, NewHistory> newHistory,
+      Map<UUID, VehicleWindow> appending,
+      List<PendingEvent> detected,
+      Map<UUID, VehicleWindow> next)
+      throws SQLException {
+    List<TripStore.Change> changes = new ArrayList<>(appending.size());
+    for (Map.Entry<UUID, VehicleWindow> e : appending.entrySet()) {
+      UUID vehicle = e.getKey();
+      VehicleWindow known = e.getValue();
+      NewHistory added = newHistory.get(vehicle);
+      List<Sample> samples = new ArrayList<>(known.samples().size() + added.added().size());
+      samples.addAll(known.samples());
+      samples.addAll(added.added());
+      Detection detection =
+          known.afterStop() ? trips.detectAfterStop(samples) : trips.detect(samples);
+      changes.add(new TripStore.Change(vehicle, added.fleetId(), known.stored(), detection));
+      Set<String> keys =
+          detect(
+              vehicle,
+              added.fleetId(),
+              known.before(),
+              samples,
+              detection,
+              known.eventKeys(),
+              detected);
+      VehicleWindow grown =
+          new VehicleWindow(
+              added.fleetId(),
+              known.since(),
+              known.afterStop(),
+              samples,
+              known.before(),
+              known.stored(),
+              known.eventKeys());
+      next.put(vehicle, grown.next(detection, keys));
+    }
+    tripStore.update(connection, changes);
+  }
+
+  /**
+   * Events of one window; those whose keys are in {@code stored} are known to be stored already and
+   * are left out. Returns the keys of all events detected.
+   */
+  private Set<String> detect(
+      UUID vehicle,
+      UUID fleet,
+      Sample before,
+      List<Sample> window,
+      Detection detection,
+      Set<String> stored,
+      List<PendingEvent> out) {
+    Set<String> keys = new HashSet<>();
+    for (DetectedEvent e :
+        events.detect(vehicle, fleet, before, window, detection, geofences.forFleet(fleet))) {
+      keys.add(e.key());
+      if (!stored.contains(e.key())) {
+        out.add(new PendingEvent(vehicle, fleet, e));
+      }
+    }
+    return keys;
+  }
+
+  /** Detection over windows read from the database; what starts in them is replaced. */
+  private void recompute(
+      Connection connection,
+      Map<UUID, NewHistory> newHistory,
+      List<PendingEvent> detected,
+      Map<UUID, VehicleWindow> next)
+      throws SQLException {
+    if (newHistory.isEmpty()) {
+      return;
+    }
     Map<UUID, String> since = new HashMap<>();
-    java.util.Set<UUID> afterStop = new java.util.HashSet<>();
+    Set<UUID> afterStop = new HashSet<>();
     windows(connection, newHistory, since, afterStop);
     Map<UUID, List<Sample>> samples = samples(connection, since);
     Map<UUID, Sample> before = before(connection, since, newHistory);
     List<TripStore.Window> results = new ArrayList<>(since.size());
-    List<PendingEvent> detected = new ArrayList<>();
     for (Map.Entry<UUID, String> w : since.entrySet()) {
       UUID vehicle = w.getKey();
-      UUID fleet = newHistory.get(vehicle).fleetId();
+      NewHistory added = newHistory.get(vehicle);
+      UUID fleet = added.fleetId();
       List<Sample> window = samples.getOrDefault(vehicle, List.of());
-      Detection detection =
-          afterStop.contains(vehicle) ? trips.detectAfterStop(window) : trips.detect(window);
+      boolean fromDeparture = afterStop.contains(vehicle);
+      Detection detection = fromDeparture ? trips.detectAfterStop(window) : trips.detect(window);
       results.add(new TripStore.Window(vehicle, fleet, w.getValue(), detection));
-      List<Geofence> fleetGeofences = geofences.forFleet(fleet);
-      for (DetectedEvent e :
-          events.detect(vehicle, fleet, before.get(vehicle), window, detection, fleetGeofences)) {
-        detected.add(new PendingEvent(vehicle, fleet, e));
+      Set<String> keys =
+          detect(vehicle, fleet, before.get(vehicle), window, detection, Set.of(), detected);
+      if (added.owner() != null && !window.isEmpty()) {
+        Instant start = ALL.equals(w.getValue()) ? null : Instant.parse(w.getValue());
+        VehicleWindow read =
+            new VehicleWindow(
+                fleet, start, fromDeparture, window, before.get(vehicle), detection, keys);
+        next.put(vehicle, read.next(detection, keys));
       }
     }
     tripStore.replace(connection, results);
-    return eventStore.insertNew(connection, detected);
   }
 
   /**
@@ -125,10 +250,7 @@ class DerivedDataUpdater implements HistoryFollower {
    * over, at its departure; the whole history when there is no stop.
    */
   private static void windows(
-      Connection c,
-      Map<UUID, NewHistory> newHistory,
-      Map<UUID, String> since,
-      java.util.Set<UUID> afterStop)
+      Connection c, Map<UUID, NewHistory> newHistory, Map<UUID, String> since, Set<UUID> afterStop)
       throws SQLException {
     UUID[] vehicles = newHistory.keySet().toArray(UUID[]::new);
     String[] earliest = new String[vehicles.length];
@@ -189,12 +311,14 @@ class DerivedDataUpdater implements HistoryFollower {
 
   private Map<UUID, Sample> before(
       Connection c, Map<UUID, String> since, Map<UUID, NewHistory> newHistory) throws SQLException {
-    // Only geofence state needs the sample before a window, and only where there are geofences.
+    // Geofence state needs the sample before a window where there are geofences; a window kept
+    // in memory needs it in case they come.
     Map<UUID, String> needed = new HashMap<>();
     since.forEach(
         (vehicle, start) -> {
+          NewHistory added = newHistory.get(vehicle);
           if (!ALL.equals(start)
-              && !geofences.forFleet(newHistory.get(vehicle).fleetId()).isEmpty()) {
+              && (added.owner() != null || !geofences.forFleet(added.fleetId()).isEmpty())) {
             needed.put(vehicle, start);
           }
         });

@@ -1,6 +1,6 @@
 package io.fleetline.routing.position;
 
-import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.PingCodec;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.routing.RoutingProperties;
 import io.fleetline.routing.event.EventPublisher;
@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -76,11 +79,12 @@ class PingBatchListener {
   void onBatch(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
     List<VehiclePing> pings = new ArrayList<>(records.size());
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
-    java.util.Set<String> partitions = new java.util.TreeSet<>();
+    Map<UUID, String> ownerOf = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
-      partitions.add(record.topic() + "-" + record.partition());
       try {
-        pings.add(FleetlineJson.read(record.value(), VehiclePing.class));
+        VehiclePing ping = PingCodec.read(record.value());
+        pings.add(ping);
+        ownerOf.put(ping.vehicleId(), PingPartitions.name(record.topic(), record.partition()));
       } catch (RuntimeException e) {
         log.warn(
             "Undecodable ping at {}-{}@{} goes to {}: {}",
@@ -96,7 +100,7 @@ class PingBatchListener {
     CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)).join();
     StoredBatch batch;
     try {
-      batch = writer.write(pings, partitions);
+      batch = writer.write(pings, ownerOf);
     } catch (SQLException | RuntimeException e) {
       // The error handler redelivers the batch after a back-off; until one succeeds, not ready.
       health.failed(e);

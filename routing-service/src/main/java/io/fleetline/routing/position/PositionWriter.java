@@ -3,7 +3,8 @@ package io.fleetline.routing.position;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.VehicleEvent;
 import io.fleetline.common.VehiclePing;
-import java.io.StringReader;
+import io.fleetline.routing.trip.Sample;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +49,7 @@ public class PositionWriter {
           protocol text, attributes jsonb
       ) ON COMMIT DELETE ROWS""";
 
-  private static final String COPY = "COPY positions_staging FROM STDIN (FORMAT csv)";
+  private static final String COPY = "COPY positions_staging FROM STDIN (FORMAT binary)";
 
   private static final String COLUMNS =
       "vehicle_id, recorded_at, fleet_id, received_at, stored_at, location, speed_kmh, heading_deg,"
@@ -62,7 +65,9 @@ public class PositionWriter {
           + COLUMNS
           + ") SELECT "
           + SELECT_STAGED
-          + " FROM positions_staging ON CONFLICT DO NOTHING RETURNING vehicle_id, fleet_id, recorded_at";
+          + " FROM positions_staging ON CONFLICT DO NOTHING"
+          + " RETURNING vehicle_id, fleet_id, recorded_at, ST_Y(location), ST_X(location), speed_kmh,"
+          + " ignition";
 
   private static final String UPSERT_LATEST =
       "INSERT INTO latest_positions ("
@@ -106,7 +111,7 @@ public class PositionWriter {
 
   /** Stores the batch; when this returns, it is committed. */
   public StoredBatch write(List<VehiclePing> pings) throws SQLException {
-    return write(pings, List.of());
+    return write(pings, List.of(), Map.of());
   }
 
   /**
@@ -114,7 +119,21 @@ public class PositionWriter {
    * came from): a consumer that lost its partitions in a rebalance but is still writing cannot
    * interleave its recomputation of the same vehicles with the new owner's.
    */
-  public StoredBatch write(List<VehiclePing> pings, java.util.Collection<String> owners)
+  public StoredBatch write(List<VehiclePing> pings, Collection<String> owners) throws SQLException {
+    return write(pings, owners, Map.of());
+  }
+
+  /**
+   * Stores the batch like {@link #write(List, Collection)}, locking every partition in {@code
+   * ownerOf}, which names for each vehicle the Kafka partition its pings come from: followers may
+   * remember what they derived for a vehicle as long as that partition stays with this consumer.
+   */
+  public StoredBatch write(List<VehiclePing> pings, Map<UUID, String> ownerOf) throws SQLException {
+    return write(pings, new TreeSet<>(ownerOf.values()), ownerOf);
+  }
+
+  private StoredBatch write(
+      List<VehiclePing> pings, Collection<String> owners, Map<UUID, String> ownerOf)
       throws SQLException {
     if (pings.isEmpty()) {
       return new StoredBatch(0, List.of());
@@ -129,38 +148,52 @@ public class PositionWriter {
         connection
             .unwrap(PGConnection.class)
             .getCopyAPI()
-            .copyIn(COPY, new StringReader(csv(pings)));
-        Map<UUID, HistoryFollower.NewHistory> newHistory = new HashMap<>();
+            .copyIn(COPY, new ByteArrayInputStream(copyRows(pings)));
+        Map<UUID, UUID> fleets = new HashMap<>();
+        Map<UUID, List<Sample>> added = new HashMap<>();
         int inserted = 0;
-        try (ResultSet rows = statement.executeQuery(INSERT_HISTORY)) {
+        // Prepared, so that once the driver has it prepared on the server (from its fifth use on
+        // the connection) the rows come back in binary, cheaper to read than their text.
+        try (PreparedStatement history = connection.prepareStatement(INSERT_HISTORY);
+            ResultSet rows = history.executeQuery()) {
           while (rows.next()) {
             inserted++;
             UUID vehicle = rows.getObject(1, UUID.class);
-            Instant recordedAt = rows.getTimestamp(3).toInstant();
-            HistoryFollower.NewHistory known = newHistory.get(vehicle);
-            if (known == null || recordedAt.isBefore(known.earliest())) {
-              newHistory.put(
-                  vehicle,
-                  new HistoryFollower.NewHistory(rows.getObject(2, UUID.class), recordedAt, null));
-            }
+            fleets.putIfAbsent(vehicle, rows.getObject(2, UUID.class));
+            added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample(rows));
           }
         }
-        withPreviousLatest(connection, newHistory);
+        Map<UUID, HistoryFollower.NewHistory> newHistory =
+            newHistory(connection, fleets, added, ownerOf);
         statement.executeUpdate(UPSERT_LATEST);
         List<VehicleEvent> events = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
         if (!newHistory.isEmpty()) {
           for (HistoryFollower follower : followers) {
-            events.addAll(follower.follow(connection, newHistory));
+            HistoryFollower.Followed followed = follower.follow(connection, newHistory);
+            events.addAll(followed.newEvents());
+            afterCommit.add(followed.afterCommit());
           }
         }
         fault.beforeCommit(pings);
         connection.commit();
+        afterCommit.forEach(Runnable::run);
         return new StoredBatch(inserted, events);
       } catch (SQLException | java.io.IOException | RuntimeException e) {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
       }
     }
+  }
+
+  /** A history row as returned by {@link #INSERT_HISTORY}, from its third column on. */
+  private static Sample sample(ResultSet rs) throws SQLException {
+    float speed = rs.getFloat(6);
+    Double speedKmh = rs.wasNull() ? null : (double) speed;
+    boolean ignition = rs.getBoolean(7);
+    Boolean ignitionOn = rs.wasNull() ? null : ignition;
+    return new Sample(
+        rs.getTimestamp(3).toInstant(), rs.getDouble(4), rs.getDouble(5), speedKmh, ignitionOn);
   }
 
   private static void lock(Connection connection, java.util.Collection<String> owners)
@@ -178,27 +211,40 @@ public class PositionWriter {
     }
   }
 
-  /** Adds what each vehicle's newest stored time was before this batch moves it. */
-  private static void withPreviousLatest(
-      Connection connection, Map<UUID, HistoryFollower.NewHistory> newHistory) throws SQLException {
-    if (newHistory.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT vehicle_id, recorded_at FROM latest_positions WHERE vehicle_id = ANY (?)")) {
-      s.setArray(1, connection.createArrayOf("uuid", newHistory.keySet().toArray()));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          UUID vehicle = rs.getObject(1, UUID.class);
-          HistoryFollower.NewHistory known = newHistory.get(vehicle);
-          newHistory.put(
-              vehicle,
-              new HistoryFollower.NewHistory(
-                  known.fleetId(), known.earliest(), rs.getTimestamp(2).toInstant()));
+  /** Each vehicle's new rows in time order, with the newest time stored before this batch. */
+  private static Map<UUID, HistoryFollower.NewHistory> newHistory(
+      Connection connection,
+      Map<UUID, UUID> fleets,
+      Map<UUID, List<Sample>> added,
+      Map<UUID, String> ownerOf)
+      throws SQLException {
+    Map<UUID, Instant> previousLatest = new HashMap<>();
+    if (!added.isEmpty()) {
+      try (PreparedStatement s =
+          connection.prepareStatement(
+              "SELECT vehicle_id, recorded_at FROM latest_positions WHERE vehicle_id = ANY (?)")) {
+        s.setArray(1, connection.createArrayOf("uuid", added.keySet().toArray()));
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            previousLatest.put(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant());
+          }
         }
       }
     }
+    Map<UUID, HistoryFollower.NewHistory> newHistory = new HashMap<>();
+    added.forEach(
+        (vehicle, rows) -> {
+          rows.sort(Comparator.comparing(Sample::recordedAt));
+          newHistory.put(
+              vehicle,
+              new HistoryFollower.NewHistory(
+                  fleets.get(vehicle),
+                  rows.get(0).recordedAt(),
+                  previousLatest.get(vehicle),
+                  rows,
+                  ownerOf.get(vehicle)));
+        });
+    return newHistory;
   }
 
   private static Set<LocalDate> days(List<VehiclePing> pings) {
@@ -209,28 +255,29 @@ public class PositionWriter {
     return days;
   }
 
-  private static String csv(List<VehiclePing> pings) {
+  /** The batch in the column order of the staging table. */
+  private static byte[] copyRows(List<VehiclePing> pings) {
     CopyRows rows = new CopyRows(pings.size());
     for (VehiclePing p : pings) {
-      rows.field(p.vehicleId())
-          .field(p.recordedAt())
-          .field(p.fleetId())
-          .field(p.receivedAt())
-          .field(p.latitude())
-          .field(p.longitude())
-          .field(p.speedKmh())
-          .field(p.headingDeg())
-          .field(p.altitudeM())
-          .field(p.accuracyM())
-          .field(p.odometerKm())
-          .field(p.ignition())
+      rows.row(14)
+          .uuid(p.vehicleId())
+          .timestamp(p.recordedAt())
+          .uuid(p.fleetId())
+          .timestamp(p.receivedAt())
+          .float8(p.latitude())
+          .float8(p.longitude())
+          .float4(p.speedKmh())
+          .float4(p.headingDeg())
+          .float4(p.altitudeM())
+          .float4(p.accuracyM())
+          .float8(p.odometerKm())
+          .bool(p.ignition())
           .text(p.protocol())
-          .text(
+          .jsonb(
               p.attributes().isEmpty()
                   ? null
-                  : new String(FleetlineJson.write(p.attributes()), StandardCharsets.UTF_8))
-          .endRow();
+                  : new String(FleetlineJson.write(p.attributes()), StandardCharsets.UTF_8));
     }
-    return rows.toString();
+    return rows.toBytes();
   }
 }

@@ -4,42 +4,87 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * Replaces the trips and stops of recomputed windows: those starting in a vehicle's window are
- * deleted and the newly detected ones inserted, in the caller's transaction. Ids are derived from
- * vehicle and start, so recomputing the same history yields the same rows.
+ * Writes detected trips and stops in the caller's transaction, a fixed number of statements per
+ * batch whatever the number of vehicles. Ids are derived from vehicle and start, so recomputing the
+ * same history yields the same rows.
+ *
+ * <p>Two ways in: {@link #replace} deletes what starts in each vehicle's recomputed window and
+ * inserts what was detected there; {@link #update} is given what is stored for the window and
+ * writes only the difference, extending a growing trip's path by its new points instead of
+ * rewriting it.
  */
 @Component
 public class TripStore {
 
-  private static final String DELETE =
+  private static final String DELETE_WINDOWS =
       """
       DELETE FROM %s t USING unnest(?::uuid[], ?::timestamptz[]) AS w(vehicle_id, since)
       WHERE t.vehicle_id = w.vehicle_id AND t.started_at >= w.since""";
 
-  private static final String INSERT_TRIP =
+  private static final String DELETE_IDS = "DELETE FROM %s WHERE id = ANY (?::uuid[])";
+
+  private static final String UPSERT_TRIPS =
       """
       INSERT INTO trips (id, vehicle_id, fleet_id, started_at, ended_at, start_location,
                          end_location, distance_m, duration_s, max_speed_kmh, avg_speed_kmh, path,
                          point_count, open)
-      VALUES (?, ?, ?, ?::timestamptz, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326),
-              ST_SetSRID(ST_MakePoint(?, ?), 4326), ?, ?, ?, ?, ST_GeomFromText(?, 4326), ?, ?)""";
+      SELECT id, v, f, s, e, ST_SetSRID(ST_MakePoint(s_lon, s_lat), 4326),
+             ST_SetSRID(ST_MakePoint(e_lon, e_lat), 4326), d, dur, max_v, avg_v,
+             ST_GeomFromText(wkt, 4326), n, o
+      FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[],
+                  ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                  ?::float4[], ?::float4[], ?::text[], ?::int4[], ?::bool[])
+           AS u(id, v, f, s, e, s_lon, s_lat, e_lon, e_lat, d, dur, max_v, avg_v, wkt, n, o)
+      ON CONFLICT (id) DO UPDATE SET fleet_id = EXCLUDED.fleet_id, ended_at = EXCLUDED.ended_at,
+          start_location = EXCLUDED.start_location, end_location = EXCLUDED.end_location,
+          distance_m = EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s,
+          max_speed_kmh = EXCLUDED.max_speed_kmh, avg_speed_kmh = EXCLUDED.avg_speed_kmh,
+          path = EXCLUDED.path, point_count = EXCLUDED.point_count, open = EXCLUDED.open,
+          updated_at = now()""";
 
-  private static final String INSERT_STOP =
+  /** A trip that only grew at its end: the stored path gets the new points appended. */
+  private static final String EXTEND_TRIPS =
+      """
+      UPDATE trips t SET ended_at = u.e, end_location = ST_SetSRID(ST_MakePoint(e_lon, e_lat), 4326),
+          distance_m = u.d, duration_s = u.dur, max_speed_kmh = u.max_v, avg_speed_kmh = u.avg_v,
+          path = ST_MakeLine(ARRAY[t.path, ST_GeomFromText(u.wkt, 4326)]), point_count = u.n,
+          open = u.o, updated_at = now()
+      FROM unnest(?::uuid[], ?::timestamptz[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                  ?::float4[], ?::float4[], ?::text[], ?::int4[], ?::bool[])
+           AS u(id, e, e_lon, e_lat, d, dur, max_v, avg_v, wkt, n, o)
+      WHERE t.id = u.id""";
+
+  private static final String UPSERT_STOPS =
       """
       INSERT INTO stops (id, vehicle_id, fleet_id, started_at, ended_at, location, duration_s,
                          open)
-      VALUES (?, ?, ?, ?::timestamptz, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326), ?,
-              ?)""";
+      SELECT id, v, f, s, e, ST_SetSRID(ST_MakePoint(lon, lat), 4326), dur, o
+      FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[],
+                  ?::float8[], ?::float8[], ?::float8[], ?::bool[])
+           AS u(id, v, f, s, e, lon, lat, dur, o)
+      ON CONFLICT (id) DO UPDATE SET fleet_id = EXCLUDED.fleet_id, ended_at = EXCLUDED.ended_at,
+          location = EXCLUDED.location, duration_s = EXCLUDED.duration_s, open = EXCLUDED.open,
+          updated_at = now()""";
 
   /** One vehicle's recomputed window: detection over its samples from {@code since} on. */
   public record Window(UUID vehicleId, UUID fleetId, String since, Detection detection) {}
 
+  /**
+   * One vehicle's window whose stored trips and stops are known: {@code stored} is what the table
+   * holds from the window start on, {@code detected} what it must hold.
+   */
+  public record Change(UUID vehicleId, UUID fleetId, Detection stored, Detection detected) {}
+
+  /** Deletes what starts in each window and inserts what was detected there. */
   public void replace(Connection c, List<Window> windows) throws SQLException {
     if (windows.isEmpty()) {
       return;
@@ -51,84 +96,214 @@ public class TripStore {
       since[i] = windows.get(i).since();
     }
     for (String table : List.of("trips", "stops")) {
-      try (PreparedStatement s = c.prepareStatement(DELETE.formatted(table))) {
+      try (PreparedStatement s = c.prepareStatement(DELETE_WINDOWS.formatted(table))) {
         s.setArray(1, c.createArrayOf("uuid", vehicles));
         s.setArray(2, c.createArrayOf("text", since));
         s.executeUpdate();
       }
     }
-    try (PreparedStatement trips = c.prepareStatement(INSERT_TRIP);
-        PreparedStatement stops = c.prepareStatement(INSERT_STOP)) {
-      int tripRows = 0;
-      int stopRows = 0;
-      for (Window w : windows) {
-        for (Trip t : w.detection().trips()) {
-          addTrip(trips, w, t);
-          tripRows++;
+    Rows trips = new Rows();
+    Rows stops = new Rows();
+    for (Window w : windows) {
+      w.detection().trips().forEach(t -> trips.trip(w.vehicleId(), w.fleetId(), t));
+      w.detection().stops().forEach(s -> stops.stop(w.vehicleId(), w.fleetId(), s));
+    }
+    upsertTrips(c, trips);
+    upsertStops(c, stops);
+  }
+
+  /** Writes the difference between what is stored and what was detected, vehicle by vehicle. */
+  public void update(Connection c, List<Change> changes) throws SQLException {
+    List<UUID> deletedTrips = new ArrayList<>();
+    List<UUID> deletedStops = new ArrayList<>();
+    Rows trips = new Rows();
+    Rows extended = new Rows();
+    Rows stops = new Rows();
+    for (Change change : changes) {
+      UUID vehicle = change.vehicleId();
+      Map<Instant, Trip> storedTrips = new HashMap<>();
+      change.stored().trips().forEach(t -> storedTrips.put(t.startedAt(), t));
+      for (Trip t : change.detected().trips()) {
+        Trip before = storedTrips.remove(t.startedAt());
+        if (t.equals(before)) {
+          continue;
         }
-        for (Stop s : w.detection().stops()) {
-          addStop(stops, w, s);
-          stopRows++;
+        if (before != null && grewFrom(t, before)) {
+          extended.extension(vehicle, t, before.path().size());
+        } else {
+          trips.trip(vehicle, change.fleetId(), t);
         }
       }
-      if (tripRows > 0) {
-        trips.executeBatch();
+      storedTrips.values().forEach(t -> deletedTrips.add(id("trip", vehicle, t.startedAt())));
+      Map<Instant, Stop> storedStops = new HashMap<>();
+      change.stored().stops().forEach(s -> storedStops.put(s.startedAt(), s));
+      for (Stop s : change.detected().stops()) {
+        if (!s.equals(storedStops.remove(s.startedAt()))) {
+          stops.stop(vehicle, change.fleetId(), s);
+        }
       }
-      if (stopRows > 0) {
-        stops.executeBatch();
-      }
+      storedStops.values().forEach(s -> deletedStops.add(id("stop", vehicle, s.startedAt())));
+    }
+    delete(c, "trips", deletedTrips);
+    delete(c, "stops", deletedStops);
+    upsertTrips(c, trips);
+    extendTrips(c, extended);
+    upsertStops(c, stops);
+  }
+
+  /** Whether {@code trip}'s path is {@code stored}'s with points added at its end. */
+  private static boolean grewFrom(Trip trip, Trip stored) {
+    int n = stored.path().size();
+    return trip.path().size() > n && trip.path().subList(0, n).equals(stored.path());
+  }
+
+  private static void delete(Connection c, String table, List<UUID> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(DELETE_IDS.formatted(table))) {
+      s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      s.executeUpdate();
     }
   }
 
-  private static void addTrip(PreparedStatement s, Window w, Trip t) throws SQLException {
-    s.setObject(1, id("trip", w.vehicleId(), t.startedAt().toString()));
-    s.setObject(2, w.vehicleId());
-    s.setObject(3, w.fleetId());
-    s.setString(4, t.startedAt().toString());
-    s.setString(5, t.endedAt().toString());
-    s.setDouble(6, t.start().longitude());
-    s.setDouble(7, t.start().latitude());
-    s.setDouble(8, t.end().longitude());
-    s.setDouble(9, t.end().latitude());
-    s.setDouble(10, t.distanceM());
-    s.setDouble(11, t.durationS());
-    if (t.maxSpeedKmh() == null) {
-      s.setNull(12, Types.REAL);
-    } else {
-      s.setFloat(12, t.maxSpeedKmh().floatValue());
+  private static void upsertTrips(Connection c, Rows rows) throws SQLException {
+    if (rows.id.isEmpty()) {
+      return;
     }
-    s.setFloat(13, (float) t.avgSpeedKmh());
-    s.setString(14, lineString(t.path()));
-    s.setInt(15, t.path().size());
-    s.setBoolean(16, t.open());
-    s.addBatch();
+    try (PreparedStatement s = c.prepareStatement(UPSERT_TRIPS)) {
+      int i = 1;
+      s.setArray(i++, c.createArrayOf("uuid", rows.id.toArray()));
+      s.setArray(i++, c.createArrayOf("uuid", rows.vehicle.toArray()));
+      s.setArray(i++, c.createArrayOf("uuid", rows.fleet.toArray()));
+      s.setArray(i++, c.createArrayOf("text", rows.start.toArray()));
+      s.setArray(i++, c.createArrayOf("text", rows.end.toArray()));
+      s.setArray(i++, c.createArrayOf("float8", rows.startLon.toArray()));
+      s.setArray(i++, c.createArrayOf("float8", rows.startLat.toArray()));
+      i = setEnd(c, s, i, rows);
+      s.executeUpdate();
+    }
   }
 
-  private static void addStop(PreparedStatement s, Window w, Stop stop) throws SQLException {
-    s.setObject(1, id("stop", w.vehicleId(), stop.startedAt().toString()));
-    s.setObject(2, w.vehicleId());
-    s.setObject(3, w.fleetId());
-    s.setString(4, stop.startedAt().toString());
-    s.setString(5, stop.endedAt().toString());
-    s.setDouble(6, stop.place().longitude());
-    s.setDouble(7, stop.place().latitude());
-    s.setDouble(8, stop.durationS());
-    s.setBoolean(9, stop.open());
-    s.addBatch();
+  private static void extendTrips(Connection c, Rows rows) throws SQLException {
+    if (rows.id.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(EXTEND_TRIPS)) {
+      s.setArray(1, c.createArrayOf("uuid", rows.id.toArray()));
+      s.setArray(2, c.createArrayOf("text", rows.end.toArray()));
+      setEnd(c, s, 3, rows);
+      s.executeUpdate();
+    }
   }
 
-  static UUID id(String kind, UUID vehicle, String startedAt) {
+  /** Binds the columns from the end point on, shared by both trip statements. */
+  private static int setEnd(Connection c, PreparedStatement s, int i, Rows rows)
+      throws SQLException {
+    s.setArray(i++, c.createArrayOf("float8", rows.endLon.toArray()));
+    s.setArray(i++, c.createArrayOf("float8", rows.endLat.toArray()));
+    s.setArray(i++, c.createArrayOf("float8", rows.distance.toArray()));
+    s.setArray(i++, c.createArrayOf("float8", rows.duration.toArray()));
+    s.setArray(i++, c.createArrayOf("float4", rows.maxSpeed.toArray()));
+    s.setArray(i++, c.createArrayOf("float4", rows.avgSpeed.toArray()));
+    s.setArray(i++, c.createArrayOf("text", rows.wkt.toArray()));
+    s.setArray(i++, c.createArrayOf("int4", rows.points.toArray()));
+    s.setArray(i++, c.createArrayOf("bool", rows.open.toArray()));
+    return i;
+  }
+
+  private static void upsertStops(Connection c, Rows rows) throws SQLException {
+    if (rows.id.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(UPSERT_STOPS)) {
+      s.setArray(1, c.createArrayOf("uuid", rows.id.toArray()));
+      s.setArray(2, c.createArrayOf("uuid", rows.vehicle.toArray()));
+      s.setArray(3, c.createArrayOf("uuid", rows.fleet.toArray()));
+      s.setArray(4, c.createArrayOf("text", rows.start.toArray()));
+      s.setArray(5, c.createArrayOf("text", rows.end.toArray()));
+      s.setArray(6, c.createArrayOf("float8", rows.startLon.toArray()));
+      s.setArray(7, c.createArrayOf("float8", rows.startLat.toArray()));
+      s.setArray(8, c.createArrayOf("float8", rows.duration.toArray()));
+      s.setArray(9, c.createArrayOf("bool", rows.open.toArray()));
+      s.executeUpdate();
+    }
+  }
+
+  /** Column arrays of the rows one statement writes. */
+  private static final class Rows {
+    final List<UUID> id = new ArrayList<>();
+    final List<UUID> vehicle = new ArrayList<>();
+    final List<UUID> fleet = new ArrayList<>();
+    final List<String> start = new ArrayList<>();
+    final List<String> end = new ArrayList<>();
+    final List<Double> startLon = new ArrayList<>();
+    final List<Double> startLat = new ArrayList<>();
+    final List<Double> endLon = new ArrayList<>();
+    final List<Double> endLat = new ArrayList<>();
+    final List<Double> distance = new ArrayList<>();
+    final List<Double> duration = new ArrayList<>();
+    final List<Float> maxSpeed = new ArrayList<>();
+    final List<Float> avgSpeed = new ArrayList<>();
+    final List<String> wkt = new ArrayList<>();
+    final List<Integer> points = new ArrayList<>();
+    final List<Boolean> open = new ArrayList<>();
+
+    void trip(UUID vehicleId, UUID fleetId, Trip t) {
+      id.add(id("trip", vehicleId, t.startedAt()));
+      vehicle.add(vehicleId);
+      fleet.add(fleetId);
+      start.add(t.startedAt().toString());
+      startLon.add(t.start().longitude());
+      startLat.add(t.start().latitude());
+      tripEnd(t, wkt("LINESTRING(", t.path()));
+    }
+
+    /** A stored trip grown from {@code storedPoints} points: its new end and new points. */
+    void extension(UUID vehicleId, Trip t, int storedPoints) {
+      id.add(id("trip", vehicleId, t.startedAt()));
+      List<Sample> added = t.path().subList(storedPoints, t.path().size());
+      tripEnd(t, wkt("MULTIPOINT(", added));
+    }
+
+    private void tripEnd(Trip t, String pathWkt) {
+      end.add(t.endedAt().toString());
+      endLon.add(t.end().longitude());
+      endLat.add(t.end().latitude());
+      distance.add(t.distanceM());
+      duration.add(t.durationS());
+      maxSpeed.add(t.maxSpeedKmh() == null ? null : t.maxSpeedKmh().floatValue());
+      avgSpeed.add((float) t.avgSpeedKmh());
+      wkt.add(pathWkt);
+      points.add(t.path().size());
+      open.add(t.open());
+    }
+
+    void stop(UUID vehicleId, UUID fleetId, Stop s) {
+      id.add(id("stop", vehicleId, s.startedAt()));
+      vehicle.add(vehicleId);
+      fleet.add(fleetId);
+      start.add(s.startedAt().toString());
+      end.add(s.endedAt().toString());
+      startLon.add(s.place().longitude());
+      startLat.add(s.place().latitude());
+      duration.add(s.durationS());
+      open.add(s.open());
+    }
+  }
+
+  static UUID id(String kind, UUID vehicle, Instant startedAt) {
     return UUID.nameUUIDFromBytes(
         (kind + ":" + vehicle + ":" + startedAt).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String lineString(List<Sample> path) {
-    StringBuilder wkt = new StringBuilder(path.size() * 40).append("LINESTRING(");
-    for (int i = 0; i < path.size(); i++) {
+  private static String wkt(String prefix, List<Sample> points) {
+    StringBuilder wkt = new StringBuilder(points.size() * 40).append(prefix);
+    for (int i = 0; i < points.size(); i++) {
       if (i > 0) {
         wkt.append(',');
       }
-      wkt.append(path.get(i).longitude()).append(' ').append(path.get(i).latitude());
+      wkt.append(points.get(i).longitude()).append(' ').append(points.get(i).latitude());
     }
     return wkt.append(')').toString();
   }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -60,6 +61,13 @@ class RoutingBenchmark {
   static final int RATE = Integer.getInteger("benchmark.rate", 10_000);
   static final int LATENCY_SECONDS = Integer.getInteger("benchmark.latencySeconds", 60);
   static final int BACKLOG_ROUNDS = Integer.getInteger("benchmark.backlogRounds", 20);
+
+  /**
+   * Adds a GiST index on the history's locations (the schema has none: history is read by vehicle
+   * and time only), to measure what one would cost to keep up.
+   */
+  static final boolean HISTORY_SPATIAL_INDEX = Boolean.getBoolean("benchmark.historySpatialIndex");
+
   static final TestDatabase database = TestPostgis.newDatabase();
 
   @DynamicPropertySource
@@ -78,6 +86,12 @@ class RoutingBenchmark {
 
   @Test
   void storedPingsPerSecondAndReceivedToStoredLatency() throws Exception {
+    if (HISTORY_SPATIAL_INDEX) {
+      try (var c = database.connect();
+          var s = c.createStatement()) {
+        s.execute("CREATE INDEX positions_location_idx ON positions USING gist (location)");
+      }
+    }
     Fleet fleet = new Fleet(VEHICLES, Instant.now().minus(Duration.ofHours(6)), 42);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       // Warm-up: every vehicle's first pings, so trips and partitions exist before measuring.
@@ -115,17 +129,22 @@ class RoutingBenchmark {
       }
       producer.flush();
       long beforeBacklog = stored();
+      CpuTime cpuBefore = CpuTime.now();
       long drainStart = System.nanoTime();
       listeners.getListenerContainer("pings").start();
       awaitStored(beforeBacklog + backlog);
       double seconds = (System.nanoTime() - drainStart) / 1e9;
+      CpuTime cpu = CpuTime.now().minus(cpuBefore);
 
       System.out.printf(
-          "%n[benchmark] vehicles=%d%n[benchmark] latency phase: %d pings offered at %.0f/s for %ds,"
+          "%n[benchmark] vehicles=%d%s%n[benchmark] latency phase: %d pings offered at %.0f/s for %ds,"
               + " received->stored%s (max %.0fms)%n[benchmark] throughput phase: backlog of %d"
               + " pings stored in %.1fs = %.0f pings/s (%s)%n"
+              + "[benchmark] throughput phase CPU: JVM %.0fs (consumers %.0fs) + PostgreSQL %.0fs"
+              + " = %.2f CPU-ms per 1000 pings, i.e. %.0f pings/s if 2 cores were ours alone%n"
               + "[benchmark] trips=%s stops=%s events=%s%n",
           VEHICLES,
+          HISTORY_SPATIAL_INDEX ? ", with a GiST index on positions.location" : "",
           latencyPings,
           producedPerSecond,
           LATENCY_SECONDS,
@@ -135,9 +154,77 @@ class RoutingBenchmark {
           seconds,
           backlog / seconds,
           derived ? "history + latest + trips/stops + events" : "history + latest only",
+          cpu.jvmS(),
+          cpu.consumersS(),
+          cpu.postgresS(),
+          cpu.totalS() * 1e6 / backlog,
+          2 * backlog / cpu.totalS(),
           count("trips"),
           count("stops"),
           count("vehicle_events"));
+    }
+  }
+
+  /**
+   * CPU time used so far by this JVM, its ping consumer threads, and the throwaway PostgreSQL
+   * cluster of this run (its postmaster, reaped backends included, and live backends): on a shared
+   * machine the work per ping, unlike the wall-clock rate, does not depend on what else runs.
+   */
+  record CpuTime(double jvmS, double consumersS, double postgresS) {
+
+    static CpuTime now() {
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long consumers = 0;
+      for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info != null && info.getThreadName().startsWith("pings-")) {
+          consumers += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+        }
+      }
+      return new CpuTime(os.getProcessCpuTime() / 1e9, consumers / 1e9, postgres());
+    }
+
+    CpuTime minus(CpuTime o) {
+      return new CpuTime(jvmS - o.jvmS, consumersS - o.consumersS, postgresS - o.postgresS);
+    }
+
+    double totalS() {
+      return jvmS + postgresS;
+    }
+
+    /** Seconds of CPU of the local test cluster; 0 when the database is not ours to see. */
+    private static double postgres() {
+      // The local test cluster's, or -Dbenchmark.postmasterPid=<data directory>/postmaster.pid.
+      java.nio.file.Path pid =
+          java.nio.file.Path.of(
+              System.getProperty(
+                  "benchmark.postmasterPid",
+                  "target/postgis-" + ProcessHandle.current().pid() + "/postmaster.pid"));
+      try {
+        long postmaster = Long.parseLong(java.nio.file.Files.readAllLines(pid).get(0).trim());
+        long ticks = ticks(postmaster, true);
+        for (var child :
+            ProcessHandle.of(postmaster).map(p -> p.children().toList()).orElse(List.of())) {
+          ticks += ticks(child.pid(), false);
+        }
+        return ticks / 100.0;
+      } catch (java.io.IOException | RuntimeException e) {
+        return 0;
+      }
+    }
+
+    /** utime + stime (and the reaped children's when asked) from /proc, in clock ticks. */
+    private static long ticks(long pid, boolean withReaped) {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return withReaped ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+      } catch (java.io.IOException | RuntimeException e) {
+        return 0;
+      }
     }
   }
 

@@ -17,38 +17,73 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The whole write path (history, latest, trips, stops, events) on one test database. */
 final class DerivedTables {
 
+  /** The Kafka partition that owned batches come from. */
+  static final String PARTITION = "fleetline.pings-0";
+
   final TestDatabase database;
   final PositionWriter writer;
   final GeofenceCache geofences;
+  final DerivedDataUpdater updater;
+  private final boolean owned;
 
+  /**
+   * Writes batches as the consumer of one partition does, so windows are kept in memory between
+   * batches.
+   */
   DerivedTables(TestDatabase database, BatchFault fault) {
+    this(database, fault, true);
+  }
+
+  /**
+   * @param owned whether batches come from a partition (windows kept in memory) or from nowhere
+   *     (every window read from the database)
+   */
+  DerivedTables(TestDatabase database, BatchFault fault, boolean owned) {
+    this(database, fault, owned, 20_000);
+  }
+
+  /**
+   * @param maxWindowSamples longer windows are not kept in memory
+   */
+  DerivedTables(TestDatabase database, BatchFault fault, boolean owned, int maxWindowSamples) {
     this.database = database;
+    this.owned = owned;
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(database.jdbcUrl());
     dataSource.setUser(database.username());
     dataSource.setPassword(database.password());
     geofences = new GeofenceCache(JdbcClient.create(dataSource));
     geofences.refresh();
-    DerivedDataUpdater updater =
+    updater =
         new DerivedDataUpdater(
             new TripDetector(TripSettings.defaults()),
             new EventDetector(EventSettings.defaults()),
             geofences,
             new TripStore(),
-            new EventStore(EventSettings.defaults()));
+            new EventStore(EventSettings.defaults()),
+            maxWindowSamples);
     writer = TestWriters.writer(dataSource, List.of(updater), fault);
   }
 
   void write(List<VehiclePing> batch) {
     try {
-      writer.write(batch);
+      if (owned) {
+        Map<UUID, String> ownerOf = new HashMap<>();
+        batch.forEach(p -> ownerOf.put(p.vehicleId(), PARTITION));
+        writer.write(batch, ownerOf);
+      } else {
+        writer.write(batch);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -71,6 +106,13 @@ final class DerivedTables {
     return rows(
         "SELECT event_key, type, occurred_at, ST_AsText(location) FROM vehicle_events"
             + " ORDER BY event_key");
+  }
+
+  /** Events with their details, each vehicle's in the order they were stored. */
+  List<String> eventFeed() {
+    return rows(
+        "SELECT event_key, type, occurred_at, ST_AsText(location), details FROM vehicle_events"
+            + " ORDER BY vehicle_id, id");
   }
 
   List<String> history() {

@@ -145,6 +145,40 @@ class PositionWriterTest {
         .isEqualTo("null");
   }
 
+  @Test
+  void binaryTimesAreTheMicrosecondsTheTextFormWouldHaveStored() throws Exception {
+    java.util.Random random = new java.util.Random(3);
+    int n = 5_000;
+    String[] text = new String[n];
+    long[] expected = new long[n];
+    for (int i = 0; i < n; i++) {
+      // Every kind of fraction, with many exactly half a microsecond (ties) among them.
+      int nanos =
+          switch (i % 4) {
+            case 0 -> random.nextInt(1_000_000_000);
+            case 1 -> random.nextInt(1_000_000) * 1_000 + 500;
+            case 2 -> random.nextInt(1_000) * 1_000_000;
+            default -> 999_999_500 + random.nextInt(500);
+          };
+      Instant t = Instant.ofEpochSecond(1_600_000_000L + random.nextInt(400_000_000), nanos);
+      text[i] = t.toString();
+      expected[i] = CopyRows.postgresMicros(t);
+    }
+    try (Connection c = database.connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT ((extract(epoch FROM t::timestamptz) - 946684800) * 1000000)::int8"
+                    + " FROM unnest(?::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i")) {
+      s.setArray(1, c.createArrayOf("text", text));
+      try (ResultSet rs = s.executeQuery()) {
+        for (int i = 0; i < n; i++) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).as(text[i]).isEqualTo(expected[i]);
+        }
+      }
+    }
+  }
+
   static long count(String sql) throws Exception {
     return Long.parseLong(text(sql));
   }

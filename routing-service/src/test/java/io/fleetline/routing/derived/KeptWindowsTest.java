@@ -1,0 +1,165 @@
+package io.fleetline.routing.derived;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetline.common.VehiclePing;
+import io.fleetline.db.testing.TestPostgis;
+import io.fleetline.routing.position.BatchFault;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Windows kept in memory between batches give exactly what reading every window from the database
+ * gives, batch for batch: the same trips, stops and events, whatever mix of in-order and late
+ * batches arrives, and also when another writer changed the history meanwhile.
+ */
+class KeptWindowsTest {
+
+  static final UUID FLEET = UUID.fromString("00000000-0000-0000-0000-00000000f1ee");
+  static final List<UUID> VEHICLES =
+      List.of(
+          UUID.fromString("00000000-0000-0000-0000-00000000000a"),
+          UUID.fromString("00000000-0000-0000-0000-00000000000b"),
+          UUID.fromString("00000000-0000-0000-0000-00000000000c"));
+  static final Instant START = Instant.parse("2026-11-24T06:00:00Z");
+
+  @ParameterizedTest(name = "seed {0}, at most {1} samples kept")
+  @CsvSource({"1, 20000", "2, 20000", "3, 20000", "4, 20000", "5, 30", "6, 30"})
+  void inOrderBatchesWithStragglersGiveWhatReadingEveryWindowGives(long seed, int maxSamples) {
+    Random random = new Random(seed);
+    List<VehiclePing> arrival = inOrderWithStragglers(random);
+    DerivedTables kept =
+        new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, true, maxSamples);
+    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+
+    int from = 0;
+    while (from < arrival.size()) {
+      int to = Math.min(arrival.size(), from + 1 + random.nextInt(40));
+      kept.write(arrival.subList(from, to));
+      read.write(arrival.subList(from, to));
+      from = to;
+    }
+
+    assertSameTables(kept, read);
+  }
+
+  @Test
+  void aPartitionChangingHandsMakesItsWindowsBeReadFromTheDatabaseAgain() {
+    List<VehiclePing> pings = inOrder();
+    int third = pings.size() / 3;
+    DerivedTables first = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE);
+    first.write(pings.subList(0, third));
+    // Meanwhile another consumer owned the partition and stored late pings inside the windows
+    // the first one keeps: they do not move the newest stored time.
+    DerivedTables other = new DerivedTables(first.database, BatchFault.NONE);
+    List<VehiclePing> late = new ArrayList<>();
+    for (int i = 1; i < third; i += 7) {
+      late.add(shifted(pings.get(i), 3));
+    }
+    other.write(late);
+    first.updater.forget(List.of(DerivedTables.PARTITION));
+    first.write(pings.subList(third, pings.size()));
+
+    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    read.write(pings.subList(0, third));
+    read.write(late);
+    read.write(pings.subList(third, pings.size()));
+    assertThat(first.trips()).containsExactlyElementsOf(read.trips()).isNotEmpty();
+    assertThat(first.stops()).containsExactlyElementsOf(read.stops()).isNotEmpty();
+    assertThat(first.events()).containsExactlyElementsOf(read.events());
+  }
+
+  @Test
+  void newerHistoryStoredByAnotherWriterIsNoticedWithoutBeingTold() {
+    List<VehiclePing> pings = inOrder();
+    int third = pings.size() / 3;
+    DerivedTables first = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE);
+    first.write(pings.subList(0, third));
+    new DerivedTables(first.database, BatchFault.NONE).write(pings.subList(third, 2 * third));
+    first.write(pings.subList(2 * third, pings.size()));
+
+    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    read.write(pings.subList(0, third));
+    read.write(pings.subList(third, 2 * third));
+    read.write(pings.subList(2 * third, pings.size()));
+    assertSameTables(first, read);
+  }
+
+  @Test
+  void aBatchThatFailsBeforeCommitLeavesNoWindowBehind() {
+    List<VehiclePing> pings = inOrder();
+    AtomicBoolean crash = new AtomicBoolean();
+    DerivedTables kept =
+        new DerivedTables(
+            TestPostgis.newDatabase(),
+            batch -> {
+              if (crash.getAndSet(false)) {
+                throw new IllegalStateException("injected crash before commit");
+              }
+            });
+    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    for (int i = 0; i < pings.size(); i += 25) {
+      List<VehiclePing> batch = pings.subList(i, Math.min(pings.size(), i + 25));
+      if (i % 100 == 50) {
+        crash.set(true);
+        assertThatThrownBy(() -> kept.write(batch))
+            .hasRootCauseMessage("injected crash before commit");
+      }
+      kept.write(batch);
+      read.write(batch);
+    }
+
+    assertSameTables(kept, read);
+  }
+
+  private static void assertSameTables(DerivedTables actual, DerivedTables expected) {
+    assertThat(actual.trips()).containsExactlyElementsOf(expected.trips()).isNotEmpty();
+    assertThat(actual.stops()).containsExactlyElementsOf(expected.stops()).isNotEmpty();
+    assertThat(actual.eventFeed()).containsExactlyElementsOf(expected.eventFeed()).isNotEmpty();
+    assertThat(actual.history()).containsExactlyElementsOf(expected.history());
+    assertThat(actual.latest()).containsExactlyElementsOf(expected.latest());
+  }
+
+  private static List<VehiclePing> inOrder() {
+    List<VehiclePing> pings = new ArrayList<>(Scenario.pings(FLEET, VEHICLES, START));
+    pings.sort(Comparator.comparing(VehiclePing::recordedAt));
+    return pings;
+  }
+
+  /** Time order, but now and then a ping arrives later than it should, or twice. */
+  private static List<VehiclePing> inOrderWithStragglers(Random random) {
+    List<VehiclePing> arrival = new ArrayList<>(inOrder());
+    for (int i = 0; i < arrival.size() / 25; i++) {
+      int from = random.nextInt(arrival.size());
+      VehiclePing straggler = arrival.remove(from);
+      arrival.add(Math.min(arrival.size(), from + 1 + random.nextInt(200)), straggler);
+    }
+    for (int i = 0; i < arrival.size() / 50; i++) {
+      int at = random.nextInt(arrival.size());
+      arrival.add(Math.min(arrival.size(), at + random.nextInt(100)), arrival.get(at));
+    }
+    return arrival;
+  }
+
+  /** The ping a few seconds later, a time between two of the vehicle's pings. */
+  private static VehiclePing shifted(VehiclePing p, long seconds) {
+    return Scenario.ping(
+        p.fleetId(),
+        p.vehicleId(),
+        new io.fleetline.routing.trip.Sample(
+            p.recordedAt().plusSeconds(seconds),
+            p.latitude(),
+            p.longitude(),
+            p.speedKmh(),
+            p.ignition()));
+  }
+}
