@@ -33,6 +33,7 @@ final class Progress {
               now,
               recorder.failedUploads());
           last[0] = now;
+          recorder.flushTruth();
         },
         period.toMillis(),
         period.toMillis(),

@@ -188,6 +188,10 @@ final class RunRecorder {
     }
   }
 
+  void flushTruth() {
+    truth.flush();
+  }
+
   long accepted() {
     return accepted.sum();
   }

@@ -104,6 +104,22 @@ public final class TruthWriter implements AutoCloseable {
     }
   }
 
+  /** Pushes what was written so far to the files, so that a long run can be followed. */
+  public void flush() {
+    if (dir == null) {
+      return;
+    }
+    try {
+      for (BufferedWriter out : new BufferedWriter[] {vehicles, pings, invalid, trips}) {
+        synchronized (out) {
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     if (dir == null) {
