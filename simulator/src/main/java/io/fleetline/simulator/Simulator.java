@@ -182,8 +182,9 @@ public final class Simulator {
 
   /**
    * Waits until ingest knows the run's devices (it learns them from fleet-api through Kafka), so
-   * that no ping meets an ingest that has not seen its device yet; MQTT has no way to tell, so the
-   * last HTTP or Teltonika device registered stands in for all.
+   * that no ping meets an ingest that has not seen its device yet. MQTT and OsmAnd have no
+   * side-effect-free way to ask (OsmAnd 404s are resent anyway), so the last HTTP or Teltonika
+   * device registered stands in for all.
    */
   static final class RegistryProbe {
     private final HttpClient http;
@@ -202,6 +203,16 @@ public final class Simulator {
       for (Device d : devices) {
         lastHttp = d.protocol() == Protocol.HTTP ? d : lastHttp;
         lastTeltonika = d.protocol() == Protocol.TELTONIKA ? d : lastTeltonika;
+      }
+      if (lastHttp == null
+          && lastTeltonika == null
+          && devices.stream().anyMatch(d -> d.protocol() == Protocol.MQTT)) {
+        // Nothing to ask: give ingest a moment, since an MQTT ping of a device it does not know
+        // yet is acknowledged by the broker and rejected as unknown_device.
+        System.err.println(
+            "note: no HTTP or Teltonika device to confirm registration; waiting 3 s");
+        Thread.sleep(3_000);
+        return;
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
