@@ -7,6 +7,7 @@ import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.json.PingJson;
+import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import io.fleetline.ingest.validation.Rejection;
 import java.util.List;
@@ -16,7 +17,9 @@ import org.springframework.stereotype.Component;
 /**
  * Makes one MQTT message durable: pings of a known device go through the shared intake, anything
  * else (unknown device, unreadable payload) goes to the rejected topic. Returns normally only when
- * the message may be acknowledged to the broker.
+ * the message may be acknowledged to the broker. Until the device registry has loaded no device is
+ * known yet, so nothing may be judged: a message then stays unacknowledged for the broker to
+ * redeliver.
  */
 @Component
 class MqttPingHandler {
@@ -33,10 +36,18 @@ class MqttPingHandler {
     this.ingest = ingest;
   }
 
+  /** Whether messages can be judged: the device registry has loaded. */
+  boolean ready() {
+    return registry.isLoaded();
+  }
+
   /**
-   * @throws io.fleetline.ingest.publish.PingsNotDurableException when Kafka cannot take it now
+   * @throws PingsNotDurableException when Kafka cannot take it now, or the registry is loading
    */
   void handle(String identifier, byte[] payload) {
+    if (!ready()) {
+      throw new PingsNotDurableException("the device registry is still loading", null);
+    }
     Optional<DeviceRegistration> device =
         identifier == null
             ? Optional.empty()

@@ -71,9 +71,24 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       client.setManualAcks(true);
       client.setCallback(this);
       running = true;
-      connect();
+      connectOnceReady();
     } catch (MqttException e) {
       throw new IllegalStateException("cannot create the MQTT client for " + properties.url(), e);
+    }
+  }
+
+  /**
+   * Subscribing before the device registry has loaded would only fetch messages that cannot be
+   * judged yet; meanwhile the broker keeps them in this client's persistent session.
+   */
+  private void connectOnceReady() {
+    if (!running) {
+      return;
+    }
+    if (handler.ready()) {
+      connect();
+    } else {
+      scheduler.schedule(this::connectOnceReady, 200, TimeUnit.MILLISECONDS);
     }
   }
 
