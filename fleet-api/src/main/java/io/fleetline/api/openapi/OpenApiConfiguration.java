@@ -92,6 +92,11 @@ class OpenApiConfiguration {
                                                     "create fleets and their clients"))))));
   }
 
+  @Bean
+  JsonOrGeoJsonResponses jsonOrGeoJsonResponses() {
+    return new JsonOrGeoJsonResponses();
+  }
+
   /** Adds each operation's scope and its problem responses. */
   @Bean
   OpenApiCustomizer scopesAndProblems() {

@@ -2,6 +2,7 @@ package io.fleetline.api.trip;
 
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
+import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
 import io.fleetline.api.problem.ApiProblem;
@@ -12,9 +13,6 @@ import io.fleetline.api.trip.TripViews.TripView;
 import io.fleetline.api.vehicle.VehicleOwnership;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -26,10 +24,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
@@ -55,6 +55,11 @@ class TripController {
       ST_X(t.end_location) AS end_lon, t.distance_m, t.duration_s, t.max_speed_kmh,
       t.avg_speed_kmh, t.open""";
 
+  private static final String STOP_COLUMNS =
+      """
+      t.id, t.vehicle_id, t.started_at, t.ended_at, ST_Y(t.location) AS lat, ST_X(t.location) AS lon,
+      t.duration_s, t.open""";
+
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;
   private final VehicleOwnership ownership;
@@ -69,16 +74,7 @@ class TripController {
   @GetMapping(
       path = "/api/v1/vehicles/{vehicleId}/trips",
       produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
-  @ApiResponse(
-      responseCode = "200",
-      description = "JSON, or GeoJSON on Accept: application/geo+json",
-      content = {
-        @Content(mediaType = "application/json", schema = @Schema(implementation = TripPage.class)),
-        @Content(
-            mediaType = "application/geo+json",
-            schema =
-                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
-      })
+  @JsonOrGeoJson(TripPage.class)
   @Operation(operationId = "listTrips", summary = "List a vehicle's trips that overlap [from, to)")
   ResponseEntity<Object> trips(
       @PathVariable UUID vehicleId,
@@ -91,26 +87,16 @@ class TripController {
       @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
           String accept,
       Authentication caller) {
-    UUID fleetId = callerFleet.of(caller);
-    ownership.require(fleetId, vehicleId);
     boolean geoJson = GeoJson.requested(accept);
-    List<TripView> fetched =
-        jdbc.sql(
-                "SELECT "
-                    + TRIP_COLUMNS
-                    + (geoJson ? ", ST_AsGeoJSON(t.path, 6) AS path" : ", NULL AS path")
-                    + " FROM trips t WHERE t.vehicle_id = :vehicle AND t.fleet_id = :fleet"
-                    + " AND t.ended_at >= :from AND t.started_at < :to AND t.started_at > :after"
-                    + " ORDER BY t.started_at LIMIT :limit")
-            .param("vehicle", vehicleId)
-            .param("fleet", fleetId)
-            .param("from", from == null ? BEGINNING : from)
-            .param("to", to == null ? END : to)
-            .param("after", after(cursor))
-            .param("limit", limit + 1)
-            .query((rs, row) -> trip(rs))
-            .list();
-    Page<TripView> page = Page.of(fetched, limit, t -> Cursors.instantKey(t.startedAt()));
+    Page<TripView> page =
+        overlapping(
+            "trips",
+            TRIP_COLUMNS + (geoJson ? ", ST_AsGeoJSON(t.path, 6) AS path" : ", NULL AS path"),
+            vehicleId,
+            new Window(from, to, limit, cursor),
+            caller,
+            (rs, row) -> trip(rs),
+            TripView::startedAt);
     if (!geoJson) {
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
     }
@@ -125,16 +111,7 @@ class TripController {
   @GetMapping(
       path = "/api/v1/trips/{tripId}",
       produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
-  @ApiResponse(
-      responseCode = "200",
-      description = "JSON, or GeoJSON on Accept: application/geo+json",
-      content = {
-        @Content(mediaType = "application/json", schema = @Schema(implementation = TripView.class)),
-        @Content(
-            mediaType = "application/geo+json",
-            schema =
-                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
-      })
+  @JsonOrGeoJson(TripView.class)
   @Operation(operationId = "getTrip", summary = "Get a trip with its path")
   ResponseEntity<Object> trip(
       @PathVariable UUID tripId,
@@ -171,34 +148,59 @@ class TripController {
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
       @RequestParam(required = false) String cursor,
       Authentication caller) {
+    return overlapping(
+        "stops",
+        STOP_COLUMNS,
+        vehicleId,
+        new Window(from, to, limit, cursor),
+        caller,
+        (rs, row) ->
+            new StopView(
+                rs.getObject("id", UUID.class),
+                rs.getObject("vehicle_id", UUID.class),
+                instant(rs, "started_at"),
+                instant(rs, "ended_at"),
+                new LatLon(rs.getDouble("lat"), rs.getDouble("lon")),
+                rs.getDouble("duration_s"),
+                rs.getBoolean("open")),
+        StopView::startedAt);
+  }
+
+  /** The time window, page size and cursor of a list of trips or stops. */
+  private record Window(OffsetDateTime from, OffsetDateTime to, int limit, String cursor) {}
+
+  /**
+   * One keyset page of a vehicle's rows of {@code table} (alias {@code t}) that overlap the window,
+   * oldest first; another fleet's vehicle is not found.
+   */
+  private <T> Page<T> overlapping(
+      String table,
+      String columns,
+      UUID vehicleId,
+      Window window,
+      Authentication caller,
+      RowMapper<T> rows,
+      Function<T, Instant> startedAt) {
     UUID fleetId = callerFleet.of(caller);
     ownership.require(fleetId, vehicleId);
-    List<StopView> fetched =
+    List<T> fetched =
         jdbc.sql(
-                """
-                SELECT s.id, s.vehicle_id, s.started_at, s.ended_at, ST_Y(s.location) AS lat,
-                       ST_X(s.location) AS lon, s.duration_s, s.open
-                FROM stops s WHERE s.vehicle_id = :vehicle AND s.fleet_id = :fleet
-                  AND s.ended_at >= :from AND s.started_at < :to AND s.started_at > :after
-                ORDER BY s.started_at LIMIT :limit""")
+                "SELECT "
+                    + columns
+                    + " FROM "
+                    + table
+                    + " t WHERE t.vehicle_id = :vehicle AND t.fleet_id = :fleet"
+                    + " AND t.ended_at >= :from AND t.started_at < :to AND t.started_at > :after"
+                    + " ORDER BY t.started_at LIMIT :limit")
             .param("vehicle", vehicleId)
             .param("fleet", fleetId)
-            .param("from", from == null ? BEGINNING : from)
-            .param("to", to == null ? END : to)
-            .param("after", after(cursor))
-            .param("limit", limit + 1)
-            .query(
-                (rs, row) ->
-                    new StopView(
-                        rs.getObject("id", UUID.class),
-                        rs.getObject("vehicle_id", UUID.class),
-                        instant(rs, "started_at"),
-                        instant(rs, "ended_at"),
-                        new LatLon(rs.getDouble("lat"), rs.getDouble("lon")),
-                        rs.getDouble("duration_s"),
-                        rs.getBoolean("open")))
+            .param("from", window.from() == null ? BEGINNING : window.from())
+            .param("to", window.to() == null ? END : window.to())
+            .param("after", after(window.cursor()))
+            .param("limit", window.limit() + 1)
+            .query(rows)
             .list();
-    return Page.of(fetched, limit, s -> Cursors.instantKey(s.startedAt()));
+    return Page.of(fetched, window.limit(), row -> Cursors.instantKey(startedAt.apply(row)));
   }
 
   private static OffsetDateTime after(String cursor) {

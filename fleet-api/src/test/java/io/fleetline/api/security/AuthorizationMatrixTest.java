@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +80,7 @@ class AuthorizationMatrixTest extends FleetApiTest {
 
   Stream<Arguments> endpoints() {
     String v = "/api/v1/vehicles/";
+    String day = "from=2026-11-26T00:00:00Z&to=2026-11-27T00:00:00Z";
     return Stream.of(
         row(
             "POST",
@@ -104,166 +106,55 @@ class AuthorizationMatrixTest extends FleetApiTest {
             Role.WRITE_ONLY,
             Role.FLEET,
             false),
-        row(
-            "POST",
-            "/api/v1/vehicles",
-            () -> "/api/v1/vehicles",
-            "{\"name\":\"M\"}",
-            Role.READ_ONLY,
-            Role.FLEET,
-            true),
-        row(
-            "GET",
-            "/api/v1/vehicles",
-            () -> "/api/v1/vehicles",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            true),
-        row(
-            "GET",
-            "/api/v1/vehicles/{vehicle}",
-            () -> v + vehicle,
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "PATCH",
-            "/api/v1/vehicles/{vehicle}",
-            () -> v + vehicle,
-            "{\"name\":\"M2\"}",
-            Role.READ_ONLY,
-            Role.FLEET,
-            false),
-        row(
-            "DELETE",
-            "/api/v1/vehicles/{vehicle}",
-            () -> v + newVehicle(),
-            null,
-            Role.READ_ONLY,
-            Role.FLEET,
-            false),
-        row(
+        fleetWideWrite("POST", "/api/v1/vehicles", "{\"name\":\"M\"}"),
+        fleetWideRead("/api/v1/vehicles"),
+        read("/api/v1/vehicles/{vehicle}", () -> v + vehicle),
+        write("PATCH", "/api/v1/vehicles/{vehicle}", () -> v + vehicle, "{\"name\":\"M2\"}"),
+        write("DELETE", "/api/v1/vehicles/{vehicle}", () -> v + newVehicle(), null),
+        write(
             "POST",
             "/api/v1/vehicles/{vehicle}/devices/{device}/token",
             () -> v + vehicle + "/devices/" + device + "/token",
-            null,
-            Role.READ_ONLY,
-            Role.FLEET,
-            false),
-        row(
-            "GET",
-            "/api/v1/vehicles/{vehicle}/position",
-            () -> v + vehicle + "/position",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "GET",
-            "/api/v1/positions?bbox",
-            () -> "/api/v1/positions?bbox=-180,-90,180,90",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            true),
-        row(
-            "GET",
-            "/api/v1/positions?near&radiusM",
-            () -> "/api/v1/positions?near=52.5,13.4&radiusM=1000",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            true),
-        row(
-            "GET",
-            "/api/v1/vehicles/{vehicle}/track?from=2026-11-26T00:00:00Z&to=2026-11-27T00:00:00Z",
-            () -> v + vehicle + "/track?from=2026-11-26T00:00:00Z&to=2026-11-27T00:00:00Z",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "GET",
-            "/api/v1/vehicles/{vehicle}/trips",
-            () -> v + vehicle + "/trips",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "GET",
-            "/api/v1/trips/{trip}",
-            () -> "/api/v1/trips/" + trip,
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "GET",
-            "/api/v1/vehicles/{vehicle}/stops",
-            () -> v + vehicle + "/stops",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "GET",
-            "/api/v1/geofences",
-            () -> "/api/v1/geofences",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            true),
-        row(
-            "POST",
-            "/api/v1/geofences",
-            () -> "/api/v1/geofences",
-            GEOFENCE,
-            Role.READ_ONLY,
-            Role.FLEET,
-            true),
-        row(
-            "GET",
-            "/api/v1/geofences/{geofence}",
-            () -> "/api/v1/geofences/" + geofence,
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            false),
-        row(
-            "PUT",
-            "/api/v1/geofences/{geofence}",
-            () -> "/api/v1/geofences/" + geofence,
-            GEOFENCE,
-            Role.READ_ONLY,
-            Role.FLEET,
-            false),
-        row(
+            null),
+        read("/api/v1/vehicles/{vehicle}/position", () -> v + vehicle + "/position"),
+        fleetWideRead("/api/v1/positions?bbox=-180,-90,180,90"),
+        fleetWideRead("/api/v1/positions?near=52.5,13.4&radiusM=1000"),
+        read("/api/v1/vehicles/{vehicle}/track?" + day, () -> v + vehicle + "/track?" + day),
+        read("/api/v1/vehicles/{vehicle}/trips", () -> v + vehicle + "/trips"),
+        read("/api/v1/trips/{trip}", () -> "/api/v1/trips/" + trip),
+        read("/api/v1/vehicles/{vehicle}/stops", () -> v + vehicle + "/stops"),
+        fleetWideRead("/api/v1/geofences"),
+        fleetWideWrite("POST", "/api/v1/geofences", GEOFENCE),
+        read("/api/v1/geofences/{geofence}", () -> "/api/v1/geofences/" + geofence),
+        write(
+            "PUT", "/api/v1/geofences/{geofence}", () -> "/api/v1/geofences/" + geofence, GEOFENCE),
+        write(
             "DELETE",
             "/api/v1/geofences/{geofence}",
             () -> "/api/v1/geofences/" + newGeofence(),
-            null,
-            Role.READ_ONLY,
-            Role.FLEET,
-            false),
-        row(
-            "GET",
-            "/api/v1/events",
-            () -> "/api/v1/events",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            true),
-        row(
-            "GET",
-            "/api/v1/live",
-            () -> "/api/v1/live",
-            null,
-            Role.WRITE_ONLY,
-            Role.READ_ONLY,
-            true));
+            null),
+        fleetWideRead("/api/v1/events"),
+        fleetWideRead("/api/v1/live"));
+  }
+
+  /** A GET of one of the fleet's objects: fleet.read needed, another fleet's is 404. */
+  private static Arguments read(String label, Supplier<String> path) {
+    return row("GET", label, path, null, Role.WRITE_ONLY, Role.READ_ONLY, false);
+  }
+
+  /** A GET of a fleet-wide list, at a fixed path: another fleet sees none of ours. */
+  private static Arguments fleetWideRead(String path) {
+    return row("GET", path, () -> path, null, Role.WRITE_ONLY, Role.READ_ONLY, true);
+  }
+
+  /** A change to one of the fleet's objects: fleet.write needed, another fleet's is 404. */
+  private static Arguments write(String method, String label, Supplier<String> path, String body) {
+    return row(method, label, path, body, Role.READ_ONLY, Role.FLEET, false);
+  }
+
+  /** A creation in the caller's own fleet, at a fixed path. */
+  private static Arguments fleetWideWrite(String method, String path, String body) {
+    return row(method, path, () -> path, body, Role.READ_ONLY, Role.FLEET, true);
   }
 
   private static Arguments row(
@@ -338,24 +229,22 @@ class AuthorizationMatrixTest extends FleetApiTest {
   }
 
   private String newVehicle() {
-    try {
-      return createVehicle(fleetToken, "Doomed");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return created(() -> createVehicle(fleetToken, "Doomed"));
   }
 
   private String newGeofence() {
-    try {
-      return api.post("/api/v1/geofences", fleetToken, GEOFENCE).json().get("id").stringValue();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return created(
+        () -> api.post("/api/v1/geofences", fleetToken, GEOFENCE).json().get("id").stringValue());
   }
 
   private String newClient() {
+    return created(() -> createClient(fleetId, "fleet.read").get("clientId").stringValue());
+  }
+
+  /** The id of something a case creates fresh (it deletes it). */
+  private static String created(Callable<String> create) {
     try {
-      return createClient(fleetId, "fleet.read").get("clientId").stringValue();
+      return create.call();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
