@@ -1,8 +1,7 @@
 package io.fleetline.api;
 
+import io.fleetline.api.json.UtcMillis;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JsonGenerator;
@@ -14,9 +13,6 @@ import tools.jackson.databind.ser.std.StdSerializer;
 @Configuration(proxyBeanMethods = false)
 class JsonConfiguration {
 
-  static final DateTimeFormatter MILLIS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   @Bean
   SimpleModule fleetlineTimes() {
     return new SimpleModule("fleetline-times")
@@ -25,7 +21,8 @@ class JsonConfiguration {
             new StdSerializer<>(Instant.class) {
               @Override
               public void serialize(Instant value, JsonGenerator gen, SerializationContext ctxt) {
-                gen.writeString(MILLIS.format(value));
+                char[] text = UtcMillis.chars(value.getEpochSecond(), value.getNano());
+                gen.writeString(text, 0, text.length);
               }
             });
   }

@@ -2,17 +2,16 @@ package io.fleetline.api.position;
 
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
+import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Where the caller's vehicles are now. */
 @RestController
@@ -36,12 +36,17 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 class PositionController {
 
+  private static final byte[] EMPTY_PAGE =
+      "{\"items\":[],\"nextCursor\":null}".getBytes(StandardCharsets.US_ASCII);
+
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;
+  private final JsonMapper json;
 
-  PositionController(JdbcClient jdbc, CallerFleet callerFleet) {
+  PositionController(JdbcClient jdbc, CallerFleet callerFleet, JsonMapper json) {
     this.jdbc = jdbc;
     this.callerFleet = callerFleet;
+    this.json = json;
   }
 
   @GetMapping(
@@ -70,18 +75,7 @@ class PositionController {
   @GetMapping(
       path = "/api/v1/positions",
       produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
-  @ApiResponse(
-      responseCode = "200",
-      description = "JSON, or GeoJSON on Accept: application/geo+json",
-      content = {
-        @Content(
-            mediaType = "application/json",
-            schema = @Schema(implementation = PositionPage.class)),
-        @Content(
-            mediaType = "application/geo+json",
-            schema =
-                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
-      })
+  @JsonOrGeoJson(PositionPage.class)
   @Operation(
       operationId = "listPositions",
       summary = "Latest positions in a bounding box or within a radius")
@@ -128,16 +122,21 @@ class PositionController {
       params.put("after", after);
     }
     params.put("limit", limit + 1);
+    if (!GeoJson.requested(accept)) {
+      byte[] page =
+          jdbc.sql(sql)
+              .params(params)
+              .query(PositionJson.page(json, limit, PositionJson.Order.BY_VEHICLE))
+              .orElse(EMPTY_PAGE);
+      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
+    }
     List<PositionView> fetched =
         jdbc.sql(sql).params(params).query((rs, row) -> PositionRows.map(rs)).list();
     Page<PositionView> page = Page.of(fetched, limit, p -> p.vehicleId().toString());
-    if (GeoJson.requested(accept)) {
-      return ResponseEntity.ok()
-          .contentType(GeoJson.MEDIA_TYPE)
-          .body(
-              GeoJson.featureCollection(
-                  page.items().stream().map(PositionRows::feature).toList(), page.nextCursor()));
-    }
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
+    return ResponseEntity.ok()
+        .contentType(GeoJson.MEDIA_TYPE)
+        .body(
+            GeoJson.featureCollection(
+                page.items().stream().map(PositionRows::feature).toList(), page.nextCursor()));
   }
 }

@@ -2,18 +2,16 @@ package io.fleetline.api.track;
 
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
+import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.position.PositionJson;
 import io.fleetline.api.position.PositionPage;
 import io.fleetline.api.position.PositionRows;
 import io.fleetline.api.position.PositionView;
 import io.fleetline.api.problem.ApiProblem;
-import io.fleetline.api.vehicle.VehicleOwnership;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
@@ -36,6 +35,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A vehicle's position history in event-time order, one keyset page at a time. */
 @RestController
@@ -45,29 +45,18 @@ class TrackController {
 
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;
-  private final VehicleOwnership ownership;
+  private final JsonMapper json;
 
-  TrackController(JdbcClient jdbc, CallerFleet callerFleet, VehicleOwnership ownership) {
+  TrackController(JdbcClient jdbc, CallerFleet callerFleet, JsonMapper json) {
     this.jdbc = jdbc;
     this.callerFleet = callerFleet;
-    this.ownership = ownership;
+    this.json = json;
   }
 
   @GetMapping(
       path = "/api/v1/vehicles/{vehicleId}/track",
       produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
-  @ApiResponse(
-      responseCode = "200",
-      description = "JSON, or GeoJSON on Accept: application/geo+json",
-      content = {
-        @Content(
-            mediaType = "application/json",
-            schema = @Schema(implementation = PositionPage.class)),
-        @Content(
-            mediaType = "application/geo+json",
-            schema =
-                @Schema(type = "object", description = "a GeoJSON FeatureCollection or Feature"))
-      })
+  @JsonOrGeoJson(PositionPage.class)
   @Operation(
       operationId = "getTrack",
       summary = "Get a vehicle's track in [from, to), in recordedAt order")
@@ -84,28 +73,39 @@ class TrackController {
       throw ApiProblem.badRequest("to", "to must be after from");
     }
     UUID fleetId = callerFleet.of(caller);
-    ownership.require(fleetId, vehicleId);
     Instant after = Cursors.decodeInstant(cursor);
     Instant start = after != null && after.isAfter(from.toInstant()) ? after : null;
-    // The range on recorded_at lets PostgreSQL prune the daily partitions it need not read.
-    List<PositionView> fetched =
+    // One round trip: the vehicle (none when it is not in the caller's fleet, hence 404) with the
+    // page of its history, if any. The range on recorded_at lets PostgreSQL prune the daily
+    // partitions it need not read.
+    JdbcClient.StatementSpec query =
         jdbc.sql(
                 "SELECT "
                     + PositionRows.COLUMNS
-                    + " FROM positions p WHERE p.vehicle_id = :vehicle AND p.fleet_id = :fleet"
+                    + " FROM vehicles v LEFT JOIN LATERAL (SELECT p.* FROM positions p"
+                    + " WHERE p.vehicle_id = :vehicle AND p.fleet_id = :fleet"
                     + (start == null ? " AND p.recorded_at >= :from" : " AND p.recorded_at > :from")
-                    + " AND p.recorded_at < :to ORDER BY p.recorded_at LIMIT :limit")
+                    + " AND p.recorded_at < :to ORDER BY p.recorded_at LIMIT :limit) p ON true"
+                    + " WHERE v.id = :vehicle AND v.fleet_id = :fleet")
             .param("vehicle", vehicleId)
             .param("fleet", fleetId)
             .param("from", start == null ? from : start.atOffset(ZoneOffset.UTC))
             .param("to", to)
-            .param("limit", limit + 1)
-            .query((rs, row) -> PositionRows.map(rs))
-            .list();
-    Page<PositionView> page = Page.of(fetched, limit, p -> Cursors.instantKey(p.recordedAt()));
+            .param("limit", limit + 1);
     if (!GeoJson.requested(accept)) {
+      byte[] page =
+          query
+              .query(PositionJson.page(json, limit, PositionJson.Order.BY_TIME))
+              .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
     }
+    List<Optional<PositionView>> rows =
+        query.query((rs, row) -> Optional.ofNullable(PositionRows.map(rs))).list();
+    if (rows.isEmpty()) {
+      throw ApiProblem.notFound("Vehicle " + vehicleId);
+    }
+    List<PositionView> fetched = rows.stream().flatMap(Optional::stream).toList();
+    Page<PositionView> page = Page.of(fetched, limit, p -> Cursors.instantKey(p.recordedAt()));
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("vehicleId", vehicleId);
     properties.put("recordedAt", page.items().stream().map(PositionView::recordedAt).toList());
