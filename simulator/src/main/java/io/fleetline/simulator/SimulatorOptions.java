@@ -58,8 +58,9 @@ record SimulatorOptions(
                   until --duration (0 = until stopped)
         load      as fast as ingest takes them, or paced to --rate pings/s overall, for --duration
                   seconds (default 60): pings are buffered per vehicle and sent --batch at a time
-                  (HTTP array, MQTT array, Teltonika packet of up to 255 records; OsmAnd has one
-                  position per request); event time starts a day back; prints a JSON summary
+                  (HTTP array, MQTT array, Teltonika packets of up to 255 records; OsmAnd has one
+                  position per request, up to 32 requests in flight); event time starts a day
+                  back; prints a JSON summary
         backfill  every vehicle was offline for --history (default 3h) up to now; then all upload
                   their buffers, --batch at a time, oldest first per vehicle but interleaved at
                   random across vehicles, with their original timestamps
@@ -100,8 +101,9 @@ record SimulatorOptions(
                                load 60)
         --history DURATION     backfill/chaos: how much driving to simulate before now, e.g. 90m,
                                3h, 45s (default backfill 3h, chaos 30m)
-        --rate PINGS_PER_S     load: target rate over all vehicles, 0 = unpaced (default 0)
-        --batch N              pings per upload, at most 1000 (default 100; Teltonika at most 255)
+        --rate PINGS_PER_S     load, backfill, chaos: target rate over all vehicles, 0 = as
+                               fast as ingest takes them (default 0)
+        --batch N              pings per upload, at most 1000 (default 100)
         --concurrency N        uploads in flight at once (default 16)
         --invalid-ratio R      share of pings sent invalid on purpose, 0..1 (default chaos 0.1,
                                other modes 0)
