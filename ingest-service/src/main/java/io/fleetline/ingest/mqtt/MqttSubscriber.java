@@ -11,7 +11,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -92,11 +94,16 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
   }
 
+  /**
+   * Connects once; a failure, like a lost connection, schedules the next attempt. Reconnecting is
+   * done here alone (Paho's automatic reconnect is off): two reconnect loops on one client collide
+   * ("connect already in progress") and can keep a subscriber away from the broker for minutes.
+   */
   private void connect() {
     MqttConnectOptions options = new MqttConnectOptions();
     // A persistent session: what we did not acknowledge is redelivered after a reconnect.
     options.setCleanSession(false);
-    options.setAutomaticReconnect(true);
+    options.setAutomaticReconnect(false);
     options.setMaxInflight(properties.maxInFlight());
     options.setKeepAliveInterval(30);
     if (properties.username() != null && !properties.username().isBlank()) {
@@ -105,7 +112,22 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
           properties.password() == null ? new char[0] : properties.password().toCharArray());
     }
     try {
-      client.connect(options);
+      client.connect(
+          options,
+          null,
+          new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              // connectComplete subscribes.
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable failure) {
+              log.warn(
+                  "MQTT connect to {} failed, retrying: {}", properties.url(), failure.toString());
+              scheduleReconnect();
+            }
+          });
     } catch (MqttException e) {
       log.warn("MQTT connect to {} failed, retrying: {}", properties.url(), e.getMessage());
       scheduleReconnect();
@@ -180,6 +202,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   @Override
   public void connectionLost(Throwable cause) {
     log.warn("MQTT connection to {} lost: {}", properties.url(), cause.toString());
+    scheduleReconnect();
   }
 
   @Override
