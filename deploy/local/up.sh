@@ -32,7 +32,7 @@ Missing Debian packages are installed when run as root; otherwise up.sh prints t
 Environment:
   FLEETLINE_LOCAL_SKIP_SERVICES=1    start Kafka, PostgreSQL and Mosquitto only (for debugging the
                                      stack itself); .local/fleetline.env then has their keys only
-  FLEETLINE_LOCAL_HEALTH_TIMEOUT=SEC how long to wait for the services to be ready (default 180)
+  FLEETLINE_LOCAL_HEALTH_TIMEOUT=SEC how long to wait for the services to be ready (default 300)
   JAVA_HOME                          the Java 17+ to use (default: java on the PATH)
 EOF
 }
@@ -41,7 +41,7 @@ DETACH=0
 FRESH=0
 BUILD=0
 SKIP_SERVICES="${FLEETLINE_LOCAL_SKIP_SERVICES:-0}"
-HEALTH_TIMEOUT="${FLEETLINE_LOCAL_HEALTH_TIMEOUT:-180}"
+HEALTH_TIMEOUT="${FLEETLINE_LOCAL_HEALTH_TIMEOUT:-300}"
 
 KAFKA_LIB="$SCRIPT_DIR/kafka/target/lib"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
