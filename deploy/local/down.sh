@@ -31,7 +31,7 @@ mkdir -p "$PID_DIR"
 touch "$DOWN_MARKER"
 
 found=0
-for name in "${SERVICES[@]}" "${INFRA[@]}"; do
+for name in "${EXTRAS[@]}" "${SERVICES[@]}" "${INFRA[@]}"; do
   is_running "$name" && found=1
 done
 [[ -n "$(leftover_pids)" ]] && found=1

@@ -21,6 +21,8 @@ DOWN_MARKER="$PID_DIR/.down-requested"
 # Start order; they are stopped in the reverse order (ingest first, so no ping arrives meanwhile).
 SERVICES=(fleet-api routing-service ingest-service)
 INFRA=(kafka postgres mosquitto)
+# Started only on request (up.sh --demo), stopped with the stack.
+EXTRAS=(simulator)
 
 if [[ -t 1 ]]; then
   BOLD=$'\e[1m' RED=$'\e[31m' YELLOW=$'\e[33m' RESET=$'\e[0m'
@@ -145,7 +147,7 @@ stop_postgres() {
 leftover_pids() {
   local dir pid cmd name marker
   local -a markers=()
-  for name in "${SERVICES[@]}" "${INFRA[@]}"; do markers+=("$(marker_of "$name")"); done
+  for name in "${EXTRAS[@]}" "${SERVICES[@]}" "${INFRA[@]}"; do markers+=("$(marker_of "$name")"); done
   for dir in /proc/[0-9]*; do
     pid="${dir#/proc/}"
     [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
@@ -169,6 +171,7 @@ stop_stack() {
   local -a reversed=()
   local i
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do reversed+=("${SERVICES[i]}"); done
+  stop_components 10 "${EXTRAS[@]}"
   stop_components 30 "${reversed[@]}"
   stop_components 30 kafka
   stop_components 10 mosquitto

@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   cat <<EOF
-Usage: deploy/local/up.sh [--detach] [--fresh] [--build] [--help]
+Usage: deploy/local/up.sh [--detach] [--fresh] [--build] [--demo N] [--help]
 
 Starts Fleetline on this machine without Docker: an Apache Kafka broker (KRaft, from the Maven
 Central jars), a PostgreSQL + PostGIS cluster, Mosquitto, and fleet-api, ingest-service and
@@ -19,6 +19,9 @@ last run), writes .local/fleetline.env and prints a walk-through.
   --detach   return once everything is healthy; stop it later with deploy/local/down.sh
   --fresh    wipe .local/ first: database, Kafka logs, secrets, demo fleet, logs
   --build    rebuild the services (./mvnw -q -DskipTests install) even if their jars exist
+  --demo N   once everything is up, drive N simulated vehicles in real time (the simulator's demo
+             mode, all four protocols) so the stack comes alive; it stops with the stack
+             (log: .local/logs/simulator.log)
   -h, --help show this help
 
 Without --detach, up.sh stays in the foreground: Ctrl-C stops everything it started, and so does
@@ -40,6 +43,7 @@ EOF
 DETACH=0
 FRESH=0
 BUILD=0
+DEMO=0
 SKIP_SERVICES="${FLEETLINE_LOCAL_SKIP_SERVICES:-0}"
 HEALTH_TIMEOUT="${FLEETLINE_LOCAL_HEALTH_TIMEOUT:-300}"
 
@@ -602,11 +606,25 @@ print_summary() {
   echo "(deploy/local/walkthrough.sh runs these steps and checks them.)"
 }
 
+# The simulator's demo mode against the stack just written to the env file: vehicles of every
+# protocol, registered in the demo fleet, reporting every 5 s until the stack stops.
+start_demo() {
+  if ! jar_of simulator >/dev/null; then
+    say "building the simulator"
+    (cd "$REPO_DIR" && ./mvnw -q -DskipTests install -pl common,simulator) || die "the build failed"
+  fi
+  say "starting the simulator: $DEMO vehicles in real time"
+  launch simulator "$JAVA" -Xmx256m "$(marker_of simulator)" -jar "$(jar_of simulator)" demo \
+    --vehicles "$DEMO" --protocols http=40,osmand=20,mqtt=20,teltonika=20 --interval 5 \
+    --env-file "$ENV_FILE"
+}
+
 # --- running -------------------------------------------------------------------------------------
 
 expected_components() {
   printf '%s\n' "${INFRA[@]}"
   ((SKIP_SERVICES)) || printf '%s\n' "${SERVICES[@]}"
+  ((SKIP_SERVICES || DEMO == 0)) || printf '%s\n' simulator
 }
 
 stack_complete() {
@@ -617,7 +635,7 @@ stack_complete() {
 
 anything_running() {
   local name
-  for name in "${SERVICES[@]}" "${INFRA[@]}"; do is_running "$name" && return 0; done
+  for name in "${EXTRAS[@]}" "${SERVICES[@]}" "${INFRA[@]}"; do is_running "$name" && return 0; done
   [[ -n "$(leftover_pids)" ]]
 }
 
@@ -658,6 +676,7 @@ bring_up() {
     ensure_demo_fleet
   fi
   write_env_file
+  ((SKIP_SERVICES || DEMO == 0)) || start_demo
   ((SKIP_SERVICES)) || say "everything is up ($((SECONDS - started))s)"
   print_summary
 }
@@ -712,6 +731,14 @@ main() {
       --detach | -d) DETACH=1 ;;
       --fresh) FRESH=1 ;;
       --build) BUILD=1 ;;
+      --demo)
+        [[ ${2:-} =~ ^[0-9]+$ ]] || {
+          echo "--demo needs a number of vehicles" >&2
+          exit 2
+        }
+        DEMO="$2"
+        shift
+        ;;
       -h | --help)
         usage
         exit 0
