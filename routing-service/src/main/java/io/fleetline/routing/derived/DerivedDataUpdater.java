@@ -7,6 +7,7 @@ import io.fleetline.routing.event.EventStore;
 import io.fleetline.routing.event.PendingEvent;
 import io.fleetline.routing.geofence.GeofenceCache;
 import io.fleetline.routing.position.HistoryFollower;
+import io.fleetline.routing.position.PositionWriter;
 import io.fleetline.routing.trip.Detection;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.TripDetector;
@@ -294,7 +295,7 @@ class DerivedDataUpdater implements HistoryFollower {
               .toString();
     }
     Map<UUID, List<Sample>> samples = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(SAMPLES)) {
+    try (PreparedStatement s = PositionWriter.binary(c.prepareStatement(SAMPLES))) {
       bindWindows(c, s, since);
       // A constant lower bound lets the planner skip partitions older than every window.
       s.setString(3, lowest);

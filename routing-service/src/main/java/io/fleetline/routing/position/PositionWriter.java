@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -152,9 +153,7 @@ public class PositionWriter {
         Map<UUID, UUID> fleets = new HashMap<>();
         Map<UUID, List<Sample>> added = new HashMap<>();
         int inserted = 0;
-        // Prepared, so that once the driver has it prepared on the server (from its fifth use on
-        // the connection) the rows come back in binary, cheaper to read than their text.
-        try (PreparedStatement history = connection.prepareStatement(INSERT_HISTORY);
+        try (PreparedStatement history = binary(connection.prepareStatement(INSERT_HISTORY));
             ResultSet rows = history.executeQuery()) {
           while (rows.next()) {
             inserted++;
@@ -184,6 +183,15 @@ public class PositionWriter {
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
       }
     }
+  }
+
+  /**
+   * The statement, told to fetch its rows in binary from its first use: reading thousands of
+   * doubles and times from their text costs more than the rest of handling them.
+   */
+  public static PreparedStatement binary(PreparedStatement statement) throws SQLException {
+    statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
+    return statement;
   }
 
   /** A history row as returned by {@link #INSERT_HISTORY}, from its third column on. */
