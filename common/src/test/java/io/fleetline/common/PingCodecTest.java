@@ -88,54 +88,26 @@ class PingCodecTest {
   }
 
   private static VehiclePing withProtocol(VehiclePing p, String protocol) {
+    return with(p, protocol, p.recordedAt(), p.speedKmh());
+  }
+
+  private static VehiclePing withTimes(VehiclePing p, Instant time) {
+    return with(p, p.protocol(), time, p.speedKmh());
+  }
+
+  private static VehiclePing withSpeed(VehiclePing p, double speed) {
+    return with(p, p.protocol(), p.recordedAt(), speed);
+  }
+
+  private static VehiclePing with(VehiclePing p, String protocol, Instant time, Double speed) {
     return new VehiclePing(
         p.v(),
         p.vehicleId(),
         p.fleetId(),
         p.deviceId(),
         protocol,
-        p.recordedAt(),
-        p.receivedAt(),
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
-        p.attributes());
-  }
-
-  private static VehiclePing withTimes(VehiclePing p, Instant time) {
-    return new VehiclePing(
-        p.v(),
-        p.vehicleId(),
-        p.fleetId(),
-        p.deviceId(),
-        p.protocol(),
         time,
         time,
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
-        p.attributes());
-  }
-
-  private static VehiclePing withSpeed(VehiclePing p, double speed) {
-    return new VehiclePing(
-        p.v(),
-        p.vehicleId(),
-        p.fleetId(),
-        p.deviceId(),
-        p.protocol(),
-        p.recordedAt(),
-        p.receivedAt(),
         p.latitude(),
         p.longitude(),
         speed,

@@ -3,6 +3,7 @@ package io.fleetline.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetline.ingest.testing.MosquittoBroker;
 import io.fleetline.simulator.truth.Answers;
 import io.fleetline.simulator.truth.GroundTruth;
 import io.fleetline.simulator.truth.TruthInvalidPing;
@@ -35,7 +36,7 @@ class SimulationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    mosquitto = new MosquittoBroker();
+    mosquitto = MosquittoBroker.start();
     platform = new StubPlatform();
     mqtt = new MqttRecorder(mosquitto.url());
   }
