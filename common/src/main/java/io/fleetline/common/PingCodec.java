@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
@@ -290,7 +291,7 @@ public final class PingCodec {
           case "accuracyM" -> accuracy = in.getDoubleValue();
           case "odometerKm" -> odometer = in.getDoubleValue();
           case "ignition" -> ignition = in.getBooleanValue();
-          case "attributes" -> attributes = in.readValueAs(ATTRIBUTE_MAP);
+          case "attributes" -> attributes = attributes(in);
           default -> in.skipChildren();
         }
       }
@@ -312,6 +313,26 @@ public final class PingCodec {
           ignition,
           attributes);
     }
+  }
+
+  /**
+   * The attributes object, read entry by entry: most pings carry none, and binding an empty object
+   * through the mapper cost a quarter of a ping's decoding in routing.
+   */
+  private static Map<String, Object> attributes(JsonParser in) {
+    if (in.currentToken() != JsonToken.START_OBJECT) {
+      return in.readValueAs(ATTRIBUTE_MAP); // fails as the mapper would, naming the token
+    }
+    String name = in.nextName();
+    if (name == null) {
+      return Map.of();
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    do {
+      in.nextToken();
+      attributes.put(name, in.readValueAs(Object.class));
+    } while ((name = in.nextName()) != null);
+    return attributes;
   }
 
   private static void uuid(JsonGenerator out, SerializableString name, UUID value) {
