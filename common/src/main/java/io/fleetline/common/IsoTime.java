@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -22,6 +24,8 @@ public final class IsoTime {
   public static final int MAX_FORMATTED_BYTES = 24;
 
   private static final int SECONDS_PER_DAY = 86_400;
+  private static final DateTimeFormatter MILLIS_FALLBACK =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   // 0000-01-01 and 9999-12-31: four-digit years, the only ones written by the fast path.
   private static final long MIN_EPOCH_SECOND = -62_167_219_200L;
   private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
@@ -50,6 +54,25 @@ public final class IsoTime {
         || nanos % 1_000_000 != 0) {
       return -1;
     }
+    return write(epochSecond, nanos / 1_000_000, nanos != 0, out, at);
+  }
+
+  /**
+   * ISO-8601 UTC with exactly three fraction digits, truncated to the millisecond ({@code
+   * 2026-11-20T08:15:00.120Z}): the form the API writes every time in.
+   */
+  public static String formatMillis(Instant instant) {
+    long epochSecond = instant.getEpochSecond();
+    if (epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND) {
+      return MILLIS_FALLBACK.format(instant);
+    }
+    byte[] out = new byte[24];
+    write(epochSecond, instant.getNano() / 1_000_000, true, out, 0);
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  /** Writes a four-digit-year UTC time; returns the index after the last byte. */
+  private static int write(long epochSecond, int millis, boolean fraction, byte[] out, int at) {
     long days = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
     int secondOfDay = (int) Math.floorMod(epochSecond, SECONDS_PER_DAY);
     // Civil date from days since 1970-01-01 (proleptic Gregorian), by 400-year eras.
@@ -75,9 +98,9 @@ public final class IsoTime {
     out[at + 16] = ':';
     digits(out, at + 17, secondOfDay % 60, 2);
     int end = at + 19;
-    if (nanos != 0) {
+    if (fraction) {
       out[end] = '.';
-      digits(out, end + 1, nanos / 1_000_000, 3);
+      digits(out, end + 1, millis, 3);
       end += 4;
     }
     out[end] = 'Z';

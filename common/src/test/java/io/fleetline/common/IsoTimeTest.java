@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,22 @@ class IsoTimeTest {
 
       assertThat(IsoTime.format(instant)).as("%s", instant).isEqualTo(instant.toString());
     }
+  }
+
+  @Test
+  void formatsMillisecondsAsTheApiPatternWritesThemTruncated() {
+    DateTimeFormatter api =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    for (int i = 0; i < 100_000; i++) {
+      Instant instant =
+          Instant.ofEpochSecond(
+              random.nextLong(-63_000_000_000L, 400_000_000_000L), random.nextInt(1_000_000_000));
+
+      assertThat(IsoTime.formatMillis(instant)).as("%s", instant).isEqualTo(api.format(instant));
+    }
+    assertThat(IsoTime.formatMillis(Instant.parse("2026-11-20T00:00:00.999999Z")))
+        .isEqualTo("2026-11-20T00:00:00.999Z");
+    assertThat(IsoTime.formatMillis(Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00.000Z");
   }
 
   @Test

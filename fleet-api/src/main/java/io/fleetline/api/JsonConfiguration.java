@@ -1,6 +1,6 @@
 package io.fleetline.api;
 
-import io.fleetline.api.json.UtcMillis;
+import io.fleetline.common.IsoTime;
 import java.time.Instant;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +21,7 @@ class JsonConfiguration {
             new StdSerializer<>(Instant.class) {
               @Override
               public void serialize(Instant value, JsonGenerator gen, SerializationContext ctxt) {
-                char[] text = UtcMillis.chars(value.getEpochSecond(), value.getNano());
-                gen.writeString(text, 0, text.length);
+                gen.writeString(IsoTime.formatMillis(value));
               }
             });
   }

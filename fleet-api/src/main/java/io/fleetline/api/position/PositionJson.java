@@ -1,8 +1,8 @@
 package io.fleetline.api.position;
 
-import io.fleetline.api.json.UtcMillis;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.IsoTime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -117,8 +117,7 @@ public final class PositionJson {
   }
 
   private static void writeTime(JsonGenerator json, OffsetDateTime time) {
-    char[] text = UtcMillis.chars(time.toEpochSecond(), time.getNano());
-    json.writeString(text, 0, text.length);
+    json.writeString(IsoTime.formatMillis(time.toInstant()));
   }
 
   private static void writeFloat(JsonGenerator json, String name, ResultSet rs, int column)
