@@ -68,70 +68,30 @@ class SimulatorOptionsTest {
                         "--api-url", "http://x", "--ingest-url", "http://y", "--client-id", "c"),
                     Map.of()))
         .hasMessageContaining("--client-secret is required");
-    assertThatThrownBy(
-            () ->
-                SimulatorOptions.parse(
-                    List.of(
-                        "--vehicles",
-                        "0",
-                        "--api-url",
-                        "a",
-                        "--ingest-url",
-                        "b",
-                        "--client-id",
-                        "c",
-                        "--client-secret",
-                        "d"),
-                    Map.of()))
+    assertThatThrownBy(() -> parse("--vehicles", "0"))
         .hasMessageContaining("--vehicles must be positive");
   }
 
   @Test
   void loadModeTakesRateBatchAndFractionalIntervals() throws Exception {
     SimulatorOptions options =
-        SimulatorOptions.parse(
-            List.of(
-                "load",
-                "--api-url",
-                "a",
-                "--ingest-url",
-                "b",
-                "--client-id",
-                "c",
-                "--client-secret",
-                "d",
-                "--rate",
-                "50000",
-                "--batch",
-                "500",
-                "--interval",
-                "0.2",
-                "--summary-file",
-                "target/x.json"),
-            Map.of());
+        parse(
+            "load",
+            "--rate",
+            "50000",
+            "--batch",
+            "500",
+            "--interval",
+            "0.2",
+            "--summary-file",
+            "target/x.json");
 
     assertThat(options.mode()).isEqualTo("load");
     assertThat(options.ratePerSecond()).isEqualTo(50_000);
     assertThat(options.batch()).isEqualTo(500);
     assertThat(options.interval()).isEqualTo(Duration.ofMillis(200));
     assertThat(options.summaryFile()).isEqualTo("target/x.json");
-    assertThatThrownBy(
-            () ->
-                SimulatorOptions.parse(
-                    List.of(
-                        "load",
-                        "--api-url",
-                        "a",
-                        "--ingest-url",
-                        "b",
-                        "--client-id",
-                        "c",
-                        "--client-secret",
-                        "d",
-                        "--batch",
-                        "1001"),
-                    Map.of()))
-        .hasMessageContaining("at most 1000");
+    assertThatThrownBy(() -> parse("load", "--batch", "1001")).hasMessageContaining("at most 1000");
   }
 
   static final List<String> PLATFORM =
