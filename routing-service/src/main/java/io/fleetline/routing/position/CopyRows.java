@@ -104,6 +104,24 @@ final class CopyRows {
     return this;
   }
 
+  /**
+   * A {@code geometry(Point, 4326)} field: PostGIS receives geometries as EWKB (here big-endian:
+   * byte order 0, type Point with the SRID flag, the SRID, then x = longitude and y = latitude).
+   */
+  CopyRows point(double longitude, double latitude) {
+    try {
+      out.writeInt(25);
+      out.writeByte(0);
+      out.writeInt(0x2000_0001);
+      out.writeInt(4326);
+      out.writeDouble(longitude);
+      out.writeDouble(latitude);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   CopyRows bool(Boolean value) {
     try {
       if (value == null) {
@@ -175,5 +193,12 @@ final class CopyRows {
       micros = (long) Math.rint(fraction * 1_000_000);
     }
     return (instant.getEpochSecond() - POSTGRES_EPOCH_S) * 1_000_000L + micros;
+  }
+
+  /** The instant a {@code timestamptz} of {@link #postgresMicros} microseconds stands for. */
+  static Instant fromPostgresMicros(long micros) {
+    return Instant.ofEpochSecond(
+        POSTGRES_EPOCH_S + Math.floorDiv(micros, 1_000_000L),
+        Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,41 +33,39 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Stores a batch of pings in one transaction: history by {@code COPY} into a staging table and one
- * {@code INSERT ... ON CONFLICT DO NOTHING} (redelivered pings change nothing), then the latest
- * position of each vehicle, moved only by a newer {@code recorded_at} (late pings never move a
- * vehicle backwards). Three statements per batch, whatever its size. Then, in the same transaction,
- * every {@link HistoryFollower} updates what is derived from the vehicles' new history (trips,
- * stops, events), so a batch is stored entirely or not at all.
+ * Stores a batch of pings in one transaction. History goes in by one binary {@code COPY} straight
+ * into {@code positions} (the batch's own duplicates dropped first); should a ping already be
+ * stored (a redelivered batch), that {@code COPY} fails on the primary key and is rolled back to a
+ * savepoint, and the batch goes the slower way: {@code COPY} into a staging table and one {@code
+ * INSERT ... ON CONFLICT DO NOTHING}, so redelivered pings change nothing. Then the latest position
+ * of each vehicle is upserted from the newest ping per vehicle, moved only by a newer {@code
+ * recorded_at} (late pings never move a vehicle backwards). A fixed number of statements per batch,
+ * whatever its size. Then, in the same transaction, every {@link HistoryFollower} updates what is
+ * derived from the vehicles' new history (trips, stops, events), so a batch is stored entirely or
+ * not at all.
  */
 @Component
 public class PositionWriter {
 
+  /** Rows shaped like the history's, for when they cannot go straight into it. */
   private static final String STAGING =
-      """
-      CREATE TEMP TABLE IF NOT EXISTS positions_staging (
-          vehicle_id uuid, recorded_at timestamptz, fleet_id uuid, received_at timestamptz,
-          latitude double precision, longitude double precision, speed_kmh real, heading_deg real,
-          altitude_m real, accuracy_m real, odometer_km double precision, ignition boolean,
-          protocol text, attributes jsonb
-      ) ON COMMIT DELETE ROWS""";
-
-  private static final String COPY = "COPY positions_staging FROM STDIN (FORMAT binary)";
+      "CREATE TEMP TABLE IF NOT EXISTS positions_staging (LIKE positions) ON COMMIT DELETE ROWS";
 
   private static final String COLUMNS =
       "vehicle_id, recorded_at, fleet_id, received_at, stored_at, location, speed_kmh, heading_deg,"
           + " altitude_m, accuracy_m, odometer_km, ignition, protocol, attributes";
 
-  private static final String SELECT_STAGED =
-      "vehicle_id, recorded_at, fleet_id, received_at, now(),"
-          + " ST_SetSRID(ST_MakePoint(longitude, latitude), 4326), speed_kmh, heading_deg,"
-          + " altitude_m, accuracy_m, odometer_km, ignition, protocol, attributes";
+  private static final String COPY_HISTORY =
+      "COPY positions (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
+
+  private static final String COPY_STAGING =
+      "COPY positions_staging (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
 
   private static final String INSERT_HISTORY =
       "INSERT INTO positions ("
           + COLUMNS
           + ") SELECT "
-          + SELECT_STAGED
+          + COLUMNS
           + " FROM positions_staging ON CONFLICT DO NOTHING"
           + " RETURNING vehicle_id, fleet_id, recorded_at, ST_Y(location), ST_X(location), speed_kmh,"
           + " ignition";
@@ -74,7 +74,7 @@ public class PositionWriter {
       "INSERT INTO latest_positions ("
           + COLUMNS
           + ") SELECT DISTINCT ON (vehicle_id) "
-          + SELECT_STAGED
+          + COLUMNS
           + " FROM positions_staging ORDER BY vehicle_id, recorded_at DESC"
           + " ON CONFLICT (vehicle_id) DO UPDATE SET fleet_id = EXCLUDED.fleet_id,"
           + " recorded_at = EXCLUDED.recorded_at, received_at = EXCLUDED.received_at,"
@@ -84,6 +84,8 @@ public class PositionWriter {
           + " odometer_km = EXCLUDED.odometer_km, ignition = EXCLUDED.ignition,"
           + " protocol = EXCLUDED.protocol, attributes = EXCLUDED.attributes"
           + " WHERE latest_positions.recorded_at < EXCLUDED.recorded_at";
+
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final DataSource dataSource;
   private final PartitionManager partitions;
@@ -145,22 +147,22 @@ public class PositionWriter {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         lock(connection, owners);
+        Instant storedAt = transactionTime(statement);
         statement.execute(STAGING);
-        connection
-            .unwrap(PGConnection.class)
-            .getCopyAPI()
-            .copyIn(COPY, new ByteArrayInputStream(copyRows(pings)));
         Map<UUID, UUID> fleets = new HashMap<>();
         Map<UUID, List<Sample>> added = new HashMap<>();
-        int inserted = 0;
-        try (PreparedStatement history = binary(connection.prepareStatement(INSERT_HISTORY));
-            ResultSet rows = history.executeQuery()) {
-          while (rows.next()) {
-            inserted++;
-            UUID vehicle = rows.getObject(1, UUID.class);
-            fleets.putIfAbsent(vehicle, rows.getObject(2, UUID.class));
-            added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample(rows));
+        int inserted;
+        List<VehiclePing> distinct = distinctKeys(pings);
+        if (copyHistory(connection, distinct, storedAt)) {
+          for (VehiclePing ping : distinct) {
+            fleets.putIfAbsent(ping.vehicleId(), ping.fleetId());
+            added.computeIfAbsent(ping.vehicleId(), v -> new ArrayList<>()).add(sample(ping));
           }
+          inserted = distinct.size();
+          copy(connection, COPY_STAGING, rows(newestOfEachVehicle(distinct), storedAt));
+        } else {
+          copy(connection, COPY_STAGING, rows(pings, storedAt));
+          inserted = insertStaged(connection, fleets, added);
         }
         Map<UUID, HistoryFollower.NewHistory> newHistory =
             newHistory(connection, fleets, added, ownerOf);
@@ -178,11 +180,103 @@ public class PositionWriter {
         connection.commit();
         afterCommit.forEach(Runnable::run);
         return new StoredBatch(inserted, events);
-      } catch (SQLException | java.io.IOException | RuntimeException e) {
+      } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
       }
     }
+  }
+
+  /** The transaction's {@code now()}, which every row of the batch records as stored at. */
+  private static Instant transactionTime(Statement statement) throws SQLException {
+    try (ResultSet rs = statement.executeQuery("SELECT now()")) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
+  }
+
+  /**
+   * Copies the history straight into {@code positions}; false, with nothing written, if one of the
+   * pings is stored already.
+   */
+  private static boolean copyHistory(
+      Connection connection, List<VehiclePing> distinct, Instant storedAt) throws SQLException {
+    Savepoint beforeCopy = connection.setSavepoint();
+    try {
+      copy(connection, COPY_HISTORY, rows(distinct, storedAt));
+      connection.releaseSavepoint(beforeCopy);
+      return true;
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      connection.rollback(beforeCopy);
+      return false;
+    }
+  }
+
+  /** Inserts the staged pings not stored yet, collecting each vehicle's new rows as stored. */
+  private static int insertStaged(
+      Connection connection, Map<UUID, UUID> fleets, Map<UUID, List<Sample>> added)
+      throws SQLException {
+    int inserted = 0;
+    try (PreparedStatement history = binary(connection.prepareStatement(INSERT_HISTORY));
+        ResultSet rows = history.executeQuery()) {
+      while (rows.next()) {
+        inserted++;
+        UUID vehicle = rows.getObject(1, UUID.class);
+        fleets.putIfAbsent(vehicle, rows.getObject(2, UUID.class));
+        added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample(rows));
+      }
+    }
+    return inserted;
+  }
+
+  private static void copy(Connection connection, String copy, byte[] rows) throws SQLException {
+    try {
+      connection
+          .unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(copy, new ByteArrayInputStream(rows));
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY failed", e);
+    }
+  }
+
+  /** The first ping of each key: the batch's own duplicates would fail the {@code COPY}. */
+  private static List<VehiclePing> distinctKeys(List<VehiclePing> pings) {
+    record Key(UUID vehicle, long micros) {}
+    Set<Key> seen = new HashSet<>(pings.size() * 2);
+    List<VehiclePing> distinct = new ArrayList<>(pings.size());
+    for (VehiclePing ping : pings) {
+      if (seen.add(new Key(ping.vehicleId(), CopyRows.postgresMicros(ping.recordedAt())))) {
+        distinct.add(ping);
+      }
+    }
+    return distinct;
+  }
+
+  private static Collection<VehiclePing> newestOfEachVehicle(List<VehiclePing> distinct) {
+    Map<UUID, VehiclePing> newest = new HashMap<>();
+    for (VehiclePing ping : distinct) {
+      newest.merge(
+          ping.vehicleId(), ping, (a, b) -> b.recordedAt().isAfter(a.recordedAt()) ? b : a);
+    }
+    return newest.values();
+  }
+
+  /**
+   * A history row as {@link #INSERT_HISTORY} would return it: the time at the microsecond stored,
+   * the speed as the {@code real} stored.
+   */
+  private static Sample sample(VehiclePing ping) {
+    Double speed = ping.speedKmh();
+    return new Sample(
+        CopyRows.fromPostgresMicros(CopyRows.postgresMicros(ping.recordedAt())),
+        ping.latitude(),
+        ping.longitude(),
+        speed == null ? null : (double) speed.floatValue(),
+        ping.ignition());
   }
 
   /**
@@ -263,8 +357,8 @@ public class PositionWriter {
     return days;
   }
 
-  /** The batch in the column order of the staging table. */
-  private static byte[] copyRows(List<VehiclePing> pings) {
+  /** The pings as history rows, in the column order of {@link #COLUMNS}. */
+  private static byte[] rows(Collection<VehiclePing> pings, Instant storedAt) {
     CopyRows rows = new CopyRows(pings.size());
     for (VehiclePing p : pings) {
       rows.row(14)
@@ -272,8 +366,8 @@ public class PositionWriter {
           .timestamp(p.recordedAt())
           .uuid(p.fleetId())
           .timestamp(p.receivedAt())
-          .float8(p.latitude())
-          .float8(p.longitude())
+          .timestamp(storedAt)
+          .point(p.longitude(), p.latitude())
           .float4(p.speedKmh())
           .float4(p.headingDeg())
           .float4(p.altitudeM())
@@ -281,11 +375,14 @@ public class PositionWriter {
           .float8(p.odometerKm())
           .bool(p.ignition())
           .text(p.protocol())
-          .jsonb(
-              p.attributes().isEmpty()
-                  ? null
-                  : new String(FleetlineJson.write(p.attributes()), StandardCharsets.UTF_8));
+          .jsonb(attributes(p));
     }
     return rows.toBytes();
+  }
+
+  private static String attributes(VehiclePing p) {
+    return p.attributes().isEmpty()
+        ? null
+        : new String(FleetlineJson.write(p.attributes()), StandardCharsets.UTF_8);
   }
 }

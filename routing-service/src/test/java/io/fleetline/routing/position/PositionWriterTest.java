@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
+import io.fleetline.routing.trip.Sample;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,11 +22,12 @@ class PositionWriterTest {
 
   static TestDatabase database;
   static PositionWriter writer;
+  static PGSimpleDataSource dataSource;
 
   @BeforeAll
   static void writer() {
     database = TestPostgis.newDatabase();
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource = new PGSimpleDataSource();
     dataSource.setUrl(database.jdbcUrl());
     dataSource.setUser(database.username());
     dataSource.setPassword(database.password());
@@ -33,6 +35,10 @@ class PositionWriterTest {
   }
 
   static VehiclePing ping(UUID vehicle, String recordedAt, double lat, double lon) {
+    return ping(vehicle, recordedAt, lat, lon, 50.0);
+  }
+
+  static VehiclePing ping(UUID vehicle, String recordedAt, double lat, double lon, Double speed) {
     return new VehiclePing(
         1,
         vehicle,
@@ -43,7 +49,7 @@ class PositionWriterTest {
         Instant.parse(recordedAt).plusSeconds(1),
         lat,
         lon,
-        50.0,
+        speed,
         90.0,
         null,
         null,
@@ -68,6 +74,72 @@ class PositionWriterTest {
     assertThat(again).isZero();
     assertThat(count("SELECT count(*) FROM positions WHERE vehicle_id = '" + vehicle + "'"))
         .isEqualTo(2);
+  }
+
+  @Test
+  void followersGetTheNewRowsAsStoredWhetherCopiedStraightOrMergedPastDuplicates()
+      throws Exception {
+    List<HistoryFollower.NewHistory> followed = new java.util.ArrayList<>();
+    HistoryFollower recorder =
+        (connection, newHistory) -> {
+          followed.addAll(newHistory.values());
+          return new HistoryFollower.Followed(List.of(), () -> {});
+        };
+    PositionWriter recording =
+        new PositionWriter(dataSource, new PartitionManager(), List.of(recorder), BatchFault.NONE);
+    UUID vehicle = UUID.randomUUID();
+    // Sub-microsecond times and speeds a real cannot hold: followers must see what is stored.
+    VehiclePing first = ping(vehicle, "2026-11-26T07:00:00.123456789Z", 52.5, 13.4, 50.3);
+    VehiclePing second = ping(vehicle, "2026-11-26T07:00:10.0000005Z", 52.51, 13.41, null);
+
+    int straight = recording.write(List.of(first, second, first)).inserted();
+    List<Sample> straightRows = followed.get(0).added();
+    VehiclePing third = ping(vehicle, "2026-11-26T07:00:20Z", 52.52, 13.42, 33.3);
+    VehiclePing secondChanged = ping(vehicle, "2026-11-26T07:00:10.0000005Z", 1.0, 1.0, 99.0);
+    followed.clear();
+    int merged = recording.write(List.of(secondChanged, third)).inserted();
+
+    assertThat(straight).isEqualTo(2);
+    assertThat(merged).isEqualTo(1);
+    List<Sample> stored = storedSamples(vehicle);
+    assertThat(stored).hasSize(3);
+    assertThat(straightRows).containsExactlyElementsOf(stored.subList(0, 2));
+    assertThat(followed.get(0).added()).containsExactly(stored.get(2));
+    assertThat(stored.get(1).latitude()).as("a stored ping is not overwritten").isEqualTo(52.51);
+    assertThat(
+            text(
+                "SELECT (p.stored_at = l.stored_at)::text"
+                    + " FROM positions p JOIN latest_positions l USING (vehicle_id)"
+                    + " WHERE p.vehicle_id = '"
+                    + vehicle
+                    + "' AND p.recorded_at = l.recorded_at"))
+        .as("history and latest position record the same time stored")
+        .isEqualTo("true");
+  }
+
+  private static List<Sample> storedSamples(UUID vehicle) throws Exception {
+    List<Sample> samples = new java.util.ArrayList<>();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT recorded_at, ST_Y(location), ST_X(location), speed_kmh, ignition"
+                    + " FROM positions WHERE vehicle_id = '"
+                    + vehicle
+                    + "' ORDER BY recorded_at")) {
+      while (rs.next()) {
+        float speed = rs.getFloat(4);
+        Double speedKmh = rs.wasNull() ? null : (double) speed;
+        samples.add(
+            new Sample(
+                rs.getTimestamp(1).toInstant(),
+                rs.getDouble(2),
+                rs.getDouble(3),
+                speedKmh,
+                rs.getBoolean(5)));
+      }
+    }
+    return samples;
   }
 
   @Test
