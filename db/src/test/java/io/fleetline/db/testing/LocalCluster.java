@@ -101,7 +101,9 @@ final class LocalCluster implements PostgisServer {
             + " -k "
             + dataDir
             + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-            + " -c full_page_writes=off -c max_connections=300";
+            + " -c full_page_writes=off -c max_connections=300 "
+            // e.g. "-c shared_preload_libraries=pg_stat_statements" for a benchmark's statistics
+            + System.getProperty("fleetline.test.postgresOptions", "");
     pgCtlStart(asRoot, bin, dataDir, options);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopAndDelete(bin, dataDir), "stop-test-postgis"));

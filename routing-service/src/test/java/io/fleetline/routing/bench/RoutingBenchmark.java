@@ -66,7 +66,20 @@ class RoutingBenchmark {
    * Adds a GiST index on the history's locations (the schema has none: history is read by vehicle
    * and time only), to measure what one would cost to keep up.
    */
+  /**
+   * Stops the listener for the backlog rather than pausing it: the drain then starts like a
+   * restart, rebuilding every vehicle's window from the database.
+   */
+  static final boolean BACKLOG_RESTART = Boolean.getBoolean("benchmark.backlogRestart");
+
   static final boolean HISTORY_SPATIAL_INDEX = Boolean.getBoolean("benchmark.historySpatialIndex");
+
+  /**
+   * Prints where PostgreSQL spent its time in each phase, by statement; needs the test cluster
+   * started with {@code -Dfleetline.test.postgresOptions="-c
+   * shared_preload_libraries=pg_stat_statements"}.
+   */
+  static final boolean STATEMENT_STATS = Boolean.getBoolean("benchmark.statementStats");
 
   static final TestDatabase database = TestPostgis.newDatabase();
 
@@ -101,6 +114,7 @@ class RoutingBenchmark {
       producer.flush();
       awaitStored(3L * VEHICLES);
 
+      resetStatementStats();
       long latencyPings = (long) RATE * LATENCY_SECONDS;
       long before = stored();
       long start = System.nanoTime();
@@ -122,24 +136,37 @@ class RoutingBenchmark {
             String.format(" p%.0f=%.0fms", p.percentile() * 100, p.value(TimeUnit.MILLISECONDS)));
       }
 
-      listeners.getListenerContainer("pings").stop();
+      printStatementStats("latency phase");
+      var container = listeners.getListenerContainer("pings");
+      if (BACKLOG_RESTART) {
+        container.stop();
+      } else {
+        container.pause();
+        await().atMost(Duration.ofMinutes(1)).until(container::isContainerPaused);
+      }
       long backlog = (long) BACKLOG_ROUNDS * VEHICLES;
       for (long i = 0; i < backlog; i++) {
         send(producer, fleet.next(Instant.now()));
       }
       producer.flush();
+      resetStatementStats();
       long beforeBacklog = stored();
       CpuTime cpuBefore = CpuTime.now();
       long drainStart = System.nanoTime();
-      listeners.getListenerContainer("pings").start();
+      if (BACKLOG_RESTART) {
+        container.start();
+      } else {
+        container.resume();
+      }
       awaitStored(beforeBacklog + backlog);
       double seconds = (System.nanoTime() - drainStart) / 1e9;
       CpuTime cpu = CpuTime.now().minus(cpuBefore);
+      printStatementStats("throughput phase");
 
       System.out.printf(
           "%n[benchmark] vehicles=%d%s%n[benchmark] latency phase: %d pings offered at %.0f/s for %ds,"
               + " received->stored%s (max %.0fms)%n[benchmark] throughput phase: backlog of %d"
-              + " pings stored in %.1fs = %.0f pings/s (%s)%n"
+              + " pings stored in %.1fs = %.0f pings/s (%s, %s)%n"
               + "[benchmark] throughput phase CPU: JVM %.0fs (consumers %.0fs) + PostgreSQL %.0fs"
               + " = %.2f CPU-ms per 1000 pings, i.e. %.0f pings/s if 2 cores were ours alone%n"
               + "[benchmark] trips=%s stops=%s events=%s%n",
@@ -154,6 +181,7 @@ class RoutingBenchmark {
           seconds,
           backlog / seconds,
           derived ? "history + latest + trips/stops + events" : "history + latest only",
+          BACKLOG_RESTART ? "after a restart" : "consumer paused and resumed",
           cpu.jvmS(),
           cpu.consumersS(),
           cpu.postgresS(),
@@ -224,6 +252,38 @@ class RoutingBenchmark {
         return withReaped ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
       } catch (java.io.IOException | RuntimeException e) {
         return 0;
+      }
+    }
+  }
+
+  private static void resetStatementStats() throws Exception {
+    if (STATEMENT_STATS) {
+      try (var c = database.connect();
+          var s = c.createStatement()) {
+        s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        s.execute("SELECT pg_stat_statements_reset()");
+      }
+    }
+  }
+
+  /** The statements that took the most time since the last reset, with calls and rows. */
+  private static void printStatementStats(String phase) throws Exception {
+    if (!STATEMENT_STATS) {
+      return;
+    }
+    try (var c = database.connect();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT round(total_exec_time)::int8, calls, rows,"
+                    + " regexp_replace(left(query, 110), '\\s+', ' ', 'g')"
+                    + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12")) {
+      System.out.printf(
+          "%n[benchmark] %s, PostgreSQL time by statement (ms, calls, rows):%n", phase);
+      while (rs.next()) {
+        System.out.printf(
+            "[benchmark]   %7d ms %6d calls %8d rows  %s%n",
+            rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
       }
     }
   }
