@@ -60,6 +60,17 @@ class TripController {
       t.id, t.vehicle_id, t.started_at, t.ended_at, ST_Y(t.location) AS lat, ST_X(t.location) AS lon,
       t.duration_s, t.open""";
 
+  /**
+   * A trip's path as GeoJSON. routing-service stores it once the trip is closed; an open trip's
+   * path is its vehicle's history from the trip's start to its end, read from there.
+   */
+  private static final String PATH =
+      """
+      ST_AsGeoJSON(coalesce(t.path, (
+          SELECT ST_MakeLine(p.location ORDER BY p.recorded_at) FROM positions p
+          WHERE p.vehicle_id = t.vehicle_id
+            AND p.recorded_at >= t.started_at AND p.recorded_at <= t.ended_at)), 6)""";
+
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;
   private final VehicleOwnership ownership;
@@ -91,7 +102,7 @@ class TripController {
     Page<TripView> page =
         overlapping(
             "trips",
-            TRIP_COLUMNS + (geoJson ? ", ST_AsGeoJSON(t.path, 6) AS path" : ", NULL AS path"),
+            TRIP_COLUMNS + (geoJson ? ", " + PATH + " AS path" : ", NULL AS path"),
             vehicleId,
             new Window(from, to, limit, cursor),
             caller,
@@ -122,7 +133,9 @@ class TripController {
         jdbc.sql(
                 "SELECT "
                     + TRIP_COLUMNS
-                    + ", ST_AsGeoJSON(t.path, 6) AS path FROM trips t"
+                    + ", "
+                    + PATH
+                    + " AS path FROM trips t"
                     + " WHERE t.id = ? AND t.fleet_id = ?")
             .params(tripId, callerFleet.of(caller))
             .query((rs, row) -> trip(rs))

@@ -78,6 +78,42 @@ class TripTest extends FleetApiTest {
   }
 
   @Test
+  void anOpenTripsPathIsTheVehiclesHistoryFromItsStartToItsEnd() throws Exception {
+    String vehicle = createVehicle(fleetToken, "Still driving");
+    jdbc.sql("SELECT fleetline_ensure_positions_partition(DATE '2026-11-25')").query().listOfRows();
+    // Ten pings a minute apart; the open trip (as routing stores it, without a path) spans 2..6.
+    jdbc.sql(
+            "INSERT INTO positions (vehicle_id, recorded_at, fleet_id, received_at, stored_at,"
+                + " location, protocol) SELECT ?::uuid, t, ?::uuid, t, now(),"
+                + " ST_SetSRID(ST_MakePoint(13.4 + i * 0.001, 52.5), 4326), 'http' FROM"
+                + " generate_series(0, 9) AS i, LATERAL (SELECT TIMESTAMPTZ"
+                + " '2026-11-25T10:00:00Z' + i * INTERVAL '1 minute' AS t) AS times")
+        .params(vehicle, fleetId)
+        .update();
+    String trip = uuid();
+    jdbc.sql(
+            "INSERT INTO trips (id, vehicle_id, fleet_id, started_at, ended_at, start_location,"
+                + " end_location, distance_m, duration_s, point_count, open) VALUES (?::uuid,"
+                + " ?::uuid, ?::uuid, '2026-11-25T10:02:00Z', '2026-11-25T10:06:00Z',"
+                + " ST_SetSRID(ST_MakePoint(13.402, 52.5), 4326),"
+                + " ST_SetSRID(ST_MakePoint(13.406, 52.5), 4326), 270, 240, 5, true)")
+        .params(trip, vehicle, fleetId)
+        .update();
+
+    JsonNode path = api.get("/api/v1/trips/" + trip, fleetToken).json().get("path");
+    JsonNode feature =
+        api.get("/api/v1/vehicles/" + vehicle + "/trips", fleetToken, "application/geo+json")
+            .json()
+            .get("features")
+            .get(0);
+
+    assertThat(path.get("coordinates")).hasSize(5);
+    assertThat(path.get("coordinates").get(0).get(0).doubleValue()).isEqualTo(13.402);
+    assertThat(path.get("coordinates").get(4).get(0).doubleValue()).isEqualTo(13.406);
+    assertThat(feature.get("geometry")).isEqualTo(path);
+  }
+
+  @Test
   void tripsAsGeoJsonAreLineStringFeatures() throws Exception {
     ApiClient.Response list =
         api.get("/api/v1/vehicles/" + vehicleId + "/trips", fleetToken, "application/geo+json");

@@ -19,8 +19,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>Two ways in: {@link #replace} deletes what starts in each vehicle's recomputed window and
  * inserts what was detected there; {@link #update} is given what is stored for the window and
- * writes only the difference, extending a growing trip's path by its new points instead of
- * rewriting it.
+ * writes only the difference, an open trip that goes on as a small update of its end and figures.
+ *
+ * <p>A trip's path is stored once it is closed; while open it is NULL, being exactly the vehicle's
+ * history from the trip's start to its end.
  */
 @Component
 public class TripStore {
@@ -51,16 +53,19 @@ public class TripStore {
           path = EXCLUDED.path, point_count = EXCLUDED.point_count, open = EXCLUDED.open,
           updated_at = now()""";
 
-  /** A trip that only grew at its end: the stored path gets the new points appended. */
-  private static final String EXTEND_TRIPS =
+  /**
+   * A trip still open, with the same start: its end and figures move on. An open trip's path is not
+   * stored (it is its vehicle's history from start to end, which readers take from there); writing
+   * it out again in every batch cost more than the rest of the batch's trip work.
+   */
+  private static final String UPDATE_OPEN_TRIPS =
       """
       UPDATE trips t SET ended_at = u.e, end_location = ST_SetSRID(ST_MakePoint(e_lon, e_lat), 4326),
           distance_m = u.d, duration_s = u.dur, max_speed_kmh = u.max_v, avg_speed_kmh = u.avg_v,
-          path = ST_MakeLine(ARRAY[t.path, ST_GeomFromText(u.wkt, 4326)]), point_count = u.n,
-          open = u.o, updated_at = now()
+          point_count = u.n, updated_at = now()
       FROM unnest(?::uuid[], ?::timestamptz[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
-                  ?::float4[], ?::float4[], ?::text[], ?::int4[], ?::bool[])
-           AS u(id, e, e_lon, e_lat, d, dur, max_v, avg_v, wkt, n, o)
+                  ?::float4[], ?::float4[], ?::int4[])
+           AS u(id, e, e_lon, e_lat, d, dur, max_v, avg_v, n)
       WHERE t.id = u.id""";
 
   private static final String UPSERT_STOPS =
@@ -117,7 +122,7 @@ public class TripStore {
     List<UUID> deletedTrips = new ArrayList<>();
     List<UUID> deletedStops = new ArrayList<>();
     Rows trips = new Rows();
-    Rows extended = new Rows();
+    Rows goingOn = new Rows();
     Rows stops = new Rows();
     for (Change change : changes) {
       UUID vehicle = change.vehicleId();
@@ -128,8 +133,8 @@ public class TripStore {
         if (t.equals(before)) {
           continue;
         }
-        if (before != null && grewFrom(t, before)) {
-          extended.extension(vehicle, t, before.path().size());
+        if (before != null && before.open() && t.open()) {
+          goingOn.goingOn(vehicle, t);
         } else {
           trips.trip(vehicle, change.fleetId(), t);
         }
@@ -147,14 +152,8 @@ public class TripStore {
     delete(c, "trips", deletedTrips);
     delete(c, "stops", deletedStops);
     upsertTrips(c, trips);
-    extendTrips(c, extended);
+    updateOpenTrips(c, goingOn);
     upsertStops(c, stops);
-  }
-
-  /** Whether {@code trip}'s path is {@code stored}'s with points added at its end. */
-  private static boolean grewFrom(Trip trip, Trip stored) {
-    int n = stored.path().size();
-    return trip.path().size() > n && trip.path().subList(0, n).equals(stored.path());
   }
 
   private static void delete(Connection c, String table, List<UUID> ids) throws SQLException {
@@ -180,25 +179,29 @@ public class TripStore {
       s.setArray(i++, c.createArrayOf("text", rows.end.toArray()));
       s.setArray(i++, c.createArrayOf("float8", rows.startLon.toArray()));
       s.setArray(i++, c.createArrayOf("float8", rows.startLat.toArray()));
-      i = setEnd(c, s, i, rows);
+      i = setFigures(c, s, i, rows);
+      s.setArray(i++, c.createArrayOf("text", rows.wkt.toArray()));
+      s.setArray(i++, c.createArrayOf("int4", rows.points.toArray()));
+      s.setArray(i, c.createArrayOf("bool", rows.open.toArray()));
       s.executeUpdate();
     }
   }
 
-  private static void extendTrips(Connection c, Rows rows) throws SQLException {
+  private static void updateOpenTrips(Connection c, Rows rows) throws SQLException {
     if (rows.id.isEmpty()) {
       return;
     }
-    try (PreparedStatement s = c.prepareStatement(EXTEND_TRIPS)) {
+    try (PreparedStatement s = c.prepareStatement(UPDATE_OPEN_TRIPS)) {
       s.setArray(1, c.createArrayOf("uuid", rows.id.toArray()));
       s.setArray(2, c.createArrayOf("text", rows.end.toArray()));
-      setEnd(c, s, 3, rows);
+      int i = setFigures(c, s, 3, rows);
+      s.setArray(i, c.createArrayOf("int4", rows.points.toArray()));
       s.executeUpdate();
     }
   }
 
-  /** Binds the columns from the end point on, shared by both trip statements. */
-  private static int setEnd(Connection c, PreparedStatement s, int i, Rows rows)
+  /** Binds the end point and the trip's figures, shared by both trip statements. */
+  private static int setFigures(Connection c, PreparedStatement s, int i, Rows rows)
       throws SQLException {
     s.setArray(i++, c.createArrayOf("float8", rows.endLon.toArray()));
     s.setArray(i++, c.createArrayOf("float8", rows.endLat.toArray()));
@@ -206,9 +209,6 @@ public class TripStore {
     s.setArray(i++, c.createArrayOf("float8", rows.duration.toArray()));
     s.setArray(i++, c.createArrayOf("float4", rows.maxSpeed.toArray()));
     s.setArray(i++, c.createArrayOf("float4", rows.avgSpeed.toArray()));
-    s.setArray(i++, c.createArrayOf("text", rows.wkt.toArray()));
-    s.setArray(i++, c.createArrayOf("int4", rows.points.toArray()));
-    s.setArray(i++, c.createArrayOf("bool", rows.open.toArray()));
     return i;
   }
 
@@ -256,17 +256,17 @@ public class TripStore {
       start.add(t.startedAt().toString());
       startLon.add(t.start().longitude());
       startLat.add(t.start().latitude());
-      tripEnd(t, wkt("LINESTRING(", t.path()));
+      tripEnd(t);
+      wkt.add(t.open() ? null : lineString(t.path()));
     }
 
-    /** A stored trip grown from {@code storedPoints} points: its new end and new points. */
-    void extension(UUID vehicleId, Trip t, int storedPoints) {
+    /** An open trip going on: its new end and figures. */
+    void goingOn(UUID vehicleId, Trip t) {
       id.add(id("trip", vehicleId, t.startedAt()));
-      List<Sample> added = t.path().subList(storedPoints, t.path().size());
-      tripEnd(t, wkt("MULTIPOINT(", added));
+      tripEnd(t);
     }
 
-    private void tripEnd(Trip t, String pathWkt) {
+    private void tripEnd(Trip t) {
       end.add(t.endedAt().toString());
       endLon.add(t.end().longitude());
       endLat.add(t.end().latitude());
@@ -274,7 +274,6 @@ public class TripStore {
       duration.add(t.durationS());
       maxSpeed.add(t.maxSpeedKmh() == null ? null : t.maxSpeedKmh().floatValue());
       avgSpeed.add((float) t.avgSpeedKmh());
-      wkt.add(pathWkt);
       points.add(t.path().size());
       open.add(t.open());
     }
@@ -297,8 +296,8 @@ public class TripStore {
         (kind + ":" + vehicle + ":" + startedAt).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String wkt(String prefix, List<Sample> points) {
-    StringBuilder wkt = new StringBuilder(points.size() * 40).append(prefix);
+  private static String lineString(List<Sample> points) {
+    StringBuilder wkt = new StringBuilder(points.size() * 40).append("LINESTRING(");
     for (int i = 0; i < points.size(); i++) {
       if (i > 0) {
         wkt.append(',');
