@@ -70,12 +70,21 @@ public class PositionWriter {
           + " RETURNING vehicle_id, fleet_id, recorded_at, ST_Y(location), ST_X(location), speed_kmh,"
           + " ignition";
 
+  /**
+   * Moves each staged vehicle's latest position to its newest staged ping where that is newer, and
+   * returns the newest time stored for each before (one snapshot: the update is not seen).
+   */
   private static final String UPSERT_LATEST =
-      "INSERT INTO latest_positions ("
+      "WITH staged AS (SELECT DISTINCT ON (vehicle_id) "
           + COLUMNS
-          + ") SELECT DISTINCT ON (vehicle_id) "
+          + " FROM positions_staging ORDER BY vehicle_id, recorded_at DESC),"
+          + " previous AS (SELECT l.vehicle_id, l.recorded_at FROM latest_positions l"
+          + " JOIN staged USING (vehicle_id)),"
+          + " upserted AS (INSERT INTO latest_positions ("
           + COLUMNS
-          + " FROM positions_staging ORDER BY vehicle_id, recorded_at DESC"
+          + ") SELECT "
+          + COLUMNS
+          + " FROM staged"
           + " ON CONFLICT (vehicle_id) DO UPDATE SET fleet_id = EXCLUDED.fleet_id,"
           + " recorded_at = EXCLUDED.recorded_at, received_at = EXCLUDED.received_at,"
           + " stored_at = EXCLUDED.stored_at, location = EXCLUDED.location,"
@@ -83,7 +92,8 @@ public class PositionWriter {
           + " altitude_m = EXCLUDED.altitude_m, accuracy_m = EXCLUDED.accuracy_m,"
           + " odometer_km = EXCLUDED.odometer_km, ignition = EXCLUDED.ignition,"
           + " protocol = EXCLUDED.protocol, attributes = EXCLUDED.attributes"
-          + " WHERE latest_positions.recorded_at < EXCLUDED.recorded_at";
+          + " WHERE latest_positions.recorded_at < EXCLUDED.recorded_at)"
+          + " SELECT vehicle_id, recorded_at FROM previous";
 
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -164,9 +174,9 @@ public class PositionWriter {
           copy(connection, COPY_STAGING, rows(pings, storedAt));
           inserted = insertStaged(connection, fleets, added);
         }
+        Map<UUID, Instant> previousLatest = upsertLatest(connection);
         Map<UUID, HistoryFollower.NewHistory> newHistory =
-            newHistory(connection, fleets, added, ownerOf);
-        statement.executeUpdate(UPSERT_LATEST);
+            newHistory(fleets, added, previousLatest, ownerOf);
         List<VehicleEvent> events = new ArrayList<>();
         List<Runnable> afterCommit = new ArrayList<>();
         if (!newHistory.isEmpty()) {
@@ -313,26 +323,24 @@ public class PositionWriter {
     }
   }
 
-  /** Each vehicle's new rows in time order, with the newest time stored before this batch. */
-  private static Map<UUID, HistoryFollower.NewHistory> newHistory(
-      Connection connection,
-      Map<UUID, UUID> fleets,
-      Map<UUID, List<Sample>> added,
-      Map<UUID, String> ownerOf)
-      throws SQLException {
+  /** Upserts the latest positions; returns the newest time stored before for each vehicle. */
+  private static Map<UUID, Instant> upsertLatest(Connection connection) throws SQLException {
     Map<UUID, Instant> previousLatest = new HashMap<>();
-    if (!added.isEmpty()) {
-      try (PreparedStatement s =
-          connection.prepareStatement(
-              "SELECT vehicle_id, recorded_at FROM latest_positions WHERE vehicle_id = ANY (?)")) {
-        s.setArray(1, connection.createArrayOf("uuid", added.keySet().toArray()));
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            previousLatest.put(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant());
-          }
-        }
+    try (PreparedStatement s = binary(connection.prepareStatement(UPSERT_LATEST));
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        previousLatest.put(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant());
       }
     }
+    return previousLatest;
+  }
+
+  /** Each vehicle's new rows in time order, with the newest time stored before this batch. */
+  private static Map<UUID, HistoryFollower.NewHistory> newHistory(
+      Map<UUID, UUID> fleets,
+      Map<UUID, List<Sample>> added,
+      Map<UUID, Instant> previousLatest,
+      Map<UUID, String> ownerOf) {
     Map<UUID, HistoryFollower.NewHistory> newHistory = new HashMap<>();
     added.forEach(
         (vehicle, rows) -> {
