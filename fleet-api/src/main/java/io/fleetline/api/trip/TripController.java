@@ -204,6 +204,11 @@ class TripController {
                     + table
                     + " t WHERE t.vehicle_id = :vehicle AND t.fleet_id = :fleet"
                     + " AND t.ended_at >= :from AND t.started_at < :to AND t.started_at > :after"
+                    // A vehicle's rows never overlap: only the last one starting at or before
+                    // :from can reach into the window from before it.
+                    + " AND t.started_at >= coalesce((SELECT max(e.started_at) FROM "
+                    + table
+                    + " e WHERE e.vehicle_id = :vehicle AND e.started_at <= :from), '-infinity')"
                     + " ORDER BY t.started_at LIMIT :limit")
             .param("vehicle", vehicleId)
             .param("fleet", fleetId)

@@ -57,14 +57,19 @@ class DerivedDataUpdater implements HistoryFollower {
   /** Before any stored time: the window of a vehicle without a stop is its whole history. */
   private static final String ALL = "-infinity";
 
+  /**
+   * Each vehicle's last stop that ended before its earliest new ping; a vehicle's stops never
+   * overlap, so ordering them by start orders them by end.
+   */
   private static final String WINDOWS =
       """
       SELECT w.vehicle_id, s.started_at, s.ended_at, s.open
       FROM unnest(?::uuid[], ?::timestamptz[]) AS w(vehicle_id, earliest)
       LEFT JOIN LATERAL (
           SELECT started_at, ended_at, open FROM stops
-          WHERE stops.vehicle_id = w.vehicle_id AND stops.ended_at < w.earliest
-          ORDER BY ended_at DESC LIMIT 1) s ON true""";
+          WHERE stops.vehicle_id = w.vehicle_id AND stops.started_at < w.earliest
+            AND stops.ended_at < w.earliest
+          ORDER BY started_at DESC LIMIT 1) s ON true""";
 
   private static final String SAMPLES =
       """

@@ -286,6 +286,19 @@ class RoutingBenchmark {
             rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4));
       }
     }
+    try (var c = database.connect();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT relname, n_tup_upd, n_tup_hot_upd, n_dead_tup, autovacuum_count"
+                    + " FROM pg_stat_user_tables"
+                    + " WHERE relname IN ('latest_positions', 'trips', 'stops') ORDER BY 1")) {
+      while (rs.next()) {
+        System.out.printf(
+            "[benchmark]   %s: %d updates so far, %d HOT, %d dead rows now, vacuumed %d times%n",
+            rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+      }
+    }
   }
 
   private String count(String table) throws Exception {
