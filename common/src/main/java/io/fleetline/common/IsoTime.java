@@ -62,13 +62,26 @@ public final class IsoTime {
    * 2026-11-20T08:15:00.120Z}): the form the API writes every time in.
    */
   public static String formatMillis(Instant instant) {
+    byte[] out = new byte[MAX_FORMATTED_BYTES];
+    int length = formatMillisTo(instant, out, 0);
+    return length < 0
+        ? MILLIS_FALLBACK.format(instant)
+        : new String(out, 0, length, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Writes the ASCII text of {@link #formatMillis} at {@code out[at]} when the instant has a
+   * four-digit year, else writes nothing: for writers that put the bytes straight into their
+   * output.
+   *
+   * @return the index after the last byte written, or -1 if nothing was written
+   */
+  public static int formatMillisTo(Instant instant, byte[] out, int at) {
     long epochSecond = instant.getEpochSecond();
     if (epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND) {
-      return MILLIS_FALLBACK.format(instant);
+      return -1;
     }
-    byte[] out = new byte[24];
-    write(epochSecond, instant.getNano() / 1_000_000, true, out, 0);
-    return new String(out, StandardCharsets.US_ASCII);
+    return write(epochSecond, instant.getNano() / 1_000_000, true, out, at);
   }
 
   /** Writes a four-digit-year UTC time; returns the index after the last byte. */

@@ -3,11 +3,13 @@ package io.fleetline.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +49,21 @@ class IsoTimeTest {
     assertThat(IsoTime.formatMillis(Instant.parse("2026-11-20T00:00:00.999999Z")))
         .isEqualTo("2026-11-20T00:00:00.999Z");
     assertThat(IsoTime.formatMillis(Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00.000Z");
+  }
+
+  @Test
+  void formatsMillisecondsIntoABufferAtAnOffsetOrNotAtAllOutsideFourDigitYears() {
+    byte[] out = new byte[3 + IsoTime.MAX_FORMATTED_BYTES];
+    Arrays.fill(out, (byte) '#');
+
+    int end = IsoTime.formatMillisTo(Instant.parse("2026-11-20T08:15:00.12Z"), out, 3);
+
+    assertThat(new String(out, 0, end, StandardCharsets.US_ASCII))
+        .isEqualTo("###2026-11-20T08:15:00.120Z");
+    assertThat(IsoTime.formatMillisTo(Instant.parse("+10000-01-01T00:00:00Z"), out, 0))
+        .isEqualTo(-1);
+    assertThat(IsoTime.formatMillisTo(Instant.parse("-0001-12-31T23:59:59Z"), out, 0))
+        .isEqualTo(-1);
   }
 
   @Test
