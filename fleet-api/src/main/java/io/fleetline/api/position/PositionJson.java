@@ -7,11 +7,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +36,21 @@ public final class PositionJson {
 
   private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {};
 
+  // Names encoded once rather than escaped and encoded again for every position of every page.
+  private static final SerializableString ITEMS = new SerializedString("items");
+  private static final SerializableString NEXT_CURSOR = new SerializedString("nextCursor");
+  private static final SerializableString VEHICLE_ID = new SerializedString("vehicleId");
+  private static final SerializableString RECORDED_AT = new SerializedString("recordedAt");
+  private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
+  private static final SerializableString LATITUDE = new SerializedString("latitude");
+  private static final SerializableString LONGITUDE = new SerializedString("longitude");
+  private static final SerializableString SPEED_KMH = new SerializedString("speedKmh");
+  private static final SerializableString HEADING_DEG = new SerializedString("headingDeg");
+  private static final SerializableString ALTITUDE_M = new SerializedString("altitudeM");
+  private static final SerializableString ACCURACY_M = new SerializedString("accuracyM");
+  private static final SerializableString IGNITION = new SerializedString("ignition");
+  private static final SerializableString ATTRIBUTES_NAME = new SerializedString("attributes");
+
   private PositionJson() {}
 
   /**
@@ -48,28 +66,32 @@ public final class PositionJson {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(limit * 260 + 64);
       String nextCursor = null;
       try (JsonGenerator json = mapper.createGenerator(bytes)) {
+        Row row = new Row();
         json.writeStartObject();
-        json.writeName("items");
+        json.writeName(ITEMS);
         json.writeStartArray();
         int written = 0;
-        String lastKey = null;
+        OffsetDateTime lastRecordedAt = null;
         do {
           OffsetDateTime recordedAt = rs.getObject(2, OffsetDateTime.class);
           if (recordedAt == null) {
             continue;
           }
           if (written == limit) {
-            nextCursor = Cursors.encode(lastKey);
+            nextCursor =
+                Cursors.encode(
+                    order == Order.BY_VEHICLE
+                        ? row.vehicleId
+                        : Cursors.instantKey(lastRecordedAt.toInstant()));
             break;
           }
-          String vehicleId = rs.getString(1);
-          writePosition(json, rs, vehicleId, recordedAt);
+          row.read(rs);
+          writePosition(json, rs, row, recordedAt);
           written++;
-          lastKey =
-              order == Order.BY_VEHICLE ? vehicleId : Cursors.instantKey(recordedAt.toInstant());
+          lastRecordedAt = recordedAt;
         } while (rs.next());
         json.writeEndArray();
-        json.writeName("nextCursor");
+        json.writeName(NEXT_CURSOR);
         json.writeString(nextCursor);
         json.writeEndObject();
       }
@@ -77,34 +99,52 @@ public final class PositionJson {
     };
   }
 
+  /**
+   * The parts of a row that are written as raw UTF-8 strings: a track page repeats one vehicle id,
+   * which is then encoded once.
+   */
+  private static final class Row {
+    String vehicleId;
+    byte[] vehicleIdBytes;
+    final byte[] time = new byte[IsoTime.MAX_FORMATTED_BYTES];
+
+    void read(ResultSet rs) throws SQLException {
+      String id = rs.getString(1);
+      if (!id.equals(vehicleId)) {
+        vehicleId = id;
+        vehicleIdBytes = id.getBytes(StandardCharsets.US_ASCII);
+      }
+    }
+  }
+
   private static void writePosition(
-      JsonGenerator json, ResultSet rs, String vehicleId, OffsetDateTime recordedAt)
-      throws SQLException {
+      JsonGenerator json, ResultSet rs, Row row, OffsetDateTime recordedAt) throws SQLException {
     json.writeStartObject();
-    json.writeName("vehicleId");
-    json.writeString(vehicleId);
-    json.writeName("recordedAt");
-    writeTime(json, recordedAt);
-    json.writeName("receivedAt");
-    writeTime(json, rs.getObject(3, OffsetDateTime.class));
-    json.writeName("latitude");
+    json.writeName(VEHICLE_ID);
+    // A UUID and an ISO time are ASCII with nothing to escape.
+    json.writeRawUTF8String(row.vehicleIdBytes, 0, row.vehicleIdBytes.length);
+    json.writeName(RECORDED_AT);
+    writeTime(json, row, recordedAt);
+    json.writeName(RECEIVED_AT);
+    writeTime(json, row, rs.getObject(3, OffsetDateTime.class));
+    json.writeName(LATITUDE);
     json.writeNumber(rs.getDouble(4));
-    json.writeName("longitude");
+    json.writeName(LONGITUDE);
     json.writeNumber(rs.getDouble(5));
-    writeFloat(json, "speedKmh", rs, 6);
-    writeFloat(json, "headingDeg", rs, 7);
-    writeFloat(json, "altitudeM", rs, 8);
-    writeFloat(json, "accuracyM", rs, 9);
-    json.writeName("ignition");
+    writeFloat(json, SPEED_KMH, rs, 6);
+    writeFloat(json, HEADING_DEG, rs, 7);
+    writeFloat(json, ALTITUDE_M, rs, 8);
+    writeFloat(json, ACCURACY_M, rs, 9);
+    json.writeName(IGNITION);
     boolean ignition = rs.getBoolean(10);
     if (rs.wasNull()) {
       json.writeNull();
     } else {
       json.writeBoolean(ignition);
     }
-    json.writeName("attributes");
+    json.writeName(ATTRIBUTES_NAME);
     String attributes = rs.getString(11);
-    if (attributes == null) {
+    if (attributes == null || attributes.equals("{}")) {
       json.writeStartObject();
       json.writeEndObject();
     } else {
@@ -116,12 +156,18 @@ public final class PositionJson {
     json.writeEndObject();
   }
 
-  private static void writeTime(JsonGenerator json, OffsetDateTime time) {
-    json.writeString(IsoTime.formatMillis(time.toInstant()));
+  private static void writeTime(JsonGenerator json, Row row, OffsetDateTime time) {
+    Instant instant = time.toInstant();
+    int length = IsoTime.formatMillisTo(instant, row.time, 0);
+    if (length < 0) {
+      json.writeString(IsoTime.formatMillis(instant));
+    } else {
+      json.writeRawUTF8String(row.time, 0, length);
+    }
   }
 
-  private static void writeFloat(JsonGenerator json, String name, ResultSet rs, int column)
-      throws SQLException {
+  private static void writeFloat(
+      JsonGenerator json, SerializableString name, ResultSet rs, int column) throws SQLException {
     json.writeName(name);
     float value = rs.getFloat(column);
     if (rs.wasNull()) {
