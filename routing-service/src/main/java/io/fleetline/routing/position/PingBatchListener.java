@@ -41,6 +41,7 @@ class PingBatchListener {
   private final RoutingProperties properties;
   private final Timer receivedToStored;
   private final DistributionSummary batchSize;
+  private final Timer batchDuration;
   private final MeterRegistry meters;
 
   PingBatchListener(
@@ -68,6 +69,12 @@ class PingBatchListener {
         DistributionSummary.builder("fleetline.routing.batch.size")
             .description("Pings per stored batch")
             .register(meters);
+    this.batchDuration =
+        Timer.builder("fleetline.routing.batch.duration")
+            .description("From a batch's delivery to its commit: decoding, storing, deriving")
+            .publishPercentiles(0.5, 0.99)
+            .distributionStatisticExpiry(Duration.ofMinutes(5))
+            .register(meters);
   }
 
   @KafkaListener(
@@ -77,6 +84,7 @@ class PingBatchListener {
       concurrency = "${fleetline.routing.concurrency:2}",
       batch = "true")
   void onBatch(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
+    long started = System.nanoTime();
     List<VehiclePing> pings = new ArrayList<>(records.size());
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
     Map<UUID, String> ownerOf = new HashMap<>();
@@ -107,6 +115,7 @@ class PingBatchListener {
       throw e;
     }
     health.stored();
+    batchDuration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     int stored = batch.inserted();
     Instant now = Instant.now();
     for (VehiclePing ping : pings) {

@@ -118,7 +118,14 @@ class RoutingBenchmark {
       long latencyPings = (long) RATE * LATENCY_SECONDS;
       long before = stored();
       long start = System.nanoTime();
+      StringBuilder perSecond = new StringBuilder();
+      long lastSecond = before;
       for (long i = 0; i < latencyPings; i++) {
+        if (i % RATE == 0 && i > 0) {
+          long now = stored();
+          perSecond.append(' ').append(now - lastSecond);
+          lastSecond = now;
+        }
         long due = start + i * 1_000_000_000L / RATE;
         long wait = due - System.nanoTime();
         if (wait > 0) {
@@ -130,6 +137,20 @@ class RoutingBenchmark {
       double producedPerSecond = latencyPings / ((System.nanoTime() - start) / 1e9);
       awaitStored(before + latencyPings);
       Timer timer = meters.get("fleetline.routing.received.to.stored").timer();
+      Timer batches = meters.get("fleetline.routing.batch.duration").timer();
+      StringBuilder batchPercentiles = new StringBuilder();
+      for (ValueAtPercentile p : batches.takeSnapshot().percentileValues()) {
+        batchPercentiles.append(
+            String.format(" p%.0f=%.0fms", p.percentile() * 100, p.value(TimeUnit.MILLISECONDS)));
+      }
+      System.out.printf(
+          "%n[benchmark] latency phase: stored per second:%s%n[benchmark] latency phase: %d batches,"
+              + " %.0f pings each on average, batch duration%s max %.0fms%n",
+          perSecond,
+          batches.count(),
+          (double) latencyPings / batches.count(),
+          batchPercentiles,
+          batches.max(TimeUnit.MILLISECONDS));
       StringBuilder percentiles = new StringBuilder();
       for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
         percentiles.append(

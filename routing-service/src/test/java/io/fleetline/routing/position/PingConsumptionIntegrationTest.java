@@ -48,6 +48,7 @@ class PingConsumptionIntegrationTest {
   String brokers;
 
   @Autowired JdbcClient jdbc;
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
 
   @Test
   void pingsAreStoredOnceWithTheNewestAsLatestAndGarbageGoesToTheDeadLetterTopic()
@@ -94,6 +95,18 @@ class PingConsumptionIntegrationTest {
                 .toInstant())
         .isEqualTo(newest.recordedAt());
     assertThat(deadLetters()).contains("{broken");
+    // Counted just after the commit the table count above saw.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(meters.get("fleetline.routing.pings.stored").counter().count())
+                  .isEqualTo(3);
+              assertThat(meters.get("fleetline.routing.pings.duplicate").counter().count())
+                  .isEqualTo(2);
+              assertThat(meters.get("fleetline.routing.batch.duration").timer().count())
+                  .isPositive();
+            });
   }
 
   private List<String> deadLetters() {
