@@ -5,12 +5,12 @@ import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -33,7 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** Where the caller's vehicles are now. */
 @RestController
 @Tag(name = "Positions", description = "Where the vehicles are now")
-@Validated
 class PositionController {
 
   private static final byte[] EMPTY_PAGE =
@@ -83,11 +81,21 @@ class PositionController {
       @RequestParam(required = false) String bbox,
       @RequestParam(required = false) String near,
       @RequestParam(required = false) Double radiusM,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+      @RequestParam(defaultValue = "100")
+          @Parameter(
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      defaultValue = "100",
+                      minimum = "1",
+                      maximum = "1000"))
+          int limit,
       @RequestParam(required = false) String cursor,
       @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
           String accept,
       Authentication caller) {
+    PageLimit.check(limit);
     AreaQuery area = AreaQuery.parse(bbox, near, radiusM);
     UUID fleetId = callerFleet.of(caller);
     UUID after = Cursors.decodeUuid(cursor);

@@ -5,6 +5,7 @@ import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.position.PositionJson;
 import io.fleetline.api.position.PositionPage;
 import io.fleetline.api.position.PositionRows;
@@ -12,9 +13,8 @@ import io.fleetline.api.position.PositionView;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,7 +29,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -40,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** A vehicle's position history in event-time order, one keyset page at a time. */
 @RestController
 @Tag(name = "Tracks", description = "Position history")
-@Validated
 class TrackController {
 
   private final JdbcClient jdbc;
@@ -64,11 +62,21 @@ class TrackController {
       @PathVariable UUID vehicleId,
       @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime from,
       @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime to,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+      @RequestParam(defaultValue = "100")
+          @Parameter(
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      defaultValue = "100",
+                      minimum = "1",
+                      maximum = "1000"))
+          int limit,
       @RequestParam(required = false) String cursor,
       @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
           String accept,
       Authentication caller) {
+    PageLimit.check(limit);
     if (!to.isAfter(from)) {
       throw ApiProblem.badRequest("to", "to must be after from");
     }

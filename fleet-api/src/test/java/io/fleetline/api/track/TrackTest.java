@@ -98,5 +98,13 @@ class TrackTest extends FleetApiTest {
     assertThat(garbage.json().get("field").stringValue()).isEqualTo("to");
     ApiClient.Response missing = api.get("/api/v1/vehicles/" + vehicleId + "/track", fleetToken);
     assertThat(missing.json().get("field").stringValue()).isEqualTo("from");
+    for (String limit : new String[] {"0", "1001"}) {
+      ApiClient.Response outOfRange =
+          api.get(path + "2026-11-27T00:00:00Z&limit=" + limit, fleetToken);
+      assertThat(outOfRange.status()).isEqualTo(400);
+      assertThat(outOfRange.contentType()).startsWith("application/problem+json");
+      assertThat(outOfRange.json().get("field").stringValue()).isEqualTo("limit");
+      assertThat(outOfRange.json().get("detail").stringValue()).startsWith("limit must be");
+    }
   }
 }
