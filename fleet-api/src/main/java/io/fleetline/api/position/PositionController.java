@@ -99,23 +99,8 @@ class PositionController {
     AreaQuery area = AreaQuery.parse(bbox, near, radiusM);
     UUID fleetId = callerFleet.of(caller);
     UUID after = Cursors.decodeUuid(cursor);
-    String where;
     Map<String, Object> params = new HashMap<>();
-    if (area instanceof AreaQuery.BoundingBox b) {
-      where = "p.location && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)";
-      params.put("minLon", b.minLon());
-      params.put("minLat", b.minLat());
-      params.put("maxLon", b.maxLon());
-      params.put("maxLat", b.maxLat());
-    } else {
-      AreaQuery.Circle c = (AreaQuery.Circle) area;
-      where =
-          "ST_DWithin(p.location::geography,"
-              + " ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :radius)";
-      params.put("lon", c.longitude());
-      params.put("lat", c.latitude());
-      params.put("radius", c.radiusM());
-    }
+    String where = condition(area, params);
     String sql =
         "SELECT "
             + PositionRows.COLUMNS
@@ -146,5 +131,43 @@ class PositionController {
         .body(
             GeoJson.featureCollection(
                 page.items().stream().map(PositionRows::feature).toList(), page.nextCursor()));
+  }
+
+  /**
+   * The SQL condition on {@code p.location} for an area, its parameters put into {@code params}. A
+   * circle is first narrowed by boxes that contain it, which the geometry index answers; {@code
+   * ST_DWithin} on geography then keeps exactly the vehicles within radiusM on the spheroid.
+   */
+  static String condition(AreaQuery area, Map<String, Object> params) {
+    if (area instanceof AreaQuery.BoundingBox b) {
+      return envelope(b, "", params);
+    }
+    AreaQuery.Circle c = (AreaQuery.Circle) area;
+    List<AreaQuery.BoundingBox> boxes =
+        CircleBounds.around(c.latitude(), c.longitude(), c.radiusM());
+    StringBuilder where = new StringBuilder("(");
+    for (int i = 0; i < boxes.size(); i++) {
+      where.append(i == 0 ? "" : " OR ").append(envelope(boxes.get(i), "b" + i, params));
+    }
+    params.put("lon", c.longitude());
+    params.put("lat", c.latitude());
+    params.put("radius", c.radiusM());
+    return where
+        .append(") AND ST_DWithin(p.location::geography,")
+        .append(" ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :radius)")
+        .toString();
+  }
+
+  /**
+   * {@code p.location} overlaps the box; its corners become parameters named with {@code prefix}.
+   */
+  private static String envelope(
+      AreaQuery.BoundingBox box, String prefix, Map<String, Object> params) {
+    params.put(prefix + "minLon", box.minLon());
+    params.put(prefix + "minLat", box.minLat());
+    params.put(prefix + "maxLon", box.maxLon());
+    params.put(prefix + "maxLat", box.maxLat());
+    return "p.location && ST_MakeEnvelope(:%1$sminLon, :%1$sminLat, :%1$smaxLon, :%1$smaxLat, 4326)"
+        .formatted(prefix);
   }
 }

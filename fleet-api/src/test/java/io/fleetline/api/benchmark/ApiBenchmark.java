@@ -360,9 +360,11 @@ class ApiBenchmark extends FleetApiTest {
             "radius",
             "SELECT "
                 + columns
-                + " FROM latest_positions p WHERE p.fleet_id = ?::uuid AND"
-                + " ST_DWithin(p.location::geography, ST_SetSRID(ST_MakePoint(13.4, 52.5),"
-                + " 4326)::geography, 2000) ORDER BY p.vehicle_id LIMIT 101"));
+                + " FROM latest_positions p WHERE p.fleet_id = ?::uuid"
+                // the box the API's prefilter puts around this circle (CircleBounds)
+                + " AND p.location && ST_MakeEnvelope(13.37017, 52.48173, 13.42983, 52.51827,"
+                + " 4326) AND ST_DWithin(p.location::geography, ST_SetSRID(ST_MakePoint(13.4,"
+                + " 52.5), 4326)::geography, 2000) ORDER BY p.vehicle_id LIMIT 101"));
     lines.add(
         timeSql(
             "track page",
