@@ -37,14 +37,6 @@ public final class GeoJson {
     }
   }
 
-  public static Map<String, Object> point(double longitude, double latitude) {
-    return Map.of("type", "Point", "coordinates", List.of(longitude, latitude));
-  }
-
-  public static Map<String, Object> lineString(List<List<Double>> coordinates) {
-    return Map.of("type", "LineString", "coordinates", coordinates);
-  }
-
   public static Map<String, Object> feature(
       Object id, Map<String, Object> geometry, Map<String, Object> properties) {
     Map<String, Object> feature = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
-import io.fleetline.api.paging.Page;
 import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
@@ -123,14 +122,9 @@ class PositionController {
               .orElse(EMPTY_PAGE);
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
     }
-    List<PositionView> fetched =
-        jdbc.sql(sql).params(params).query((rs, row) -> PositionRows.map(rs)).list();
-    Page<PositionView> page = Page.of(fetched, limit, p -> p.vehicleId().toString());
     return ResponseEntity.ok()
         .contentType(GeoJson.MEDIA_TYPE)
-        .body(
-            GeoJson.featureCollection(
-                page.items().stream().map(PositionRows::feature).toList(), page.nextCursor()));
+        .body(jdbc.sql(sql).params(params).query(PositionJson.points(json, limit)));
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.fleetline.api.position;
 
-import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.common.FleetlineJson;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -46,13 +45,5 @@ public final class PositionRows {
             ? Map.of()
             : FleetlineJson.mapper()
                 .readValue(attributes.getBytes(StandardCharsets.UTF_8), ATTRIBUTES));
-  }
-
-  /** A position as a GeoJSON Point Feature. */
-  public static Map<String, Object> feature(PositionView position) {
-    return GeoJson.feature(
-        position.vehicleId(),
-        GeoJson.point(position.longitude(), position.latitude()),
-        GeoJson.propertiesOf(position, "latitude", "longitude"));
   }
 }

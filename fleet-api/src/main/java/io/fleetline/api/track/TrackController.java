@@ -4,12 +4,10 @@ import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
-import io.fleetline.api.paging.Page;
 import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.position.PositionJson;
 import io.fleetline.api.position.PositionPage;
 import io.fleetline.api.position.PositionRows;
-import io.fleetline.api.position.PositionView;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -18,10 +16,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
@@ -107,30 +101,10 @@ class TrackController {
               .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
     }
-    List<Optional<PositionView>> rows =
-        query.query((rs, row) -> Optional.ofNullable(PositionRows.map(rs))).list();
-    if (rows.isEmpty()) {
-      throw ApiProblem.notFound("Vehicle " + vehicleId);
-    }
-    List<PositionView> fetched = rows.stream().flatMap(Optional::stream).toList();
-    Page<PositionView> page = Page.of(fetched, limit, p -> Cursors.instantKey(p.recordedAt()));
-    Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("vehicleId", vehicleId);
-    properties.put("recordedAt", page.items().stream().map(PositionView::recordedAt).toList());
-    properties.put("speedKmh", page.items().stream().map(PositionView::speedKmh).toList());
-    List<Map<String, Object>> features =
-        page.items().isEmpty()
-            ? List.of()
-            : List.of(
-                GeoJson.feature(
-                    vehicleId,
-                    GeoJson.lineString(
-                        page.items().stream()
-                            .map(p -> List.of(p.longitude(), p.latitude()))
-                            .toList()),
-                    properties));
-    return ResponseEntity.ok()
-        .contentType(GeoJson.MEDIA_TYPE)
-        .body(GeoJson.featureCollection(features, page.nextCursor()));
+    byte[] collection =
+        query
+            .query(PositionJson.line(json, limit))
+            .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
+    return ResponseEntity.ok().contentType(GeoJson.MEDIA_TYPE).body(collection);
   }
 }

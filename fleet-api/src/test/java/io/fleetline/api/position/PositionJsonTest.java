@@ -2,14 +2,18 @@ package io.fleetline.api.position;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -86,6 +90,117 @@ class PositionJsonTest extends FleetApiTest {
     assertThat(response.body()).isEqualTo(mapper.writeValueAsString(new Page<>(latest, null)));
     assertThat(api.get("/api/v1/positions?near=1,1&radiusM=10", readOnlyToken).body())
         .isEqualTo("{\"items\":[],\"nextCursor\":null}");
+  }
+
+  @Test
+  void aGeoJsonTrackPageIsOneLineStringWithTimesAndSpeedsAsProperties() throws Exception {
+    String path =
+        "/api/v1/vehicles/" + vehicle + "/track?from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z";
+    List<PositionView> all = trackRows();
+    List<PositionView> page = all.subList(0, 2);
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("vehicleId", vehicle);
+    properties.put("recordedAt", page.stream().map(PositionView::recordedAt).toList());
+    properties.put("speedKmh", page.stream().map(PositionView::speedKmh).toList());
+    Map<String, Object> line =
+        feature(
+            vehicle,
+            Map.of(
+                "type",
+                "LineString",
+                "coordinates",
+                page.stream().map(p -> List.of(p.longitude(), p.latitude())).toList()),
+            properties);
+
+    ApiClient.Response response =
+        api.get(path + "&limit=2", readOnlyToken, GeoJson.MEDIA_TYPE_VALUE);
+
+    assertThat(response.contentType()).startsWith(GeoJson.MEDIA_TYPE_VALUE);
+    assertThat(mapper.readTree(response.body()))
+        .isEqualTo(
+            tree(
+                collection(
+                    List.of(line), Cursors.encode(Cursors.instantKey(page.get(1).recordedAt())))));
+    String empty =
+        "/api/v1/vehicles/" + vehicle + "/track?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z";
+    assertThat(mapper.readTree(api.get(empty, readOnlyToken, GeoJson.MEDIA_TYPE_VALUE).body()))
+        .isEqualTo(tree(collection(List.of(), null)));
+    assertThat(api.get(path, otherFleetToken, GeoJson.MEDIA_TYPE_VALUE).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aGeoJsonAreaPageIsAPointFeaturePerVehicle() throws Exception {
+    PositionView latest =
+        jdbc.sql(
+                "SELECT "
+                    + PositionRows.COLUMNS
+                    + " FROM latest_positions p WHERE p.vehicle_id = ?::uuid")
+            .param(vehicle)
+            .query((rs, row) -> PositionRows.map(rs))
+            .single();
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("vehicleId", latest.vehicleId());
+    properties.put("recordedAt", latest.recordedAt());
+    properties.put("receivedAt", latest.receivedAt());
+    properties.put("speedKmh", latest.speedKmh());
+    properties.put("headingDeg", latest.headingDeg());
+    properties.put("altitudeM", latest.altitudeM());
+    properties.put("accuracyM", latest.accuracyM());
+    properties.put("ignition", latest.ignition());
+    properties.put("attributes", latest.attributes());
+    Map<String, Object> point =
+        feature(
+            vehicle,
+            Map.of("type", "Point", "coordinates", List.of(latest.longitude(), latest.latitude())),
+            properties);
+
+    ApiClient.Response response =
+        api.get(
+            "/api/v1/positions?near=52.1,13.2&radiusM=10", readOnlyToken, GeoJson.MEDIA_TYPE_VALUE);
+
+    assertThat(response.contentType()).startsWith(GeoJson.MEDIA_TYPE_VALUE);
+    assertThat(mapper.readTree(response.body())).isEqualTo(tree(collection(List.of(point), null)));
+    assertThat(
+            mapper.readTree(
+                api.get(
+                        "/api/v1/positions?near=1,1&radiusM=10",
+                        readOnlyToken,
+                        GeoJson.MEDIA_TYPE_VALUE)
+                    .body()))
+        .isEqualTo(tree(collection(List.of(), null)));
+  }
+
+  private List<PositionView> trackRows() {
+    return jdbc.sql(
+            "SELECT "
+                + PositionRows.COLUMNS
+                + " FROM positions p WHERE p.vehicle_id = ?::uuid ORDER BY p.recorded_at")
+        .param(vehicle)
+        .query((rs, row) -> PositionRows.map(rs))
+        .list();
+  }
+
+  /** What the mapper makes of it, read back, so that numbers compare as the client reads them. */
+  private JsonNode tree(Object value) {
+    return mapper.readTree(mapper.writeValueAsString(value));
+  }
+
+  private static Map<String, Object> feature(
+      String id, Map<String, Object> geometry, Map<String, Object> properties) {
+    Map<String, Object> feature = new LinkedHashMap<>();
+    feature.put("type", "Feature");
+    feature.put("id", id);
+    feature.put("geometry", geometry);
+    feature.put("properties", properties);
+    return feature;
+  }
+
+  private static Map<String, Object> collection(List<?> features, String nextCursor) {
+    Map<String, Object> collection = new LinkedHashMap<>();
+    collection.put("type", "FeatureCollection");
+    collection.put("features", features);
+    collection.put("nextCursor", nextCursor);
+    return collection;
   }
 
   @Test
