@@ -28,6 +28,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -97,6 +99,11 @@ public class PositionWriter {
 
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** A batch taking this long is logged with where its time went. */
+  private static final long SLOW_BATCH_NANOS = 1_000_000_000L;
+
+  private static final Logger log = LoggerFactory.getLogger(PositionWriter.class);
+
   private final DataSource dataSource;
   private final PartitionManager partitions;
   private final List<HistoryFollower> followers;
@@ -151,12 +158,14 @@ public class PositionWriter {
     if (pings.isEmpty()) {
       return new StoredBatch(0, List.of());
     }
+    long start = System.nanoTime();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(true);
       partitions.ensure(connection, days(pings));
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         lock(connection, owners);
+        long locked = System.nanoTime();
         Instant storedAt = transactionTime(statement);
         statement.execute(STAGING);
         Map<UUID, UUID> fleets = new HashMap<>();
@@ -174,7 +183,9 @@ public class PositionWriter {
           copy(connection, COPY_STAGING, rows(pings, storedAt));
           inserted = insertStaged(connection, fleets, added);
         }
+        long historyDone = System.nanoTime();
         Map<UUID, Instant> previousLatest = upsertLatest(connection);
+        long latestDone = System.nanoTime();
         Map<UUID, HistoryFollower.NewHistory> newHistory =
             newHistory(fleets, added, previousLatest, ownerOf);
         List<VehicleEvent> events = new ArrayList<>();
@@ -186,15 +197,34 @@ public class PositionWriter {
             afterCommit.add(followed.afterCommit());
           }
         }
+        long derivedDone = System.nanoTime();
         fault.beforeCommit(pings);
         connection.commit();
         afterCommit.forEach(Runnable::run);
+        long done = System.nanoTime();
+        if (done - start >= SLOW_BATCH_NANOS) {
+          log.info(
+              "Slow batch: {} pings of {} vehicles in {} ms: connection, partitions and locks {},"
+                  + " history {}, latest positions {}, trips, stops and events {}, commit {}",
+              pings.size(),
+              fleets.size(),
+              millis(start, done),
+              millis(start, locked),
+              millis(locked, historyDone),
+              millis(historyDone, latestDone),
+              millis(latestDone, derivedDone),
+              millis(derivedDone, done));
+        }
         return new StoredBatch(inserted, events);
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
       }
     }
+  }
+
+  private static long millis(long from, long to) {
+    return (to - from) / 1_000_000;
   }
 
   /** The transaction's {@code now()}, which every row of the batch records as stored at. */

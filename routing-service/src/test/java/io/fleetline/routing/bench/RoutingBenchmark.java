@@ -60,6 +60,7 @@ class RoutingBenchmark {
   static final int VEHICLES = Integer.getInteger("benchmark.vehicles", 10_000);
   static final int RATE = Integer.getInteger("benchmark.rate", 10_000);
   static final int LATENCY_SECONDS = Integer.getInteger("benchmark.latencySeconds", 60);
+  static final int WARM_UP_ROUNDS = Integer.getInteger("benchmark.warmUpRounds", 15);
   static final int BACKLOG_ROUNDS = Integer.getInteger("benchmark.backlogRounds", 20);
 
   /**
@@ -107,12 +108,13 @@ class RoutingBenchmark {
     }
     Fleet fleet = new Fleet(VEHICLES, Instant.now().minus(Duration.ofHours(6)), 42);
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      // Warm-up: every vehicle's first pings, so trips and partitions exist before measuring.
-      for (int i = 0; i < 3 * VEHICLES; i++) {
+      // Warm-up: every vehicle's first pings, so partitions exist and the fleet, which starts
+      // driving all at once, has opened its first trips (12 pings in) before measuring.
+      for (int i = 0; i < WARM_UP_ROUNDS * VEHICLES; i++) {
         send(producer, fleet.next(Instant.now()));
       }
       producer.flush();
-      awaitStored(3L * VEHICLES);
+      awaitStored((long) WARM_UP_ROUNDS * VEHICLES);
 
       resetStatementStats();
       long latencyPings = (long) RATE * LATENCY_SECONDS;
