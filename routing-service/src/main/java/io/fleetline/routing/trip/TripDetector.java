@@ -25,7 +25,9 @@ import java.util.List;
  *       (the arrival) lies a movement; a silence longer than {@code maxDataGap} that the vehicle
  *       was not parked through also ends one. A movement is a trip when its path is at least {@code
  *       minTripDistanceM} long, lasts at least {@code minTripDuration} and leaves the parked radius
- *       around its start. The movement after the last stop is an open trip.
+ *       around its start. The movement after the last stop is an open trip; if the vehicle stands
+ *       still at the end, not yet long enough for a stop, it must be a trip without that standing
+ *       (GPS jitter while parked never makes a trip, even before the parking is known).
  * </ol>
  *
  * <p>Because runs are found left to right and a stop's first sample always starts a run, detection
@@ -87,8 +89,10 @@ public final class TripDetector {
                 samples.get(runEnd).recordedAt(),
                 lastRun));
         moveStart = runEnd;
-      } else if (lastRun) {
-        movement(samples, moveStart, runEnd, true).ifPresent(trips::add);
+      } else if (lastRun && isTrip(samples, moveStart, runStart)) {
+        // A vehicle standing still at the end may be parking: until that is known, the standing
+        // and its GPS jitter do not make a trip of the short movement before it.
+        trips.add(trip(samples, moveStart, runEnd, true));
       }
       runStart = i;
     }
@@ -135,13 +139,42 @@ public final class TripDetector {
 
   /** The movement from sample {@code from} to {@code to} (inclusive), if it is a trip. */
   private java.util.Optional<Trip> movement(List<Sample> samples, int from, int to, boolean open) {
+    return isTrip(samples, from, to)
+        ? java.util.Optional.of(trip(samples, from, to, open))
+        : java.util.Optional.empty();
+  }
+
+  /**
+   * Whether the movement from sample {@code from} to {@code to} (inclusive) is long enough, lasts
+   * long enough and leaves the parked radius around its start.
+   */
+  private boolean isTrip(List<Sample> samples, int from, int to) {
     if (to <= from) {
-      return java.util.Optional.empty();
+      return false;
     }
-    List<Sample> path = List.copyOf(samples.subList(from, to + 1));
-    Sample start = path.get(0);
+    Sample start = samples.get(from);
     double distanceM = 0;
     double farthestM = 0;
+    for (int i = from + 1; i <= to; i++) {
+      Sample p = samples.get(i - 1);
+      Sample s = samples.get(i);
+      distanceM += Geo.haversineMeters(p.latitude(), p.longitude(), s.latitude(), s.longitude());
+      farthestM =
+          Math.max(
+              farthestM,
+              Geo.haversineMeters(
+                  start.latitude(), start.longitude(), s.latitude(), s.longitude()));
+    }
+    Duration duration = Duration.between(start.recordedAt(), samples.get(to).recordedAt());
+    return distanceM >= settings.minTripDistanceM()
+        && duration.compareTo(settings.minTripDuration()) >= 0
+        && farthestM > settings.parkedRadiusM();
+  }
+
+  /** The trip from sample {@code from} to {@code to} (inclusive). */
+  private Trip trip(List<Sample> samples, int from, int to, boolean open) {
+    List<Sample> path = List.copyOf(samples.subList(from, to + 1));
+    double distanceM = 0;
     Double maxSpeedKmh = null;
     for (int i = 0; i < path.size(); i++) {
       Sample s = path.get(i);
@@ -149,23 +182,13 @@ public final class TripDetector {
         Sample p = path.get(i - 1);
         distanceM += Geo.haversineMeters(p.latitude(), p.longitude(), s.latitude(), s.longitude());
       }
-      farthestM =
-          Math.max(
-              farthestM,
-              Geo.haversineMeters(
-                  start.latitude(), start.longitude(), s.latitude(), s.longitude()));
       if (s.speedKmh() != null && (maxSpeedKmh == null || s.speedKmh() > maxSpeedKmh)) {
         maxSpeedKmh = s.speedKmh();
       }
     }
     Duration duration =
-        Duration.between(start.recordedAt(), path.get(path.size() - 1).recordedAt());
-    if (distanceM < settings.minTripDistanceM()
-        || duration.compareTo(settings.minTripDuration()) < 0
-        || farthestM <= settings.parkedRadiusM()) {
-      return java.util.Optional.empty();
-    }
+        Duration.between(path.get(0).recordedAt(), path.get(path.size() - 1).recordedAt());
     double avgSpeedKmh = distanceM / (duration.toMillis() / 1000.0) * 3.6;
-    return java.util.Optional.of(new Trip(path, distanceM, maxSpeedKmh, avgSpeedKmh, open));
+    return new Trip(path, distanceM, maxSpeedKmh, avgSpeedKmh, open);
   }
 }

@@ -64,6 +64,38 @@ class TripDetectorTest {
   }
 
   @Test
+  void aShortHopThenStandingWithJitterIsNoTripEvenBeforeTheStandingBecomesAStop() {
+    // 50 s and ~280 m of driving, then parked with 20 m jitter; every prefix of the history is
+    // what a batch may see: no prefix may show a trip (its trip_started could not be taken back).
+    List<Sample> all =
+        new Track(T0, 52.5, 13.4, 9)
+            .park(Duration.ofMinutes(10), SEC10, 5)
+            .drive(Duration.ofSeconds(50), SEC10, 20, 45)
+            .park(Duration.ofMinutes(6), SEC10, 20)
+            .samples();
+
+    for (int n = 1; n <= all.size(); n++) {
+      assertThat(detector.detect(all.subList(0, n)).trips()).as("first %d samples", n).isEmpty();
+    }
+  }
+
+  @Test
+  void aDriveStillGoingOnIsAnOpenTripThroughItsStandingAtTheEnd() {
+    Track track =
+        new Track(T0, 52.5, 13.4, 10)
+            .park(Duration.ofMinutes(10), SEC10, 5)
+            .drive(Duration.ofMinutes(5), SEC10, 50, 90)
+            .park(Duration.ofMinutes(2), SEC10, 3, true);
+    List<Sample> samples = track.samples();
+
+    Detection d = detector.detect(samples);
+
+    assertThat(d.trips()).hasSize(1);
+    assertThat(d.trips().get(0).open()).isTrue();
+    assertThat(d.trips().get(0).endedAt()).isEqualTo(samples.get(samples.size() - 1).recordedAt());
+  }
+
+  @Test
   void aTrafficLightShorterThanTheParkingDurationDoesNotEndTheTrip() {
     Track track =
         new Track(T0, 52.5, 13.4, 4)
