@@ -103,7 +103,7 @@ class PositionJsonTest extends FleetApiTest {
     properties.put("recordedAt", page.stream().map(PositionView::recordedAt).toList());
     properties.put("speedKmh", page.stream().map(PositionView::speedKmh).toList());
     Map<String, Object> line =
-        feature(
+        GeoJson.feature(
             vehicle,
             Map.of(
                 "type",
@@ -149,7 +149,7 @@ class PositionJsonTest extends FleetApiTest {
     properties.put("ignition", latest.ignition());
     properties.put("attributes", latest.attributes());
     Map<String, Object> point =
-        feature(
+        GeoJson.feature(
             vehicle,
             Map.of("type", "Point", "coordinates", List.of(latest.longitude(), latest.latitude())),
             properties);
@@ -183,16 +183,6 @@ class PositionJsonTest extends FleetApiTest {
   /** What the mapper makes of it, read back, so that numbers compare as the client reads them. */
   private JsonNode tree(Object value) {
     return mapper.readTree(mapper.writeValueAsString(value));
-  }
-
-  private static Map<String, Object> feature(
-      String id, Map<String, Object> geometry, Map<String, Object> properties) {
-    Map<String, Object> feature = new LinkedHashMap<>();
-    feature.put("type", "Feature");
-    feature.put("id", id);
-    feature.put("geometry", geometry);
-    feature.put("properties", properties);
-    return feature;
   }
 
   private static Map<String, Object> collection(List<?> features, String nextCursor) {
