@@ -308,7 +308,7 @@ class DerivedDataUpdater implements HistoryFollower {
         while (rs.next()) {
           samples
               .computeIfAbsent(rs.getObject(1, UUID.class), v -> new ArrayList<>())
-              .add(sample(rs));
+              .add(PositionWriter.sample(rs, 2));
         }
       }
     }
@@ -336,7 +336,7 @@ class DerivedDataUpdater implements HistoryFollower {
       bindWindows(c, s, needed);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          before.put(rs.getObject(1, UUID.class), sample(rs));
+          before.put(rs.getObject(1, UUID.class), PositionWriter.sample(rs, 2));
         }
       }
     }
@@ -352,14 +352,5 @@ class DerivedDataUpdater implements HistoryFollower {
     }
     s.setArray(1, c.createArrayOf("uuid", vehicles));
     s.setArray(2, c.createArrayOf("text", starts));
-  }
-
-  private static Sample sample(ResultSet rs) throws SQLException {
-    float speed = rs.getFloat(5);
-    Double speedKmh = rs.wasNull() ? null : (double) speed;
-    boolean ignition = rs.getBoolean(6);
-    Boolean ignitionOn = rs.wasNull() ? null : ignition;
-    return new Sample(
-        rs.getTimestamp(2).toInstant(), rs.getDouble(3), rs.getDouble(4), speedKmh, ignitionOn);
   }
 }

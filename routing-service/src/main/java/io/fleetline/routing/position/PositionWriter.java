@@ -266,7 +266,7 @@ public class PositionWriter {
         inserted++;
         UUID vehicle = rows.getObject(1, UUID.class);
         fleets.putIfAbsent(vehicle, rows.getObject(2, UUID.class));
-        added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample(rows));
+        added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample(rows, 3));
       }
     }
     return inserted;
@@ -328,14 +328,23 @@ public class PositionWriter {
     return statement;
   }
 
-  /** A history row as returned by {@link #INSERT_HISTORY}, from its third column on. */
-  private static Sample sample(ResultSet rs) throws SQLException {
-    float speed = rs.getFloat(6);
+  /**
+   * A stored history row read as a sample: {@code recorded_at}, latitude, longitude, {@code
+   * speed_kmh}, {@code ignition} in five columns from {@code first} on (the speed widened from the
+   * stored {@code real}). Every reader of samples from the database goes through here, so a sample
+   * read back equals the one {@link #write} handed its followers.
+   */
+  public static Sample sample(ResultSet rs, int first) throws SQLException {
+    float speed = rs.getFloat(first + 3);
     Double speedKmh = rs.wasNull() ? null : (double) speed;
-    boolean ignition = rs.getBoolean(7);
+    boolean ignition = rs.getBoolean(first + 4);
     Boolean ignitionOn = rs.wasNull() ? null : ignition;
     return new Sample(
-        rs.getTimestamp(3).toInstant(), rs.getDouble(4), rs.getDouble(5), speedKmh, ignitionOn);
+        rs.getTimestamp(first).toInstant(),
+        rs.getDouble(first + 1),
+        rs.getDouble(first + 2),
+        speedKmh,
+        ignitionOn);
   }
 
   private static void lock(Connection connection, java.util.Collection<String> owners)

@@ -89,10 +89,10 @@ public final class TripDetector {
                 samples.get(runEnd).recordedAt(),
                 lastRun));
         moveStart = runEnd;
-      } else if (lastRun && isTrip(samples, moveStart, runStart)) {
+      } else if (lastRun && isTrip(measure(samples, moveStart, runStart))) {
         // A vehicle standing still at the end may be parking: until that is known, the standing
         // and its GPS jitter do not make a trip of the short movement before it.
-        trips.add(trip(samples, moveStart, runEnd, true));
+        trips.add(trip(samples, moveStart, runEnd, true, measure(samples, moveStart, runEnd)));
       }
       runStart = i;
     }
@@ -139,19 +139,17 @@ public final class TripDetector {
 
   /** The movement from sample {@code from} to {@code to} (inclusive), if it is a trip. */
   private java.util.Optional<Trip> movement(List<Sample> samples, int from, int to, boolean open) {
-    return isTrip(samples, from, to)
-        ? java.util.Optional.of(trip(samples, from, to, open))
+    Extent extent = measure(samples, from, to);
+    return isTrip(extent)
+        ? java.util.Optional.of(trip(samples, from, to, open, extent))
         : java.util.Optional.empty();
   }
 
-  /**
-   * Whether the movement from sample {@code from} to {@code to} (inclusive) is long enough, lasts
-   * long enough and leaves the parked radius around its start.
-   */
-  private boolean isTrip(List<Sample> samples, int from, int to) {
-    if (to <= from) {
-      return false;
-    }
+  /** How far a movement went along its path and from its start, and how long it took. */
+  private record Extent(double distanceM, double farthestM, Duration duration) {}
+
+  /** The extent of the movement from sample {@code from} to {@code to} (inclusive). */
+  private static Extent measure(List<Sample> samples, int from, int to) {
     Sample start = samples.get(from);
     double distanceM = 0;
     double farthestM = 0;
@@ -165,30 +163,29 @@ public final class TripDetector {
               Geo.haversineMeters(
                   start.latitude(), start.longitude(), s.latitude(), s.longitude()));
     }
-    Duration duration = Duration.between(start.recordedAt(), samples.get(to).recordedAt());
-    return distanceM >= settings.minTripDistanceM()
-        && duration.compareTo(settings.minTripDuration()) >= 0
-        && farthestM > settings.parkedRadiusM();
+    return new Extent(
+        distanceM, farthestM, Duration.between(start.recordedAt(), samples.get(to).recordedAt()));
   }
 
-  /** The trip from sample {@code from} to {@code to} (inclusive). */
-  private Trip trip(List<Sample> samples, int from, int to, boolean open) {
+  /** Long enough, lasting long enough, and leaving the parked radius around its start. */
+  private boolean isTrip(Extent extent) {
+    // A movement of one sample (or none) has no duration and is never a trip.
+    return extent.duration().compareTo(Duration.ZERO) > 0
+        && extent.distanceM() >= settings.minTripDistanceM()
+        && extent.duration().compareTo(settings.minTripDuration()) >= 0
+        && extent.farthestM() > settings.parkedRadiusM();
+  }
+
+  /** The trip from sample {@code from} to {@code to} (inclusive), of the given extent. */
+  private static Trip trip(List<Sample> samples, int from, int to, boolean open, Extent extent) {
     List<Sample> path = List.copyOf(samples.subList(from, to + 1));
-    double distanceM = 0;
     Double maxSpeedKmh = null;
-    for (int i = 0; i < path.size(); i++) {
-      Sample s = path.get(i);
-      if (i > 0) {
-        Sample p = path.get(i - 1);
-        distanceM += Geo.haversineMeters(p.latitude(), p.longitude(), s.latitude(), s.longitude());
-      }
+    for (Sample s : path) {
       if (s.speedKmh() != null && (maxSpeedKmh == null || s.speedKmh() > maxSpeedKmh)) {
         maxSpeedKmh = s.speedKmh();
       }
     }
-    Duration duration =
-        Duration.between(path.get(0).recordedAt(), path.get(path.size() - 1).recordedAt());
-    double avgSpeedKmh = distanceM / (duration.toMillis() / 1000.0) * 3.6;
-    return new Trip(path, distanceM, maxSpeedKmh, avgSpeedKmh, open);
+    double avgSpeedKmh = extent.distanceM() / (extent.duration().toMillis() / 1000.0) * 3.6;
+    return new Trip(path, extent.distanceM(), maxSpeedKmh, avgSpeedKmh, open);
   }
 }

@@ -128,15 +128,7 @@ class PositionWriterTest {
                     + vehicle
                     + "' ORDER BY recorded_at")) {
       while (rs.next()) {
-        float speed = rs.getFloat(4);
-        Double speedKmh = rs.wasNull() ? null : (double) speed;
-        samples.add(
-            new Sample(
-                rs.getTimestamp(1).toInstant(),
-                rs.getDouble(2),
-                rs.getDouble(3),
-                speedKmh,
-                rs.getBoolean(5)));
+        samples.add(PositionWriter.sample(rs, 1));
       }
     }
     return samples;
