@@ -4,8 +4,10 @@ import java.util.UUID;
 
 /**
  * One entry of the compacted {@link Topics#DEVICES} registry: which vehicle and fleet a device
- * belongs to and, for token-authenticated protocols, the SHA-256 hash of its token (hex). A
- * tombstone (null value) removes the device.
+ * belongs to and, for token-authenticated protocols, the SHA-256 hash of its token (hex). An MQTT
+ * device also carries {@code mqttPasswordHash}, the Mosquitto password-file hash of the same token
+ * ({@link MqttPasswordHash}), with which the broker checks its login; records written before that
+ * field existed decode with it null. A tombstone (null value) removes the device.
  */
 public record DeviceRegistration(
     int v,
@@ -15,9 +17,23 @@ public record DeviceRegistration(
     DeviceProtocol protocol,
     String identifier,
     String tokenSha256,
-    boolean enabled) {
+    boolean enabled,
+    String mqttPasswordHash) {
 
   public static final int CURRENT_VERSION = 1;
+
+  /** A registration without a broker password, as every protocol but MQTT has. */
+  public DeviceRegistration(
+      int v,
+      UUID deviceId,
+      UUID vehicleId,
+      UUID fleetId,
+      DeviceProtocol protocol,
+      String identifier,
+      String tokenSha256,
+      boolean enabled) {
+    this(v, deviceId, vehicleId, fleetId, protocol, identifier, tokenSha256, enabled, null);
+  }
 
   public DeviceKey key() {
     return new DeviceKey(protocol, identifier);

@@ -58,4 +58,38 @@ class FleetlineJsonTest {
 
     assertThat(DeviceKey.parse(key.toString())).isEqualTo(key);
   }
+
+  @Test
+  void aRegistrationWithoutTheBrokerPasswordFieldStillDecodes() {
+    String older =
+        "{\"v\":1,\"deviceId\":\"6f1c1a4e-0000-4000-8000-000000000001\","
+            + "\"vehicleId\":\"6f1c1a4e-0000-4000-8000-000000000002\","
+            + "\"fleetId\":\"6f1c1a4e-0000-4000-8000-000000000003\",\"protocol\":\"MQTT\","
+            + "\"identifier\":\"tracker-9\",\"tokenSha256\":null,\"enabled\":true}";
+
+    DeviceRegistration decoded =
+        FleetlineJson.read(older.getBytes(StandardCharsets.UTF_8), DeviceRegistration.class);
+
+    assertThat(decoded.identifier()).isEqualTo("tracker-9");
+    assertThat(decoded.enabled()).isTrue();
+    assertThat(decoded.mqttPasswordHash()).isNull();
+  }
+
+  @Test
+  void aRegistrationCarriesTheBrokerPasswordHash() {
+    DeviceRegistration registration =
+        new DeviceRegistration(
+            DeviceRegistration.CURRENT_VERSION,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            DeviceProtocol.MQTT,
+            "tracker-9",
+            DeviceTokens.sha256Hex("fld_x"),
+            true,
+            MqttPasswordHash.of("fld_x", MqttPasswordHash.DEVICE_TOKEN_ITERATIONS));
+
+    assertThat(FleetlineJson.read(FleetlineJson.write(registration), DeviceRegistration.class))
+        .isEqualTo(registration);
+  }
 }
