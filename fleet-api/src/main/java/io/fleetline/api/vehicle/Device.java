@@ -30,17 +30,19 @@ class Device {
   private String protocol;
   private String identifier;
   private String tokenSha256;
+  private String mqttPasswordHash;
   private boolean enabled;
   private Instant createdAt;
 
   protected Device() {}
 
-  Device(Vehicle vehicle, String protocol, String identifier, String tokenSha256) {
+  Device(Vehicle vehicle, String protocol, String identifier, DeviceSecret secret) {
     this.vehicle = vehicle;
     this.fleetId = vehicle.getFleetId();
     this.protocol = protocol;
     this.identifier = identifier;
-    this.tokenSha256 = tokenSha256;
+    this.tokenSha256 = secret.tokenSha256();
+    this.mqttPasswordHash = secret.mqttPasswordHash();
     this.enabled = true;
     this.createdAt = Instant.now();
   }
@@ -55,11 +57,13 @@ class Device {
         DeviceProtocol.fromWire(protocol),
         identifier,
         tokenSha256,
-        enabled);
+        enabled,
+        mqttPasswordHash);
   }
 
-  void replaceToken(String tokenSha256) {
-    this.tokenSha256 = tokenSha256;
+  void replaceToken(DeviceSecret secret) {
+    this.tokenSha256 = secret.tokenSha256();
+    this.mqttPasswordHash = secret.mqttPasswordHash();
   }
 
   /** The key of this device in the compacted registry topic. */

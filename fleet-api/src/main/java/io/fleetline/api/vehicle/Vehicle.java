@@ -44,8 +44,8 @@ class Vehicle {
     this.updatedAt = createdAt;
   }
 
-  Device addDevice(String protocol, String identifier, String tokenSha256) {
-    Device device = new Device(this, protocol, identifier, tokenSha256);
+  Device addDevice(String protocol, String identifier, DeviceSecret secret) {
+    Device device = new Device(this, protocol, identifier, secret);
     devices.add(device);
     return device;
   }

@@ -11,7 +11,6 @@ import io.fleetline.api.vehicle.VehicleViews.DeviceToken;
 import io.fleetline.api.vehicle.VehicleViews.NewDevice;
 import io.fleetline.api.vehicle.VehicleViews.UpdateVehicle;
 import io.fleetline.api.vehicle.VehicleViews.VehicleView;
-import io.fleetline.common.DeviceTokens;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -72,7 +71,8 @@ class VehicleController {
   @Transactional
   @Operation(
       operationId = "createVehicle",
-      summary = "Register a vehicle with its devices; HTTP device tokens are shown only here")
+      summary =
+          "Register a vehicle with its devices; HTTP and MQTT device tokens are shown only here")
   ResponseEntity<VehicleView> create(
       @Valid @RequestBody CreateVehicle request, Authentication caller) {
     UUID fleetId = callerFleet.of(caller);
@@ -86,12 +86,10 @@ class VehicleController {
             blankToNull(request.plate()));
     Map<Device, String> tokens = new HashMap<>();
     for (NewDevice d : newDevices) {
-      String token = d.protocol().equals("http") ? DeviceTokens.newToken() : null;
-      Device device =
-          vehicle.addDevice(
-              d.protocol(), d.identifier(), token == null ? null : DeviceTokens.sha256Hex(token));
-      if (token != null) {
-        tokens.put(device, token);
+      DeviceSecret secret = DeviceSecret.issueFor(d.protocol());
+      Device device = vehicle.addDevice(d.protocol(), d.identifier(), secret);
+      if (secret.token() != null) {
+        tokens.put(device, secret.token());
       }
     }
     vehicles.saveAndFlush(vehicle);
@@ -173,7 +171,7 @@ class VehicleController {
   @Transactional
   @Operation(
       operationId = "rotateDeviceToken",
-      summary = "Issue a new token for an HTTP device; the old one stops working")
+      summary = "Issue a new token for an HTTP or MQTT device; the old one stops working")
   DeviceToken rotateToken(
       @PathVariable UUID vehicleId, @PathVariable UUID deviceId, Authentication caller) {
     Device device =
@@ -181,15 +179,16 @@ class VehicleController {
             .filter(d -> d.getId().equals(deviceId))
             .findFirst()
             .orElseThrow(() -> ApiProblem.notFound("Device " + deviceId));
-    if (!device.getProtocol().equals("http")) {
+    if (!DeviceSecret.usesToken(device.getProtocol())) {
       throw ApiProblem.conflict(
-          "Only http devices authenticate with a token; this one uses " + device.getProtocol());
+          "Only http and mqtt devices authenticate with a token; this one uses "
+              + device.getProtocol());
     }
-    String token = DeviceTokens.newToken();
-    device.replaceToken(DeviceTokens.sha256Hex(token));
+    DeviceSecret secret = DeviceSecret.issueFor(device.getProtocol());
+    device.replaceToken(secret);
     devices.saveAndFlush(device);
     events.publishEvent(new DevicesChanged(List.of(device.toRegistration())));
-    return new DeviceToken(device.getId(), token);
+    return new DeviceToken(device.getId(), secret.token());
   }
 
   private Vehicle find(UUID vehicleId, Authentication caller) {
@@ -205,6 +204,11 @@ class VehicleController {
       String field = "devices[" + i + "].identifier";
       if (!seen.add(d.protocol() + ":" + d.identifier())) {
         throw ApiProblem.badRequest(field, "the same device is listed twice");
+      }
+      if (d.protocol().equals("mqtt") && d.identifier().contains(":")) {
+        // The identifier is the device's broker username, and the broker's password file
+        // separates username and hash with a colon.
+        throw ApiProblem.badRequest(field, "an MQTT identifier may not contain ':'");
       }
       if (d.protocol().equals("teltonika") && !d.identifier().matches("\\d{15}")) {
         throw ApiProblem.badRequest(field, "a Teltonika identifier is the device's 15-digit IMEI");

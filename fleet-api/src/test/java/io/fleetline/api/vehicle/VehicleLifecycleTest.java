@@ -8,6 +8,7 @@ import io.fleetline.api.testing.RegistryTopic;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.MqttPasswordHash;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -108,5 +109,53 @@ class VehicleLifecycleTest extends FleetApiTest {
     assertThat(api.post("/api/v1/vehicles", fleetToken, body).status())
         .as("the identifier is free again")
         .isEqualTo(201);
+  }
+
+  @Test
+  void anMqttDeviceGetsATokenOnceAndItsBrokerPasswordHashReachesTheRegistry() throws Exception {
+    JsonNode vehicle =
+        api.post(
+                "/api/v1/vehicles",
+                fleetToken,
+                "{\"name\":\"Broker\",\"devices\":[{\"protocol\":\"mqtt\","
+                    + "\"identifier\":\"mq-login-1\"}]}")
+            .json();
+    String vehicleId = vehicle.get("id").stringValue();
+    String deviceId = vehicle.get("devices").get(0).get("id").stringValue();
+    String token = vehicle.get("devices").get(0).get("token").stringValue();
+    assertThat(token).startsWith("fld_");
+    assertThat(api.get("/api/v1/vehicles/" + vehicleId, fleetToken).body())
+        .as("the token is shown only once")
+        .doesNotContain(token);
+    RegistryTopic.awaitRecord(brokers, "mqtt:mq-login-1", r -> brokerAccepts(r.value(), token));
+
+    ApiClient.Response rotated =
+        api.post(
+            "/api/v1/vehicles/" + vehicleId + "/devices/" + deviceId + "/token", fleetToken, "");
+
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+    String newToken = rotated.json().get("token").stringValue();
+    RegistryTopic.awaitRecord(brokers, "mqtt:mq-login-1", r -> brokerAccepts(r.value(), newToken));
+  }
+
+  @Test
+  void anMqttIdentifierWithAColonIsRejectedSinceItIsTheBrokerUsername() throws Exception {
+    ApiClient.Response response =
+        api.post(
+            "/api/v1/vehicles",
+            fleetToken,
+            "{\"name\":\"Colon\",\"devices\":[{\"protocol\":\"mqtt\","
+                + "\"identifier\":\"a:b\"}]}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("field").stringValue()).isEqualTo("devices[0].identifier");
+  }
+
+  private static boolean brokerAccepts(byte[] record, String token) {
+    if (record == null) {
+      return false;
+    }
+    String hash = FleetlineJson.read(record, DeviceRegistration.class).mqttPasswordHash();
+    return hash != null && MqttPasswordHash.matches(token, hash);
   }
 }
