@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminClientSecret its secret, supplied by the operator; no admin client when empty
  * @param verifiedTokenCacheSize verified tokens remembered (by hash, until they expire) so that
  *     their signatures are not checked again on every request; 0 turns the cache off
+ * @param audience the {@code aud} the embedded server puts into its tokens, and that every token
+ *     must carry; with an external issuer, the audience that identity provider gives this API
  */
 @ConfigurationProperties("fleetline.auth")
 public record AuthProperties(
@@ -31,4 +33,5 @@ public record AuthProperties(
     @DefaultValue("fleet_id") String fleetClaim,
     @DefaultValue("platform-admin") String adminClientId,
     String adminClientSecret,
-    @DefaultValue("10000") int verifiedTokenCacheSize) {}
+    @DefaultValue("10000") int verifiedTokenCacheSize,
+    @DefaultValue("fleetline-api") String audience) {}

@@ -8,7 +8,9 @@ import com.nimbusds.jose.proc.SecurityContext;
 import io.fleetline.api.limits.RateLimitFilter;
 import io.fleetline.api.problem.ProblemResponses;
 import jakarta.servlet.DispatcherType;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,9 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -146,9 +151,18 @@ class SecurityConfiguration {
       issuer = properties.issuer();
       verifier = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
     }
+    if (properties.audience() == null || properties.audience().isBlank()) {
+      throw new IllegalStateException(
+          "fleetline.auth.audience (FLEETLINE_AUTH_AUDIENCE) must name this API's audience");
+    }
+    // A token without an expiry would be valid forever, and one issued for another application
+    // (same identity provider, other audience) must not open this API.
     verifier.setJwtValidator(
         new DelegatingOAuth2TokenValidator<>(
-            JwtValidators.createDefaultWithIssuer(issuer), revoked));
+            JwtValidators.createDefaultWithIssuer(issuer),
+            new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
+            new JwtAudienceValidator(properties.audience()),
+            revoked));
     return new VerifiedTokens(
         verifier,
         new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(), revoked),
@@ -183,10 +197,14 @@ class SecurityConfiguration {
     return new StatelessAuthorizationService();
   }
 
-  /** Puts the client's fleet into its access tokens. */
+  /**
+   * Puts the API's audience (instead of the library's default, the client id), the client's fleet
+   * and its own rate into its access tokens.
+   */
   @Bean
   OAuth2TokenCustomizer<JwtEncodingContext> fleetClaim(AuthProperties properties) {
     return context -> {
+      context.getClaims().audience(List.of(properties.audience()));
       Object fleet =
           context
               .getRegisteredClient()

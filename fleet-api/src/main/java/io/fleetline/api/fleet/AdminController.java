@@ -5,6 +5,7 @@ import io.fleetline.api.auth.ApiClientRepository.ApiClient;
 import io.fleetline.api.auth.ApiClientRevoked;
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.auth.Scopes;
+import io.fleetline.api.limits.RateLimitProperties;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -44,25 +45,31 @@ class AdminController {
   private final PasswordEncoder passwords;
   private final CallerFleet callerFleet;
   private final ApplicationEventPublisher revocations;
+  private final RateLimitProperties rateLimits;
 
   AdminController(
       FleetRepository fleets,
       ApiClientRepository clients,
       PasswordEncoder passwords,
       CallerFleet callerFleet,
-      ApplicationEventPublisher revocations) {
+      ApplicationEventPublisher revocations,
+      RateLimitProperties rateLimits) {
     this.fleets = fleets;
     this.clients = clients;
     this.passwords = passwords;
     this.callerFleet = callerFleet;
     this.revocations = revocations;
+    this.rateLimits = rateLimits;
   }
 
   record CreateFleet(@NotBlank @Size(max = 200) String name) {}
 
   record FleetView(UUID id, String name) {}
 
-  /** A new client; {@code requestsPerSecond} overrides the configured default rate. */
+  /**
+   * A new client; {@code requestsPerSecond} overrides the configured default rate, up to the
+   * platform's maximum.
+   */
   record CreateClient(
       @NotBlank @Size(max = 200) String name,
       @NotEmpty @Size(max = 3) List<String> scopes,
@@ -83,7 +90,11 @@ class AdminController {
   @Transactional
   @Operation(
       operationId = "createClient",
-      summary = "Create an API client of a fleet; its secret is shown only here")
+      summary = "Create an API client of a fleet; its secret is shown only here",
+      description =
+          "`requestsPerSecond` gives the client a request rate of its own instead of the"
+              + " platform's default. A rate above the platform's maximum client rate is refused"
+              + " with 400 naming `requestsPerSecond`, not lowered silently.")
   ResponseEntity<ClientCreated> createClient(
       @PathVariable UUID fleetId, @Valid @RequestBody CreateClient request, Authentication caller) {
     boolean platformAdmin = CallerFleet.hasScope(caller, Scopes.PLATFORM_ADMIN);
@@ -99,6 +110,15 @@ class AdminController {
             "scopes",
             "unknown scope '" + scope + "'; a fleet client may hold " + Scopes.FLEET_SCOPES);
       }
+    }
+    // Refused rather than clamped, so the administrator learns the client will not get the rate.
+    Integer rate = request.requestsPerSecond();
+    if (rate != null && rate > rateLimits.maxClientRequestsPerSecond()) {
+      throw ApiProblem.badRequest(
+          "requestsPerSecond",
+          "at most "
+              + rateLimits.maxClientRequestsPerSecond()
+              + " requests per second may be granted to a client");
     }
     List<String> scopes = request.scopes().stream().distinct().sorted().toList();
     String clientId = "flc_" + random(12);

@@ -45,8 +45,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    Number own = jwt.getClaim(CLAIM);
-    double rate = own == null ? properties.requestsPerSecond() : own.doubleValue();
+    double rate = rateOf(jwt);
     long now = System.nanoTime();
     TokenBucket bucket =
         buckets.computeIfAbsent(
@@ -62,6 +61,18 @@ public class RateLimitFilter extends OncePerRequestFilter {
       forgetIdlest();
     }
     chain.doFilter(request, response);
+  }
+
+  /**
+   * The client's own rate, at most the platform's maximum (tokens issued before the maximum, or by
+   * an external issuer, may claim more); the default when the claim is absent or not a positive
+   * number.
+   */
+  private double rateOf(Jwt jwt) {
+    if (jwt.getClaims().get(CLAIM) instanceof Number own && own.doubleValue() > 0) {
+      return Math.min(own.doubleValue(), properties.maxClientRequestsPerSecond());
+    }
+    return properties.requestsPerSecond();
   }
 
   private void forgetIdlest() {

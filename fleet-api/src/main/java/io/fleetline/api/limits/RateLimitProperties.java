@@ -10,10 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestsPerSecond sustained rate of a client without a limit of its own
  * @param burst how many requests a client may make at once, in seconds of its rate
  * @param maxClients buckets kept in memory; the idlest are forgotten beyond it
+ * @param maxClientRequestsPerSecond the highest rate of its own a fleet's client may be given; the
+ *     platform's bound on what a fleet administrator grants
  */
 @ConfigurationProperties("fleetline.api.rate-limit")
-record RateLimitProperties(
+public record RateLimitProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("1000") int requestsPerSecond,
     @DefaultValue("2") double burst,
-    @DefaultValue("100000") int maxClients) {}
+    @DefaultValue("100000") int maxClients,
+    @DefaultValue("1000") int maxClientRequestsPerSecond) {}

@@ -77,19 +77,28 @@ class ExternalIssuerTest {
     server.stop(0);
   }
 
+  private AuthProperties properties() {
+    return new AuthProperties(
+        "http://fleetline.test",
+        null,
+        true,
+        Duration.ofHours(1),
+        issuer,
+        "tenant",
+        "a",
+        null,
+        100,
+        "fleetline-api");
+  }
+
+  private JwtDecoder decoder(AuthProperties properties) throws Exception {
+    return new SecurityConfiguration()
+        .jwtDecoder(properties, SigningKeys.generate(), new RevokedClients(null, properties));
+  }
+
   @Test
   void tokensOfTheExternalIssuerAreTrustedAndCarryTheFleetInTheConfiguredClaim() throws Exception {
-    AuthProperties properties =
-        new AuthProperties(
-            "http://fleetline.test",
-            null,
-            true,
-            Duration.ofHours(1),
-            issuer,
-            "tenant",
-            "a",
-            null,
-            100);
+    AuthProperties properties = properties();
     RSAKey embedded = SigningKeys.generate();
     JwtDecoder decoder =
         new SecurityConfiguration()
@@ -109,18 +118,60 @@ class ExternalIssuerTest {
         .isInstanceOf(JwtException.class);
   }
 
+  @Test
+  void aTokenTheIssuerMadeForAnotherApplicationIsRefused() throws Exception {
+    JwtDecoder decoder = decoder(properties());
+    UUID fleet = UUID.randomUUID();
+
+    assertThatThrownBy(
+            () -> decoder.decode(token(issuerKey, issuer, fleet, List.of("billing-app"), true)))
+        .isInstanceOf(JwtException.class)
+        .hasMessageContaining("aud");
+    assertThatThrownBy(() -> decoder.decode(token(issuerKey, issuer, fleet, List.of(), true)))
+        .as("no audience at all")
+        .isInstanceOf(JwtException.class);
+    assertThat(
+            decoder
+                .decode(
+                    token(issuerKey, issuer, fleet, List.of("billing-app", "fleetline-api"), true))
+                .getSubject())
+        .as("one of its audiences is this API")
+        .isEqualTo("keycloak-client");
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsRefused() throws Exception {
+    JwtDecoder decoder = decoder(properties());
+
+    assertThatThrownBy(
+            () ->
+                decoder.decode(
+                    token(issuerKey, issuer, UUID.randomUUID(), List.of("fleetline-api"), false)))
+        .isInstanceOf(JwtException.class)
+        .hasMessageContaining("exp");
+  }
+
   private static String token(RSAKey key, String iss, UUID fleet) throws Exception {
+    return token(key, iss, fleet, List.of("fleetline-api"), true);
+  }
+
+  private static String token(
+      RSAKey key, String iss, UUID fleet, List<String> audience, boolean expires) throws Exception {
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(iss)
+            .subject("keycloak-client")
+            .audience(audience)
+            .claim("tenant", fleet.toString())
+            .claim("scope", "fleet.read")
+            .issueTime(new Date());
+    if (expires) {
+      claims.expirationTime(Date.from(Instant.now().plusSeconds(300)));
+    }
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-            new JWTClaimsSet.Builder()
-                .issuer(iss)
-                .subject("keycloak-client")
-                .claim("tenant", fleet.toString())
-                .claim("scope", "fleet.read")
-                .expirationTime(Date.from(Instant.now().plusSeconds(300)))
-                .issueTime(new Date())
-                .build());
+            claims.build());
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }

@@ -46,6 +46,27 @@ class RequestLimitsTest extends FleetApiTest {
   }
 
   @Test
+  void aFleetAdministratorCannotGrantAClientMoreThanThePlatformMaximumRate() throws Exception {
+    String path = "/api/v1/admin/fleets/" + fleetId + "/clients";
+
+    ApiClient.Response above =
+        api.post(
+            path,
+            fleetToken,
+            "{\"name\":\"greedy\",\"scopes\":[\"fleet.read\"],\"requestsPerSecond\":1001}");
+    ApiClient.Response atMaximum =
+        api.post(
+            path,
+            fleetToken,
+            "{\"name\":\"fast\",\"scopes\":[\"fleet.read\"],\"requestsPerSecond\":1000}");
+
+    assertThat(above.status()).as(above.body()).isEqualTo(400);
+    assertThat(above.contentType()).startsWith("application/problem+json");
+    assertThat(above.json().get("field").stringValue()).isEqualTo("requestsPerSecond");
+    assertThat(atMaximum.status()).as(atMaximum.body()).isEqualTo(201);
+  }
+
+  @Test
   void aRevokedClientGetsNoTokenAndItsTokensStopWorking() throws Exception {
     JsonNode client = createClient(fleetId, "fleet.read");
     String clientId = client.get("clientId").stringValue();
