@@ -19,7 +19,7 @@ final class TeltonikaMetrics {
 
   private final MeterRegistry registry;
   private final AtomicInteger connections = new AtomicInteger();
-  private final Counter refused;
+  private final Counter replaced;
   private final Counter idleClosed;
   private final Counter framesOk;
   private final Counter framesCrcError;
@@ -34,7 +34,7 @@ final class TeltonikaMetrics {
     Gauge.builder("fleetline.ingest.teltonika.connections", connections, AtomicInteger::get)
         .description("Open Teltonika TCP connections")
         .register(registry);
-    refused = registry.counter("fleetline.ingest.teltonika.connections.refused");
+    replaced = registry.counter("fleetline.ingest.teltonika.connections.replaced");
     idleClosed = registry.counter("fleetline.ingest.teltonika.connections.idle_closed");
     framesOk = frames(FRAME_OK);
     framesCrcError = frames(FRAME_CRC_ERROR);
@@ -59,8 +59,16 @@ final class TeltonikaMetrics {
     connections.decrementAndGet();
   }
 
-  void connectionRefused() {
-    refused.increment();
+  /** A connection closed as soon as it was accepted, because of the limit named by reason. */
+  void connectionRefused(String reason) {
+    registry
+        .counter("fleetline.ingest.teltonika.connections.refused", "reason", reason)
+        .increment();
+  }
+
+  /** An identified connection closed because a newer one of the same device replaced it. */
+  void connectionReplaced() {
+    replaced.increment();
   }
 
   void idleClosed() {

@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param handshakeTimeout a connection that has not identified itself with an IMEI this long after
  *     it opened is closed, so that silent or scanning clients do not hold connection slots
  * @param maxConnections connections beyond this many are closed as soon as they are accepted
+ * @param maxHandshakesPerSource connections from one remote address still waiting for their IMEI
+ *     handshake; more from that address are closed as soon as they are accepted
+ * @param maxConnectionsPerDevice identified connections one device may hold; a newer one closes the
+ *     oldest (trackers reconnect without closing the old connection)
  * @param maxFrameBytes largest AVL data packet accepted, preamble to CRC; a larger one closes the
  *     connection
  * @param intakeThreads threads that wait for Kafka on behalf of devices (each connection has at
@@ -29,6 +33,8 @@ record TeltonikaProperties(
     @DefaultValue("10m") Duration idleTimeout,
     @DefaultValue("30s") Duration handshakeTimeout,
     @DefaultValue("10000") int maxConnections,
+    @DefaultValue("64") int maxHandshakesPerSource,
+    @DefaultValue("1") int maxConnectionsPerDevice,
     @DefaultValue("65536") int maxFrameBytes,
     @DefaultValue("64") int intakeThreads,
     @DefaultValue("0") int ioThreads) {}

@@ -18,6 +18,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,6 +44,7 @@ class TeltonikaServer implements SmartLifecycle {
   private final ImeiCheck imeiCheck;
   private final PacketIntake intake;
   private final TeltonikaMetrics metrics;
+  private final ConnectionSlots slots;
   private final Duration drainTimeout;
   private final ChannelGroup connections =
       new DefaultChannelGroup("teltonika", GlobalEventExecutor.INSTANCE);
@@ -80,6 +82,9 @@ class TeltonikaServer implements SmartLifecycle {
     this.intake = intake;
     this.drainTimeout = drainTimeout;
     this.metrics = metrics;
+    this.slots =
+        new ConnectionSlots(
+            properties.maxHandshakesPerSource(), properties.maxConnectionsPerDevice());
   }
 
   @Override
@@ -132,7 +137,13 @@ class TeltonikaServer implements SmartLifecycle {
     int open = metrics.connectionOpened();
     channel.closeFuture().addListener(f -> metrics.connectionClosed());
     if (open > properties.maxConnections()) {
-      metrics.connectionRefused();
+      metrics.connectionRefused("max_connections");
+      channel.close();
+      return;
+    }
+    InetAddress source = channel.remoteAddress().getAddress();
+    if (!slots.startHandshake(source)) {
+      metrics.connectionRefused("handshakes_per_source");
       channel.close();
       return;
     }
@@ -146,6 +157,7 @@ class TeltonikaServer implements SmartLifecycle {
     TeltonikaSessionHandler session =
         new TeltonikaSessionHandler(imeiCheck, intake, intakeExecutor, metrics);
     channel.pipeline().addLast("session", session);
+    channel.pipeline().addLast("slots", new SlotKeeper(slots, source, metrics));
     channel
         .eventLoop()
         .schedule(

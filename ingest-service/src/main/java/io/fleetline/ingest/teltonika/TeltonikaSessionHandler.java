@@ -74,6 +74,7 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
     if (result.device() != null) {
       device = result.device();
       ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x01}));
+      ctx.fireUserEventTriggered(new DeviceIdentified(device));
     } else {
       log.debug("Refusing Teltonika IMEI {}: {}", imei, result.outcome());
       ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x00}))
