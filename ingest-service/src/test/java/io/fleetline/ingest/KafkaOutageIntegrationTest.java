@@ -8,6 +8,7 @@ import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.MqttPasswordHash;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.registry.DeviceRegistry;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttSecurityException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -57,13 +60,14 @@ class KafkaOutageIntegrationTest {
   static final KafkaBrokerProcess kafka = KafkaBrokerProcess.start();
   static final MosquittoBroker mosquitto = MosquittoBroker.start();
   static final String TOKEN = DeviceTokens.newToken();
+  static final String MQTT_TOKEN = DeviceTokens.newToken();
   static final UUID HTTP_VEHICLE = UUID.randomUUID();
   static final UUID MQTT_VEHICLE = UUID.randomUUID();
 
   @DynamicPropertySource
   static void brokers(DynamicPropertyRegistry registry) {
     registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
-    registry.add("fleetline.ingest.mqtt.url", mosquitto::url);
+    mosquitto.ingestSettings().forEach((name, value) -> registry.add(name, () -> value));
     registry.add("fleetline.ingest.mqtt.client-id", () -> "outage-test-" + UUID.randomUUID());
   }
 
@@ -100,8 +104,9 @@ class KafkaOutageIntegrationTest {
             UUID.randomUUID(),
             DeviceProtocol.MQTT,
             "outage-mqtt",
-            null,
-            true));
+            DeviceTokens.sha256Hex(MQTT_TOKEN),
+            true,
+            MqttPasswordHash.of(MQTT_TOKEN, MqttPasswordHash.DEVICE_TOKEN_ITERATIONS)));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -136,7 +141,18 @@ class KafkaOutageIntegrationTest {
     assertThat(refused).as("pings refused while Kafka is down").isPositive();
     try (MqttClient device =
         new MqttClient(mosquitto.url(), "dev-" + UUID.randomUUID(), new MemoryPersistence())) {
-      device.connect();
+      MqttConnectOptions login = new MqttConnectOptions();
+      login.setUserName("outage-mqtt");
+      login.setPassword(MQTT_TOKEN.toCharArray());
+      // The broker admits the device once ingest has written it into the password file.
+      await("the device may log in")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptionsInstanceOf(MqttSecurityException.class)
+          .until(
+              () -> {
+                device.connect(login);
+                return true;
+              });
       for (int i = 0; i < 5; i++) {
         Instant recordedAt = nextTime();
         device.publish(

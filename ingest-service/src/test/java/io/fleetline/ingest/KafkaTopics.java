@@ -45,6 +45,45 @@ public final class KafkaTopics {
     }
   }
 
+  /** Publishes the tombstone with which fleet-api removes a device, and waits for the ack. */
+  public void unregister(io.fleetline.common.DeviceKey key) throws Exception {
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of(
+                "bootstrap.servers", brokers,
+                "key.serializer", StringSerializer.class,
+                "value.serializer", ByteArraySerializer.class))) {
+      producer.send(new ProducerRecord<>(Topics.DEVICES, key.toString(), null)).get();
+    }
+  }
+
+  /** Every record the topic holds now, read from the beginning to its current end. */
+  public List<ConsumerRecord<String, byte[]>> all(String topic) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      org.awaitility.Awaitility.await(topic + " read to its end")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
+    }
+    return found;
+  }
+
   /** The ping of the pings topic with this event time (tests give each ping its own time). */
   public VehiclePing awaitPing(java.time.Instant recordedAt) {
     return FleetlineJson.read(

@@ -29,7 +29,9 @@ import org.springframework.stereotype.Component;
  * Subscribes ingest to the device topics (QoS 1, a shared subscription so that several instances
  * split the load) and acknowledges each message to the broker only after its pings are durable in
  * Kafka. When Kafka fails a message it stays unacknowledged, and the client reconnects so that the
- * broker redelivers it from the persistent session.
+ * broker redelivers it from the persistent session. Any other failure of one message, and a payload
+ * over the size limit, rejects that message and acknowledges it: a message that cannot be processed
+ * must not come back after every reconnect or restart.
  */
 @Component
 class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
@@ -38,6 +40,8 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   private final MqttProperties properties;
   private final MqttPingHandler handler;
+  private final BrokerPasswordFile passwords;
+  private final UnprocessableMessages unprocessable;
   private final MeterRegistry meters;
   private final Semaphore inFlight;
   private final AtomicBoolean reconnecting = new AtomicBoolean();
@@ -46,9 +50,16 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   private volatile ScheduledExecutorService scheduler;
   private volatile boolean running;
 
-  MqttSubscriber(MqttProperties properties, MqttPingHandler handler, MeterRegistry meters) {
+  MqttSubscriber(
+      MqttProperties properties,
+      MqttPingHandler handler,
+      BrokerPasswordFile passwords,
+      UnprocessableMessages unprocessable,
+      MeterRegistry meters) {
     this.properties = properties;
     this.handler = handler;
+    this.passwords = passwords;
+    this.unprocessable = unprocessable;
     this.meters = meters;
     this.inFlight = new Semaphore(properties.maxInFlight());
   }
@@ -81,13 +92,14 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   /**
    * Subscribing before the device registry has loaded would only fetch messages that cannot be
-   * judged yet; meanwhile the broker keeps them in this client's persistent session.
+   * judged yet; meanwhile the broker keeps them in this client's persistent session. When ingest
+   * writes the broker's password file, its own account is in it only after the first write.
    */
   private void connectOnceReady() {
     if (!running) {
       return;
     }
-    if (handler.ready()) {
+    if (handler.ready() && passwords.ready()) {
       connect();
     } else {
       scheduler.schedule(this::connectOnceReady, 200, TimeUnit.MILLISECONDS);
@@ -136,7 +148,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   @Override
   public void connectComplete(boolean reconnect, String serverUri) {
-    String filter = "$share/" + properties.shareGroup() + "/" + properties.topicFilter();
+    String filter = "$share/" + properties.subscriptionGroup() + "/" + properties.topicFilter();
     try {
       client.subscribe(filter, 1);
       log.info("MQTT subscribed to {} on {}", filter, serverUri);
@@ -159,20 +171,48 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   }
 
   private void process(String topic, MqttMessage message) {
+    String identifier = MqttTopics.deviceIdentifier(properties.topicFilter(), topic);
+    byte[] payload = message.getPayload();
     try {
-      handler.handle(
-          MqttTopics.deviceIdentifier(properties.topicFilter(), topic), message.getPayload());
+      String result = judge(identifier, payload);
       client.messageArrivedComplete(message.getId(), message.getQos());
-      meters.counter("fleetline.ingest.mqtt.messages", "result", "acknowledged").increment();
+      meters.counter("fleetline.ingest.mqtt.messages", "result", result).increment();
     } catch (PingsNotDurableException e) {
       meters.counter("fleetline.ingest.mqtt.messages", "result", "not_durable").increment();
       log.warn("MQTT message on {} not acknowledged, Kafka failed: {}", topic, e.getMessage());
       scheduleReconnect();
     } catch (MqttException | RuntimeException e) {
-      // The broker redelivers an unacknowledged message; storage is idempotent.
+      // The acknowledgement itself failed: the broker redelivers; storage is idempotent.
       log.warn("MQTT message on {} not acknowledged: {}", topic, e.toString());
     } finally {
       inFlight.release();
+    }
+  }
+
+  /**
+   * Stores or rejects one message and says which; throws only when it may not be acknowledged.
+   *
+   * @throws PingsNotDurableException when Kafka cannot take the message or its rejection now
+   */
+  private String judge(String identifier, byte[] payload) {
+    long limit = properties.maxPayloadSize().toBytes();
+    if (payload.length > limit) {
+      unprocessable.reject(
+          identifier,
+          payload,
+          "MQTT payload of " + payload.length + " bytes is over the limit of " + limit + " bytes");
+      return "too_large";
+    }
+    try {
+      handler.handle(identifier, payload);
+      return "acknowledged";
+    } catch (PingsNotDurableException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      log.warn("MQTT message of device '{}' could not be processed: {}", identifier, e.toString());
+      unprocessable.reject(
+          identifier, payload, "MQTT payload could not be processed: " + e.getClass().getName());
+      return "unprocessable";
     }
   }
 

@@ -3,6 +3,8 @@ package io.fleetline.ingest.registry;
 import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +20,7 @@ public class DeviceRegistry {
   private final Map<DeviceKey, DeviceRegistration> byKey = new ConcurrentHashMap<>();
   private final Map<String, DeviceRegistration> byTokenHash = new ConcurrentHashMap<>();
   private volatile boolean loaded;
+  private volatile long changes;
 
   /** The device that holds this bearer token, if any. */
   public Optional<DeviceRegistration> findByToken(String token) {
@@ -46,6 +49,17 @@ public class DeviceRegistry {
     if (registration != null && registration.tokenSha256() != null) {
       byTokenHash.put(registration.tokenSha256(), registration);
     }
+    changes++;
+  }
+
+  /** How many records have been applied so far; grows with every change. */
+  public long changes() {
+    return changes;
+  }
+
+  /** Every registered device, a live read-only view. */
+  public Collection<DeviceRegistration> all() {
+    return Collections.unmodifiableCollection(byKey.values());
   }
 
   /** Whether the registry has read the topic up to where it ended at start-up. */

@@ -1,11 +1,14 @@
 package io.fleetline.ingest.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.DeviceTokens;
+import io.fleetline.common.MqttPasswordHash;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
@@ -16,10 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttSecurityException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,25 +40,30 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Devices publishing through a real Mosquitto broker, ingest subscribed, the real Kafka broker
- * behind.
+ * Devices publishing through a real Mosquitto broker that admits only the logins of ingest's
+ * password file and enforces the project's ACLs, ingest subscribed, the real Kafka broker behind.
  */
 @SpringBootTest(
     properties = {
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "fleetline.ingest.topics.ping-partitions=2",
-      "fleetline.ingest.osmand.enabled=false"
+      "fleetline.ingest.osmand.enabled=false",
+      "fleetline.ingest.mqtt.max-payload-size=32KB"
     })
 @EmbeddedKafka(partitions = 1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqttIngestIntegrationTest {
 
-  static final MosquittoBroker mosquitto = MosquittoBroker.start();
+  static final int BROKER_LIMIT_BYTES = 64 * 1024;
+  static final MosquittoBroker mosquitto = MosquittoBroker.start(BROKER_LIMIT_BYTES);
   static final UUID VEHICLE = UUID.randomUUID();
+  static final UUID OTHER_VEHICLE = UUID.randomUUID();
+  static final String TOKEN = DeviceTokens.newToken();
+  static final String OTHER_TOKEN = DeviceTokens.newToken();
 
   @DynamicPropertySource
   static void mqtt(DynamicPropertyRegistry registry) {
-    registry.add("fleetline.ingest.mqtt.url", mosquitto::url);
+    mosquitto.ingestSettings().forEach((name, value) -> registry.add(name, () -> value));
     registry.add("fleetline.ingest.mqtt.client-id", () -> "ingest-test-" + UUID.randomUUID());
   }
 
@@ -68,24 +80,13 @@ class MqttIngestIntegrationTest {
   void connect() throws Exception {
     topics = new KafkaTopics(brokers);
     topics.register(
-        new DeviceRegistration(
-            1,
-            UUID.randomUUID(),
-            VEHICLE,
-            UUID.randomUUID(),
-            DeviceProtocol.MQTT,
-            "tracker-9",
-            null,
-            true));
+        mqttDevice(VEHICLE, "tracker-9", TOKEN),
+        mqttDevice(OTHER_VEHICLE, "tracker-10", OTHER_TOKEN));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> registry.find(new DeviceKey(DeviceProtocol.MQTT, "tracker-9")).isPresent());
+        .until(() -> registry.find(new DeviceKey(DeviceProtocol.MQTT, "tracker-10")).isPresent());
     await().atMost(Duration.ofSeconds(30)).until(subscriber::isConnected);
-    device =
-        new MqttClient(mosquitto.url(), "device-" + UUID.randomUUID(), new MemoryPersistence());
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setCleanSession(true);
-    device.connect(options);
+    device = connectOnceAdmitted("tracker-9", TOKEN);
   }
 
   @AfterAll
@@ -99,16 +100,11 @@ class MqttIngestIntegrationTest {
   void aPingPublishedWithQos1EndsUpInThePingsTopic() throws Exception {
     Instant recordedAt = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
 
-    publish(
-        "fleetline/devices/tracker-9/pings",
-        "{\"recordedAt\":\""
-            + recordedAt
-            + "\",\"latitude\":48.1,\"longitude\":11.5,\"ignition\":false}");
+    publish(device, "fleetline/devices/tracker-9/pings", ping(recordedAt));
 
-    VehiclePing ping = pingRecordedAt(recordedAt);
+    VehiclePing ping = topics.awaitPing(recordedAt);
     assertThat(ping.vehicleId()).isEqualTo(VEHICLE);
     assertThat(ping.protocol()).isEqualTo("mqtt");
-    assertThat(ping.ignition()).isFalse();
   }
 
   @Test
@@ -116,6 +112,7 @@ class MqttIngestIntegrationTest {
     Instant t = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.MILLIS);
 
     publish(
+        device,
         "fleetline/devices/tracker-9/pings",
         "[{\"recordedAt\":\""
             + t
@@ -124,36 +121,259 @@ class MqttIngestIntegrationTest {
             + t.plusSeconds(1)
             + "\",\"latitude\":48.2,\"longitude\":11.6}]");
 
-    assertThat(pingRecordedAt(t).latitude()).isEqualTo(48.1);
-    assertThat(pingRecordedAt(t.plusSeconds(1)).latitude()).isEqualTo(48.2);
+    assertThat(topics.awaitPing(t).latitude()).isEqualTo(48.1);
+    assertThat(topics.awaitPing(t.plusSeconds(1)).latitude()).isEqualTo(48.2);
   }
 
   @Test
-  void unknownDevicesAndUnreadablePayloadsAreRecordedAsRejected() throws Exception {
-    publish("fleetline/devices/stranger/pings", "{\"marker\":\"from-stranger\"}");
-    publish("fleetline/devices/tracker-9/pings", "not json at all, marker-garbage");
+  void anUnreadablePayloadIsRecordedAsRejected() throws Exception {
+    publish(device, "fleetline/devices/tracker-9/pings", "not json at all, marker-garbage");
 
-    assertThat(reasonOfRejected("from-stranger")).isEqualTo("unknown_device");
     assertThat(reasonOfRejected("marker-garbage")).isEqualTo("malformed");
   }
 
-  private void publish(String topic, String payload) throws Exception {
-    device.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+  @Test
+  void anAnonymousClientCannotConnect() {
+    assertThatThrownBy(() -> connect(null, null))
+        .isInstanceOfSatisfying(
+            MqttSecurityException.class,
+            e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED));
+  }
+
+  @Test
+  void aDeviceWithAWrongPasswordOrAnotherDevicesTokenCannotConnect() {
+    assertThatThrownBy(() -> connect("tracker-9", DeviceTokens.newToken()))
+        .isInstanceOf(MqttSecurityException.class);
+    assertThatThrownBy(() -> connect("tracker-9", OTHER_TOKEN))
+        .isInstanceOf(MqttSecurityException.class);
+    assertThatThrownBy(() -> connect(MosquittoBroker.INGEST_USERNAME, TOKEN))
+        .isInstanceOf(MqttSecurityException.class);
+  }
+
+  @Test
+  void aDevicePublishingToAnotherDevicesTopicIsDropped() throws Exception {
+    Instant forged = Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.MILLIS);
+    Instant own = forged.plusSeconds(1);
+
+    publish(device, "fleetline/devices/tracker-10/pings", ping(forged));
+    publish(device, "fleetline/devices/tracker-9/pings", ping(own));
+
+    // The broker handles one connection's publishes in order: once the later one is stored, the
+    // forged one was dropped or would be in flight at ingest already.
+    assertThat(topics.awaitPing(own).vehicleId()).isEqualTo(VEHICLE);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> pingsOf(OTHER_VEHICLE).isEmpty());
+  }
+
+  @Test
+  void aDeviceSubscribingToAnyTopicReceivesNothing() throws Exception {
+    List<String> eavesdropped = new CopyOnWriteArrayList<>();
+    MqttClient other = connectOnceAdmitted("tracker-10", OTHER_TOKEN);
+    try {
+      other.subscribe("#", 1, (topic, message) -> eavesdropped.add(topic));
+      other.subscribe(
+          "fleetline/devices/tracker-9/pings", 1, (topic, message) -> eavesdropped.add(topic));
+      // The configured group name without the digest of ingest's password that it subscribes with.
+      other.subscribe(
+          "$share/fleetline-ingest/fleetline/devices/+/pings",
+          1,
+          (topic, message) -> eavesdropped.add(topic));
+      Instant recordedAt = Instant.now().minusSeconds(400).truncatedTo(ChronoUnit.MILLIS);
+
+      publish(device, "fleetline/devices/tracker-9/pings", ping(recordedAt));
+
+      assertThat(topics.awaitPing(recordedAt).vehicleId())
+          .as("ingest received it")
+          .isEqualTo(VEHICLE);
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(5))
+          .until(eavesdropped::isEmpty);
+    } finally {
+      other.disconnectForcibly(1_000);
+      other.close();
+    }
+  }
+
+  @Test
+  void aDisabledOrDeletedDeviceIsRefusedOnceTheRegistryChanges() throws Exception {
+    String disabledToken = DeviceTokens.newToken();
+    String deletedToken = DeviceTokens.newToken();
+    DeviceRegistration disabled = mqttDevice(UUID.randomUUID(), "tracker-disabled", disabledToken);
+    DeviceRegistration deleted = mqttDevice(UUID.randomUUID(), "tracker-deleted", deletedToken);
+    topics.register(disabled, deleted);
+    connectOnceAdmitted("tracker-disabled", disabledToken).disconnect();
+    connectOnceAdmitted("tracker-deleted", deletedToken).disconnect();
+
+    topics.register(
+        new DeviceRegistration(
+            disabled.v(),
+            disabled.deviceId(),
+            disabled.vehicleId(),
+            disabled.fleetId(),
+            disabled.protocol(),
+            disabled.identifier(),
+            disabled.tokenSha256(),
+            false,
+            disabled.mqttPasswordHash()));
+    topics.unregister(deleted.key());
+
+    await("the disabled device is refused")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> isRefused("tracker-disabled", disabledToken));
+    await("the deleted device is refused")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> isRefused("tracker-deleted", deletedToken));
+  }
+
+  @Test
+  void aPayloadOverTheBrokerLimitNeverReachesIngest() throws Exception {
+    Instant after = Instant.now().minusSeconds(500).truncatedTo(ChronoUnit.MILLIS);
+
+    publish(
+        device,
+        "fleetline/devices/tracker-9/pings",
+        oversized("marker-over-broker", BROKER_LIMIT_BYTES + 1024));
+    publish(device, "fleetline/devices/tracker-9/pings", ping(after));
+
+    topics.awaitPing(after);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> recordsContaining(Topics.PINGS_REJECTED, "marker-over-broker").isEmpty());
+  }
+
+  @Test
+  void aPayloadOverIngestsLimitIsRejectedAcknowledgedAndNotRedeliveredAfterARestart()
+      throws Exception {
+    publish(
+        device, "fleetline/devices/tracker-9/pings", oversized("marker-over-ingest", 48 * 1024));
+
+    ConsumerRecord<String, byte[]> rejected =
+        topics
+            .await(
+                Topics.PINGS_REJECTED,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains("marker-over-ingest"),
+                1)
+            .get(0);
+    assertThat(header(rejected, PingHeaders.REJECT_REASON)).isEqualTo("malformed");
+    assertThat(rejected.value().length).as("only an excerpt is kept").isLessThanOrEqualTo(1024);
+
+    subscriber.stop();
+    subscriber.start();
+    await().atMost(Duration.ofSeconds(30)).until(subscriber::isConnected);
+    Instant after = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+    publish(device, "fleetline/devices/tracker-9/pings", ping(after));
+    topics.awaitPing(after);
+
+    assertThat(recordsContaining(Topics.PINGS_REJECTED, "marker-over-ingest"))
+        .as("acknowledged once, not redelivered after the subscriber restarted")
+        .hasSize(1);
+    assertThat(recordsContaining(Topics.PINGS, "marker-over-ingest")).isEmpty();
+  }
+
+  private static DeviceRegistration mqttDevice(UUID vehicle, String identifier, String token) {
+    return new DeviceRegistration(
+        DeviceRegistration.CURRENT_VERSION,
+        UUID.randomUUID(),
+        vehicle,
+        UUID.randomUUID(),
+        DeviceProtocol.MQTT,
+        identifier,
+        DeviceTokens.sha256Hex(token),
+        true,
+        MqttPasswordHash.of(token, MqttPasswordHash.DEVICE_TOKEN_ITERATIONS));
+  }
+
+  /** A device may log in about a debounce interval after its registration reached ingest. */
+  private static MqttClient connectOnceAdmitted(String username, String password) {
+    MqttClient[] connected = new MqttClient[1];
+    await(username + " admitted by the broker")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(MqttSecurityException.class)
+        .until(
+            () -> {
+              connected[0] = connect(username, password);
+              return true;
+            });
+    return connected[0];
+  }
+
+  private static MqttClient connect(String username, String password) throws MqttException {
+    MqttClient client =
+        new MqttClient(mosquitto.url(), "device-" + UUID.randomUUID(), new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setCleanSession(true);
+    if (username != null) {
+      options.setUserName(username);
+      options.setPassword(password.toCharArray());
+    }
+    try {
+      client.connect(options);
+      return client;
+    } catch (MqttException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  private static boolean isRefused(String username, String password) throws MqttException {
+    try {
+      MqttClient client = connect(username, password);
+      client.disconnect();
+      client.close();
+      return false;
+    } catch (MqttSecurityException e) {
+      return true;
+    }
+  }
+
+  private static void publish(MqttClient client, String topic, String payload) throws Exception {
+    client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+  }
+
+  private static String ping(Instant recordedAt) {
+    return "{\"recordedAt\":\""
+        + recordedAt
+        + "\",\"latitude\":48.1,\"longitude\":11.5,\"ignition\":false}";
+  }
+
+  /** A well-formed ping whose attributes make the payload about this many bytes long. */
+  private static String oversized(String marker, int bytes) {
+    return "{\"recordedAt\":\""
+        + Instant.now().minusSeconds(30)
+        + "\",\"latitude\":48.1,\"longitude\":11.5,\"attributes\":{\"note\":\""
+        + marker
+        + "x".repeat(bytes)
+        + "\"}}";
+  }
+
+  private List<ConsumerRecord<String, byte[]>> pingsOf(UUID vehicle) {
+    return topics.all(Topics.PINGS).stream()
+        .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(vehicle.toString()))
+        .toList();
+  }
+
+  private List<ConsumerRecord<String, byte[]>> recordsContaining(String topic, String marker) {
+    return topics.all(topic).stream()
+        .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker))
+        .toList();
   }
 
   private String reasonOfRejected(String marker) {
-    ConsumerRecord<String, byte[]> record =
+    return header(
         topics
             .await(
                 Topics.PINGS_REJECTED,
                 r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker),
                 1)
-            .get(0);
-    return new String(
-        record.headers().lastHeader(PingHeaders.REJECT_REASON).value(), StandardCharsets.UTF_8);
+            .get(0),
+        PingHeaders.REJECT_REASON);
   }
 
-  private VehiclePing pingRecordedAt(Instant recordedAt) {
-    return topics.awaitPing(recordedAt);
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 }
