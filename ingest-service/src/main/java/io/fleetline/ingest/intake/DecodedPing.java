@@ -21,6 +21,11 @@ public record DecodedPing(
   }
 
   public static DecodedPing malformed(int index, byte[] original, String detail) {
-    return new DecodedPing(index, () -> original, null, new Rejection(Rejection.MALFORMED, detail));
+    return rejected(index, original, new Rejection(Rejection.MALFORMED, detail));
+  }
+
+  /** An item turned away while decoding, for the given reason. */
+  public static DecodedPing rejected(int index, byte[] original, Rejection rejection) {
+    return new DecodedPing(index, () -> original, null, rejection);
   }
 }

@@ -6,6 +6,7 @@ import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.publish.PingPublisher;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.publish.RejectedPing;
+import io.fleetline.ingest.publish.RejectedTopicProperties;
 import io.fleetline.ingest.validation.PingCandidate;
 import io.fleetline.ingest.validation.PingValidator;
 import io.fleetline.ingest.validation.Rejection;
@@ -32,11 +33,17 @@ public class PingIntake {
   private final Clock clock;
   private final Semaphore budget;
   private final IngestProperties properties;
+  private final RejectedTopicProperties rejectedTopic;
 
-  PingIntake(PingValidator validator, PingPublisher publisher, IngestProperties properties) {
+  PingIntake(
+      PingValidator validator,
+      PingPublisher publisher,
+      IngestProperties properties,
+      RejectedTopicProperties rejectedTopic) {
     this.validator = validator;
     this.publisher = publisher;
     this.properties = properties;
+    this.rejectedTopic = rejectedTopic;
     this.clock = Clock.systemUTC();
     this.budget = new Semaphore(properties.maxPingsInFlight());
   }
@@ -85,13 +92,14 @@ public class PingIntake {
               : validator.validate(item.candidate());
       if (rejection.isPresent()) {
         rejected.add(
-            new RejectedPing(
+            RejectedPing.of(
                 device.vehicleId().toString(),
                 item.original().get(),
                 rejection.get(),
                 protocol,
                 receivedAt,
-                device.fleetId()));
+                device.fleetId(),
+                rejectedTopic.excerptBytes()));
         rejections.add(IntakeResult.ItemRejection.of(item.index(), rejection.get()));
       } else {
         accepted.add(toPing(device, protocol, receivedAt, item.candidate()));
@@ -109,7 +117,16 @@ public class PingIntake {
       String key, String protocol, byte[] original, Rejection rejection) {
     Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     publisher.publish(
-        List.of(), List.of(new RejectedPing(key, original, rejection, protocol, receivedAt, null)));
+        List.of(),
+        List.of(
+            RejectedPing.of(
+                key,
+                original,
+                rejection,
+                protocol,
+                receivedAt,
+                null,
+                rejectedTopic.excerptBytes())));
   }
 
   private static VehiclePing toPing(

@@ -2,12 +2,12 @@ package io.fleetline.ingest.json;
 
 import io.fleetline.common.IsoTime;
 import io.fleetline.ingest.validation.PingCandidate;
+import io.fleetline.ingest.validation.StorableText;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * Reads one ping of the HTTP JSON protocol (also the MQTT payload): {@code recordedAt} (ISO-8601
@@ -20,7 +20,8 @@ import tools.jackson.core.type.TypeReference;
  */
 public final class JsonPingReader {
 
-  private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {};
+  /** Longer than any ISO-8601 time (nanoseconds, offset, a nine-digit year): not worth parsing. */
+  private static final int MAX_TIME_CHARS = 64;
 
   private static final int RECORDED_AT = 0;
   private static final int LATITUDE = 1;
@@ -76,7 +77,7 @@ public final class JsonPingReader {
         case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> fields.numbers[field] = in.getDoubleValue();
         case START_OBJECT -> {
           if (field == ATTRIBUTES_FIELD) {
-            fields.attributes = in.readValueAs(ATTRIBUTES);
+            fields.readAttributes(in);
           } else {
             in.skipChildren();
           }
@@ -111,6 +112,18 @@ public final class JsonPingReader {
     final String[] text = new String[NAMES.length];
     final double[] numbers = new double[NAMES.length];
     Map<String, Object> attributes;
+    MalformedPingException attributesProblem;
+
+    /** Reads the attributes object; a problem with it is kept until the fields are checked. */
+    void readAttributes(JsonParser in) {
+      try {
+        attributes = AttributesReader.read(in);
+        attributesProblem = null;
+      } catch (MalformedPingException e) {
+        attributes = null;
+        attributesProblem = e;
+      }
+    }
 
     PingCandidate toCandidate() {
       return new PingCandidate(
@@ -139,14 +152,16 @@ public final class JsonPingReader {
         throw new MalformedPingException(name, name + " must be an ISO-8601 string");
       }
       try {
+        if (text[field].length() > MAX_TIME_CHARS) {
+          throw new DateTimeException("too long for a time");
+        }
         return IsoTime.parse(text[field]);
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeException e) {
         throw new MalformedPingException(
             name,
             name
-                + " must be ISO-8601 with an offset, e.g. 2026-11-26T08:00:00Z, was '"
-                + text[field]
-                + "'");
+                + " must be ISO-8601 with an offset, e.g. 2026-11-26T08:00:00Z, was "
+                + StorableText.quoted(text[field]));
       }
     }
 
@@ -184,6 +199,9 @@ public final class JsonPingReader {
       }
       if (tokens[ATTRIBUTES_FIELD] != JsonToken.START_OBJECT) {
         throw new MalformedPingException("attributes", "attributes must be a JSON object");
+      }
+      if (attributesProblem != null) {
+        throw attributesProblem;
       }
       return attributes;
     }

@@ -54,8 +54,7 @@ public final class PingJson {
       }
       return items;
     } catch (JacksonException e) {
-      throw new MalformedBodyException(
-          "The body is not valid JSON: " + e.getOriginalMessage(), false);
+      throw new MalformedBodyException(JsonProblems.describe(e), false);
     }
   }
 
@@ -93,7 +92,7 @@ public final class PingJson {
       return DecodedPing.of(index, () -> Arrays.copyOfRange(body, start, end), candidate);
     } catch (MalformedPingException e) {
       int end = (int) in.currentLocation().getByteOffset();
-      return DecodedPing.malformed(index, Arrays.copyOfRange(body, start, end), e.getMessage());
+      return DecodedPing.rejected(index, Arrays.copyOfRange(body, start, end), e.rejection());
     }
   }
 }

@@ -10,6 +10,7 @@ import io.fleetline.ingest.json.PingJson;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import io.fleetline.ingest.validation.Rejection;
+import io.fleetline.ingest.validation.StorableText;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -58,7 +59,12 @@ class MqttPingHandler {
           String.valueOf(identifier),
           PROTOCOL,
           payload,
-          new Rejection(reason, "MQTT device '" + identifier + "' is " + reason.replace('_', ' ')));
+          new Rejection(
+              reason,
+              "MQTT device "
+                  + StorableText.quoted(String.valueOf(identifier))
+                  + " is "
+                  + reason.replace('_', ' ')));
       return;
     }
     List<DecodedPing> items;

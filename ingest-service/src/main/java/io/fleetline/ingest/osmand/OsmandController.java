@@ -8,7 +8,9 @@ import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.intake.PingIntake;
+import io.fleetline.ingest.json.JsonProblems;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.validation.StorableText;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -67,10 +70,11 @@ class OsmandController {
     if (isJson(request)) {
       original = request.getInputStream().readNBytes(ingest.maxBodyBytes());
       try {
-        pings = OsmandJsonParser.parse(FleetlineJson.mapper().readTree(original), receivedAt);
+        pings =
+            OsmandJsonParser.parse(
+                FleetlineJson.mapper().readTree(original), receivedAt, ingest.maxBatchSize());
       } catch (JacksonException e) {
-        throw new OsmandFormatException(
-            "", "the body is not valid JSON: " + e.getOriginalMessage());
+        throw new OsmandFormatException("", JsonProblems.describe(e));
       }
     } else {
       Map<String, String> params = parameters(request);
@@ -85,14 +89,16 @@ class OsmandController {
           HttpStatus.NOT_FOUND,
           "unknown-device",
           "Unknown device",
-          "No osmand device '" + deviceId + "'.");
+          "No osmand device " + StorableText.quoted(deviceId) + ".");
     }
     if (!device.get().enabled()) {
       return problem(HttpStatus.FORBIDDEN, "device-disabled", "Device disabled", null);
     }
     List<DecodedPing> items = new ArrayList<>(pings.size());
     for (int i = 0; i < pings.size(); i++) {
-      items.add(DecodedPing.of(i, original, pings.get(i).candidate()));
+      OsmandPing ping = pings.get(i);
+      Supplier<byte[]> text = ping.original() != null ? ping.original() : () -> original;
+      items.add(DecodedPing.of(i, text, ping.candidate()));
     }
     IntakeResult result = intake.accept(device.get(), PROTOCOL, items);
     return ResponseEntity.ok()
@@ -106,6 +112,11 @@ class OsmandController {
         problem(HttpStatus.BAD_REQUEST, "malformed", "Malformed OsmAnd request", e.getMessage());
     response.getBody().setProperty("field", e.field());
     return response;
+  }
+
+  @ExceptionHandler(TooManyPositionsException.class)
+  ResponseEntity<ProblemDetail> tooMany(TooManyPositionsException e) {
+    return problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large", e.getMessage());
   }
 
   private static boolean isJson(HttpServletRequest request) {

@@ -1,5 +1,6 @@
 package io.fleetline.ingest.osmand;
 
+import io.fleetline.common.FleetlineJson;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,11 @@ final class OsmandJsonParser {
 
   private OsmandJsonParser() {}
 
-  static List<OsmandPing> parse(JsonNode body, Instant receivedAt) {
+  /**
+   * @throws OsmandFormatException when the body is not such a request
+   * @throws TooManyPositionsException when it holds more than {@code maxPositions} locations
+   */
+  static List<OsmandPing> parse(JsonNode body, Instant receivedAt, int maxPositions) {
     if (body == null || !body.isObject()) {
       throw new OsmandFormatException("", "the body must be a JSON object");
     }
@@ -33,42 +38,73 @@ final class OsmandJsonParser {
     if (location == null || !(location.isObject() || location.isArray())) {
       throw new OsmandFormatException("location", "location is required");
     }
-    List<OsmandPing> pings = new ArrayList<>();
-    for (JsonNode one : location.isArray() ? location : List.of(location)) {
-      pings.add(new OsmandPing(deviceId, candidate(one, receivedAt)));
+    if (location.isArray() && location.isEmpty()) {
+      throw new OsmandFormatException("location", "location must hold at least one position");
+    }
+    if (location.size() > maxPositions) {
+      throw new TooManyPositionsException(maxPositions, location.size());
+    }
+    if (location.isObject()) {
+      return List.of(new OsmandPing(deviceId, candidate(location, "location", receivedAt)));
+    }
+    List<OsmandPing> pings = new ArrayList<>(location.size());
+    for (int i = 0; i < location.size(); i++) {
+      JsonNode one = location.get(i);
+      String path = "location[" + i + "]";
+      if (!one.isObject()) {
+        throw new OsmandFormatException(path, path + " must be a JSON object");
+      }
+      // Each buffered position keeps its own text for the rejected topic, not the whole upload.
+      pings.add(
+          new OsmandPing(
+              deviceId, candidate(one, path, receivedAt), () -> FleetlineJson.write(one)));
     }
     return pings;
   }
 
-  private static PingCandidate candidate(JsonNode location, Instant receivedAt) {
+  private static PingCandidate candidate(JsonNode location, String path, Instant receivedAt) {
     JsonNode coords = location.get("coords");
+    String at = path + ".coords";
     if (coords == null || !coords.isObject()) {
-      throw new OsmandFormatException("location.coords", "location.coords is required");
+      throw new OsmandFormatException(at, at + " is required");
     }
-    JsonNode timestamp = location.get("timestamp");
-    Double speedMs = nonNegative(coords, "speed");
-    Double odometerM = number(location, "odometer");
+    Double speedMs = nonNegative(coords, at, "speed");
+    Double odometerM = number(location, path, "odometer");
     return new PingCandidate(
-        timestamp == null || timestamp.isNull()
-            ? receivedAt
-            : OsmandQueryParser.timestamp(timestamp.asString()),
-        required(coords, "latitude"),
-        required(coords, "longitude"),
+        timestamp(location.get("timestamp"), path + ".timestamp", receivedAt),
+        required(coords, at, "latitude"),
+        required(coords, at, "longitude"),
         speedMs == null ? null : speedMs * 3.6,
-        nonNegative(coords, "heading"),
-        number(coords, "altitude"),
-        nonNegative(coords, "accuracy"),
+        nonNegative(coords, at, "heading"),
+        number(coords, at, "altitude"),
+        nonNegative(coords, at, "accuracy"),
         odometerM == null ? null : odometerM / 1000,
         null,
-        attributes(location));
+        attributes(location, path));
   }
 
-  private static Map<String, Object> attributes(JsonNode location) {
+  /** A string (ISO-8601 or epoch digits) or a whole number of epoch seconds or milliseconds. */
+  private static Instant timestamp(JsonNode timestamp, String field, Instant receivedAt) {
+    if (timestamp == null || timestamp.isNull()) {
+      return receivedAt;
+    }
+    if (timestamp.isString()) {
+      return OsmandQueryParser.timestamp(field, timestamp.stringValue());
+    }
+    if (timestamp.isIntegralNumber()) {
+      return OsmandQueryParser.timestamp(field, timestamp.bigIntegerValue().toString());
+    }
+    throw new OsmandFormatException(
+        field, field + " must be an ISO-8601 string or epoch seconds or milliseconds");
+  }
+
+  private static Map<String, Object> attributes(JsonNode location, String path) {
     Map<String, Object> attributes = new LinkedHashMap<>();
     JsonNode battery = location.get("battery");
     if (battery != null && battery.isObject()) {
-      Double level = number(battery, "level");
-      if (level != null && level >= 0) {
+      Double level = number(battery, path + ".battery", "level");
+      // A fraction of a full charge; anything else is "unknown" (the apps send -1).
+      if (level != null && level >= 0 && level <= 1) {
         attributes.put("batteryLevel", Math.round(level * 100));
       }
       if (battery.get("is_charging") != null && battery.get("is_charging").isBoolean()) {
@@ -88,27 +124,32 @@ final class OsmandJsonParser {
     return attributes;
   }
 
-  private static double required(JsonNode node, String field) {
-    Double value = number(node, field);
+  private static double required(JsonNode node, String path, String field) {
+    Double value = number(node, path, field);
     if (value == null) {
-      throw new OsmandFormatException("location.coords." + field, field + " is required");
+      throw new OsmandFormatException(path + "." + field, path + "." + field + " is required");
     }
     return value;
   }
 
-  private static Double nonNegative(JsonNode node, String field) {
-    Double value = number(node, field);
+  private static Double nonNegative(JsonNode node, String path, String field) {
+    Double value = number(node, path, field);
     return value == null || value < 0 ? null : value;
   }
 
-  private static Double number(JsonNode node, String field) {
+  private static Double number(JsonNode node, String path, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
     }
+    String name = path + "." + field;
     if (!value.isNumber()) {
-      throw new OsmandFormatException(field, field + " must be a number");
+      throw new OsmandFormatException(name, name + " must be a number");
     }
-    return value.doubleValue();
+    double number = value.doubleValue();
+    if (!Double.isFinite(number)) {
+      throw new OsmandFormatException(name, name + " is too large a number");
+    }
+    return number;
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetline.ingest.osmand;
 
 import io.fleetline.ingest.validation.PingCandidate;
+import io.fleetline.ingest.validation.StorableText;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the classic OsmAnd protocol as the Traccar Client apps send it: key/value parameters in the
@@ -40,6 +42,16 @@ final class OsmandQueryParser {
           "ignition",
           "odometer");
 
+  /** Longer than any time the protocol allows (ISO-8601 with nanoseconds and an offset). */
+  private static final int MAX_TIME_CHARS = 64;
+
+  /** Epoch milliseconds have 13 digits until the year 2286; 18 still fit a long. */
+  private static final int MAX_EPOCH_DIGITS = 18;
+
+  private static final int MAX_NUMBER_CHARS = 64;
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?");
+
   private OsmandQueryParser() {}
 
   static OsmandPing parse(Map<String, String> params, Instant receivedAt) {
@@ -57,7 +69,7 @@ final class OsmandQueryParser {
       String[] parts = location.split(",");
       if (parts.length != 2) {
         throw new OsmandFormatException(
-            "location", "location must be 'lat,lon', was '" + location + "'");
+            "location", "location must be 'lat,lon', was " + StorableText.quoted(location));
       }
       lat = number("location", parts[0]);
       lon = number("location", parts[1]);
@@ -68,7 +80,9 @@ final class OsmandQueryParser {
     return new OsmandPing(
         deviceId.strip(),
         new PingCandidate(
-            timestamp == null || timestamp.isBlank() ? receivedAt : timestamp(timestamp),
+            timestamp == null || timestamp.isBlank()
+                ? receivedAt
+                : timestamp("timestamp", timestamp),
             lat,
             lon,
             speedKnots == null ? null : speedKnots * KMH_PER_KNOT,
@@ -80,10 +94,20 @@ final class OsmandQueryParser {
             attributes(params)));
   }
 
-  /** Epoch seconds, epoch milliseconds, or ISO-8601 (an instant without offset is UTC). */
-  static Instant timestamp(String value) {
+  /**
+   * Epoch seconds, epoch milliseconds, or ISO-8601 (an instant without offset is UTC).
+   *
+   * @param field the name the device used for it, for the error
+   */
+  static Instant timestamp(String field, String value) {
     String v = value.strip();
-    if (v.chars().allMatch(Character::isDigit)) {
+    if (v.isEmpty() || v.length() > MAX_TIME_CHARS) {
+      throw badTimestamp(field, value);
+    }
+    if (isAsciiDigits(v)) {
+      if (v.length() > MAX_EPOCH_DIGITS) {
+        throw badTimestamp(field, value);
+      }
       long epoch = Long.parseLong(v);
       // Seconds run to 10 digits until the year 2286; anything longer is milliseconds.
       return v.length() > 11 ? Instant.ofEpochMilli(epoch) : Instant.ofEpochSecond(epoch);
@@ -95,11 +119,26 @@ final class OsmandQueryParser {
       try {
         return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e) {
-        throw new OsmandFormatException(
-            "timestamp",
-            "timestamp must be epoch seconds, epoch milliseconds or ISO-8601, was '" + value + "'");
+        throw badTimestamp(field, value);
       }
     }
+  }
+
+  private static OsmandFormatException badTimestamp(String field, String value) {
+    return new OsmandFormatException(
+        field,
+        field
+            + " must be epoch seconds, epoch milliseconds or ISO-8601, was "
+            + StorableText.quoted(value));
+  }
+
+  private static boolean isAsciiDigits(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Map<String, Object> attributes(Map<String, String> params) {
@@ -113,7 +152,7 @@ final class OsmandQueryParser {
     return attributes;
   }
 
-  /** Numbers and booleans keep their type in attributes; everything else stays text. */
+  /** Decimal numbers and booleans keep their type in attributes; everything else stays text. */
   private static Object typed(String value) {
     if (value == null) {
       return null;
@@ -122,15 +161,22 @@ final class OsmandQueryParser {
     if (bool != null) {
       return bool;
     }
-    try {
+    if (isDecimal(value)) {
       double d = Double.parseDouble(value);
       if (Double.isFinite(d)) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
       }
-    } catch (NumberFormatException e) {
-      // text
     }
     return value;
+  }
+
+  /**
+   * A plain decimal number, optionally with an exponent: what devices send. Java's own syntax also
+   * takes {@code NaN}, {@code Infinity}, hexadecimal and type suffixes, none of which a device
+   * means as a number.
+   */
+  static boolean isDecimal(String value) {
+    return value.length() <= MAX_NUMBER_CHARS && DECIMAL.matcher(value).matches();
   }
 
   private static Boolean bool(String value) {
@@ -167,10 +213,16 @@ final class OsmandQueryParser {
   }
 
   private static double number(String name, String value) {
-    try {
-      return Double.parseDouble(value.strip());
-    } catch (NumberFormatException e) {
-      throw new OsmandFormatException(name, name + " must be a number, was '" + value + "'");
+    String v = value.strip();
+    if (!isDecimal(v)) {
+      throw new OsmandFormatException(
+          name, name + " must be a number, was " + StorableText.quoted(value));
     }
+    double d = Double.parseDouble(v);
+    if (!Double.isFinite(d)) {
+      throw new OsmandFormatException(
+          name, name + " is too large a number, was " + StorableText.quoted(value));
+    }
+    return d;
   }
 }

@@ -30,6 +30,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class PingPublisher {
 
+  private static final int MAX_DETAIL_CHARS = 1024;
+
   private final KafkaTemplate<String, byte[]> kafka;
   private final IngestProperties properties;
   private final MeterRegistry meters;
@@ -199,13 +201,23 @@ public class PingPublisher {
     var record = new ProducerRecord<>(properties.topics().rejected(), ping.key(), ping.original());
     Headers headers = record.headers();
     header(headers, PingHeaders.REJECT_REASON, ping.rejection().reason());
-    header(headers, PingHeaders.REJECT_DETAIL, ping.rejection().detail());
+    header(headers, PingHeaders.REJECT_DETAIL, bounded(ping.rejection().detail()));
+    if (ping.truncated()) {
+      header(headers, RejectedPing.TRUNCATED_HEADER, Integer.toString(ping.originalLength()));
+    }
     header(headers, PingHeaders.PROTOCOL, ping.protocol());
     header(headers, PingHeaders.RECEIVED_AT, ping.receivedAt().toString());
     if (ping.fleetId() != null) {
       header(headers, PingHeaders.FLEET_ID, ping.fleetId().toString());
     }
     return record;
+  }
+
+  /** Details are written by ingest and short; this keeps any one of them from growing a record. */
+  private static String bounded(String detail) {
+    return detail.length() > MAX_DETAIL_CHARS
+        ? detail.substring(0, MAX_DETAIL_CHARS) + "…"
+        : detail;
   }
 
   private static void header(Headers headers, String name, String value) {

@@ -1,9 +1,9 @@
 package io.fleetline.ingest.validation;
 
-import io.fleetline.common.FleetlineJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +18,7 @@ public class PingValidator {
 
   private final List<Rule> rules;
   private final Clock clock;
+  private final ValidationProperties limits;
 
   @Autowired
   public PingValidator(ValidationProperties limits) {
@@ -103,8 +104,8 @@ public class PingValidator {
                 (p, now) ->
                     outside(p.odometerKm(), 0, 10_000_000)
                         ? "odometerKm must be within [0, 10000000], was " + p.odometerKm()
-                        : null),
-            new Rule("attributes_too_large", (p, now) -> attributesTooLarge(p, limits)));
+                        : null));
+    this.limits = limits;
   }
 
   /** The first rule this ping breaks, or empty when it may be stored. */
@@ -116,44 +117,47 @@ public class PingValidator {
         return Optional.of(new Rejection(rule.reason(), detail));
       }
     }
+    return attributes(ping.attributes());
+  }
+
+  /**
+   * Attributes are stored as they came, so they are bounded in entries, nesting and encoded size,
+   * and every key and text in them must be storable; one walk judges all of it.
+   */
+  private Optional<Rejection> attributes(Map<String, Object> attributes) {
+    if (attributes == null || attributes.isEmpty()) {
+      return Optional.empty();
+    }
+    if (attributes.size() > limits.maxAttributes()) {
+      return tooLarge(
+          "at most " + limits.maxAttributes() + " attributes, got " + attributes.size());
+    }
+    AttributesShape shape =
+        AttributesShape.of(attributes, limits.maxAttributesChars(), limits.maxAttributesDepth());
+    if (shape.tooDeep()) {
+      return tooLarge(
+          "attributes may nest at most " + limits.maxAttributesDepth() + " levels deep");
+    }
+    if (shape.tooLarge()) {
+      return tooLarge(
+          "attributes must serialise to at most " + limits.maxAttributesChars() + " bytes");
+    }
+    if (shape.unstorablePath() != null) {
+      return Optional.of(
+          new Rejection(
+              Rejection.MALFORMED,
+              shape.unstorablePath()
+                  + " contains NUL or a lone UTF-16 surrogate, which cannot be stored"));
+    }
     return Optional.empty();
+  }
+
+  private static Optional<Rejection> tooLarge(String detail) {
+    return Optional.of(new Rejection(Rejection.ATTRIBUTES_TOO_LARGE, detail));
   }
 
   private static boolean outside(Double value, double min, double max) {
     return value != null && !(Double.isFinite(value) && value >= min && value <= max);
-  }
-
-  private static String attributesTooLarge(PingCandidate p, ValidationProperties limits) {
-    if (p.attributes() == null || p.attributes().isEmpty()) {
-      return null;
-    }
-    if (p.attributes().size() > limits.maxAttributes()) {
-      return "at most " + limits.maxAttributes() + " attributes, got " + p.attributes().size();
-    }
-    if (estimatedChars(p.attributes()) * 2 < limits.maxAttributesChars()) {
-      return null; // far below the limit: spare the hot path a serialisation
-    }
-    int chars = FleetlineJson.write(p.attributes()).length;
-    return chars > limits.maxAttributesChars()
-        ? "attributes must serialise to at most "
-            + limits.maxAttributesChars()
-            + " bytes, got "
-            + chars
-        : null;
-  }
-
-  /** A cheap upper-bound-ish guess of the serialised size; only a near miss is measured exactly. */
-  private static int estimatedChars(java.util.Map<String, Object> attributes) {
-    int chars = 2;
-    for (var entry : attributes.entrySet()) {
-      Object value = entry.getValue();
-      chars += entry.getKey().length() + 4;
-      chars += value instanceof String text ? text.length() + 2 : value instanceof Number ? 24 : 64;
-      if (value instanceof java.util.Map<?, ?> || value instanceof java.util.Collection<?>) {
-        return Integer.MAX_VALUE / 4; // nested: measure exactly
-      }
-    }
-    return chars;
   }
 
   /** A named rule: returns null when the ping passes, else the human-readable detail. */

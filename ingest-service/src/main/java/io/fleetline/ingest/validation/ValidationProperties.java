@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAccuracyM largest accuracy radius worth storing
  * @param maxAttributes most attribute entries in one ping (Teltonika records can carry 100+ IO
  *     elements)
- * @param maxAttributesChars longest serialised attributes object
+ * @param maxAttributesChars longest attributes object, in bytes of its JSON encoding
+ * @param maxAttributesDepth deepest nesting of objects and arrays in the attributes (the attributes
+ *     object itself is level 1)
  */
 @ConfigurationProperties("fleetline.ingest.validation")
 public record ValidationProperties(
@@ -26,11 +28,12 @@ public record ValidationProperties(
     @DefaultValue("20000") double maxAltitudeM,
     @DefaultValue("100000") double maxAccuracyM,
     @DefaultValue("256") int maxAttributes,
-    @DefaultValue("16384") int maxAttributesChars) {
+    @DefaultValue("16384") int maxAttributesChars,
+    @DefaultValue("8") int maxAttributesDepth) {
 
   /** The defaults, for code outside Spring (tests, benchmarks). */
   public static ValidationProperties defaults() {
     return new ValidationProperties(
-        Duration.ofMinutes(5), Duration.ofDays(30), 400, -500, 20_000, 100_000, 256, 16384);
+        Duration.ofMinutes(5), Duration.ofDays(30), 400, -500, 20_000, 100_000, 256, 16384, 8);
   }
 }

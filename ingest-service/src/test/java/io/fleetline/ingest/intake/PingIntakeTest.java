@@ -2,6 +2,7 @@ package io.fleetline.ingest.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetline.common.DeviceProtocol;
@@ -11,8 +12,10 @@ import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.publish.PingPublisher;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.publish.RejectedPing;
+import io.fleetline.ingest.publish.RejectedTopicProperties;
 import io.fleetline.ingest.validation.PingCandidate;
 import io.fleetline.ingest.validation.PingValidator;
+import io.fleetline.ingest.validation.Rejection;
 import io.fleetline.ingest.validation.ValidationProperties;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +99,10 @@ class PingIntakeTest {
     RecordingPublisher publisher = new RecordingPublisher();
     PingIntake intake =
         new PingIntake(
-            new PingValidator(ValidationProperties.defaults()), publisher, properties(10));
+            new PingValidator(ValidationProperties.defaults()),
+            publisher,
+            properties(10),
+            RejectedTopicProperties.defaults());
 
     IntakeResult result =
         intake.accept(
@@ -126,7 +132,10 @@ class PingIntakeTest {
     publisher.hold = true;
     PingIntake intake =
         new PingIntake(
-            new PingValidator(ValidationProperties.defaults()), publisher, properties(2));
+            new PingValidator(ValidationProperties.defaults()),
+            publisher,
+            properties(2),
+            RejectedTopicProperties.defaults());
     CompletableFuture<IntakeResult> first =
         CompletableFuture.supplyAsync(
             () -> intake.accept(DEVICE, "http", List.of(valid(0, 1), valid(1, 2))));
@@ -139,5 +148,33 @@ class PingIntakeTest {
     publisher.release.countDown();
     assertThat(first.get().accepted()).isEqualTo(2);
     assertThat(intake.accept(DEVICE, "http", List.of(valid(0, 4))).accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void aRejectedItemKeepsOnlyAnExcerptOfItsOriginalAndItsTrueLength() {
+    RecordingPublisher publisher = new RecordingPublisher();
+    PingIntake intake =
+        new PingIntake(
+            new PingValidator(ValidationProperties.defaults()),
+            publisher,
+            properties(10),
+            new RejectedTopicProperties(100));
+    byte[] huge = new byte[1_200_000];
+    byte[] small = new byte[100];
+
+    intake.accept(
+        DEVICE,
+        "http",
+        List.of(
+            DecodedPing.malformed(0, huge, "bad"),
+            DecodedPing.malformed(1, small, "bad"),
+            valid(2, 52)));
+    intake.rejectUnattributed("some-device", "mqtt", huge, new Rejection("unknown_device", "?"));
+
+    assertThat(publisher.rejected)
+        .extracting(r -> r.original().length, RejectedPing::originalLength, RejectedPing::truncated)
+        .containsExactly(
+            tuple(100, 1_200_000, true), tuple(100, 100, false), tuple(100, 1_200_000, true));
+    assertThat(publisher.accepted).hasSize(1);
   }
 }

@@ -98,6 +98,64 @@ class PingJsonTest {
   }
 
   @Test
+  void attributesPastTheReadCeilingAreTooLargeAndTheirNeighboursStillDecode() {
+    StringBuilder huge = new StringBuilder("{\"recordedAt\":\"2026-11-26T08:00:00Z\",");
+    huge.append("\"attributes\":{");
+    for (int i = 0; i < 150_000; i++) {
+      huge.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":[1,{\"x\":2}]");
+    }
+    huge.append("},\"latitude\":1,\"longitude\":2}");
+
+    List<DecodedPing> items = decode("[" + GOOD + "," + huge + "," + GOOD + "]", 10);
+
+    assertThat(items.get(1).candidate()).isNull();
+    assertThat(items.get(1).malformed().reason()).isEqualTo("attributes_too_large");
+    assertThat(original(items.get(1))).isEqualTo(huge.toString());
+    assertThat(items.get(0).candidate()).isNotNull();
+    assertThat(items.get(2).candidate()).isNotNull();
+  }
+
+  @Test
+  void aNumberBeyondADoubleInTheAttributesIsMalformed() {
+    DecodedPing item =
+        decode(
+                "{\"recordedAt\":\"2026-11-26T08:00:00Z\",\"latitude\":1,\"longitude\":2,"
+                    + "\"attributes\":{\"x\":[1e400]}}",
+                10)
+            .get(0);
+
+    assertThat(item.malformed().reason()).isEqualTo("malformed");
+    assertThat(item.malformed().detail()).contains("attributes");
+  }
+
+  @Test
+  void anUnreadableTimeIsQuotedShortAndPrintable() {
+    // JSON escapes of NUL, then a long tail.
+    String time = "\\u0000".repeat(10) + "x".repeat(100_000);
+    DecodedPing item =
+        decode("{\"recordedAt\":\"" + time + "\",\"latitude\":1,\"longitude\":2}", 10).get(0);
+
+    assertThat(item.malformed().detail())
+        .startsWith("recordedAt must be ISO-8601")
+        .hasSizeLessThan(200)
+        .doesNotContain("\u0000");
+  }
+
+  @Test
+  void bodyErrorsNameNeitherTheParserNorItsSettings() {
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+
+    assertThatThrownBy(() -> decode(deep, 10))
+        .isInstanceOf(PingJson.MalformedBodyException.class)
+        .hasMessageNotContaining("StreamReadConstraints")
+        .hasMessageNotContaining("jackson")
+        .hasMessageContaining("nests too deeply");
+    assertThatThrownBy(() -> decode("{\"recordedAt\":tru", 10))
+        .hasMessageStartingWith("The body is not valid JSON (at byte ")
+        .hasMessageNotContaining("tru");
+  }
+
+  @Test
   void tooManyPingsAreRefusedWithTheirCount() {
     String body = "[" + String.join(",", List.of(GOOD, GOOD, "[1]", GOOD)) + "]";
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.fleetline.common.FleetlineJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class OsmandJsonParserTest {
   static final Instant NOW = Instant.parse("2026-11-26T08:00:00Z");
 
   static List<OsmandPing> parse(String json) {
-    return OsmandJsonParser.parse(FleetlineJson.mapper().readTree(json), NOW);
+    return OsmandJsonParser.parse(FleetlineJson.mapper().readTree(json), NOW, 1000);
   }
 
   @Test
@@ -73,5 +75,114 @@ class OsmandJsonParserTest {
     assertThatThrownBy(
             () -> parse("{\"device_id\":\"x\",\"location\":{\"coords\":{\"latitude\":1}}}"))
         .hasMessageContaining("longitude is required");
+  }
+
+  @Test
+  void anEmptyLocationArrayIsMalformed() {
+    assertThatThrownBy(() -> parse("{\"device_id\":\"x\",\"location\":[]}"))
+        .isInstanceOfSatisfying(
+            OsmandFormatException.class, e -> assertThat(e.field()).isEqualTo("location"));
+  }
+
+  @Test
+  void aTimestampThatIsEmptyTooLargeOrOfTheWrongTypeIsMalformed() {
+    for (String timestamp :
+        new String[] {
+          "\"\"",
+          "\"  \"",
+          "{}",
+          "[]",
+          "true",
+          "1.5",
+          "-1",
+          "99999999999999999999",
+          "\"99999999999999999999\"",
+          "\"" + "9".repeat(500) + "\""
+        }) {
+      assertThatThrownBy(
+              () ->
+                  parse(
+                      "{\"device_id\":\"x\",\"location\":{\"timestamp\":"
+                          + timestamp
+                          + ",\"coords\":{\"latitude\":1,\"longitude\":2}}}"),
+              timestamp)
+          .isInstanceOfSatisfying(
+              OsmandFormatException.class,
+              e -> {
+                assertThat(e.field()).isEqualTo("location.timestamp");
+                assertThat(e.getMessage()).hasSizeLessThan(200);
+              });
+    }
+  }
+
+  @Test
+  void epochMillisecondsMayBeANumber() {
+    List<OsmandPing> pings =
+        parse(
+            "{\"device_id\":\"x\",\"location\":{\"timestamp\":1764144000000,"
+                + "\"coords\":{\"latitude\":1,\"longitude\":2}}}");
+
+    assertThat(pings.get(0).candidate().recordedAt()).isEqualTo(Instant.ofEpochSecond(1764144000));
+  }
+
+  @Test
+  void coordinatesOfTheWrongTypeOrBeyondADoubleAreMalformedAndNamed() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"device_id\":\"x\",\"location\":[{\"coords\":"
+                        + "{\"latitude\":1,\"longitude\":2}},{\"coords\":"
+                        + "{\"latitude\":[1],\"longitude\":2}}]}"))
+        .isInstanceOfSatisfying(
+            OsmandFormatException.class,
+            e -> assertThat(e.field()).isEqualTo("location[1].coords.latitude"));
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"device_id\":\"x\",\"location\":{\"coords\":"
+                        + "{\"latitude\":1e400,\"longitude\":2}}}"))
+        .isInstanceOfSatisfying(
+            OsmandFormatException.class,
+            e -> assertThat(e.field()).isEqualTo("location.coords.latitude"));
+    assertThatThrownBy(() -> parse("{\"device_id\":\"x\",\"location\":[7]}"))
+        .isInstanceOfSatisfying(
+            OsmandFormatException.class, e -> assertThat(e.field()).isEqualTo("location[0]"));
+  }
+
+  @Test
+  void moreBufferedPositionsThanABatchMayHoldAreRefusedWhole() {
+    String one = "{\"coords\":{\"latitude\":1,\"longitude\":2}}";
+    String body =
+        "{\"device_id\":\"x\",\"location\":["
+            + String.join(",", Collections.nCopies(4, one))
+            + "]}";
+
+    assertThatThrownBy(() -> OsmandJsonParser.parse(FleetlineJson.mapper().readTree(body), NOW, 3))
+        .isInstanceOf(TooManyPositionsException.class)
+        .hasMessage("At most 3 pings per request, got 4.");
+    assertThat(OsmandJsonParser.parse(FleetlineJson.mapper().readTree(body), NOW, 4)).hasSize(4);
+  }
+
+  @Test
+  void eachBufferedPositionKeepsItsOwnTextForTheRejectedTopic() {
+    List<OsmandPing> pings =
+        parse(
+            "{\"device_id\":\"x\",\"pad\":\""
+                + "p".repeat(10_000)
+                + "\",\"location\":[{\"coords\":{\"latitude\":1,\"longitude\":2}},"
+                + "{\"coords\":{\"latitude\":95,\"longitude\":2}}]}");
+
+    assertThat(new String(pings.get(1).original().get(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"coords\":{\"latitude\":95,\"longitude\":2}}");
+  }
+
+  @Test
+  void aBatteryLevelOutsideZeroToOneIsUnknown() {
+    List<OsmandPing> pings =
+        parse(
+            "{\"device_id\":\"x\",\"location\":{\"coords\":{\"latitude\":1,"
+                + "\"longitude\":2},\"battery\":{\"level\":1e300}}}");
+
+    assertThat(pings.get(0).candidate().attributes()).doesNotContainKey("batteryLevel");
   }
 }

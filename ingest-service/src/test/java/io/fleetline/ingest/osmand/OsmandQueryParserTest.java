@@ -92,4 +92,63 @@ class OsmandQueryParserTest {
             () -> OsmandQueryParser.parse(query("id=a&lat=1&lon=2&timestamp=yesterday"), NOW))
         .hasMessageContaining("timestamp");
   }
+
+  @Test
+  void anEpochTimestampTooLongForALongIsMalformedNotAServerError() {
+    assertThatThrownBy(
+            () ->
+                OsmandQueryParser.parse(
+                    query("id=a&lat=1&lon=2&timestamp=99999999999999999999"), NOW))
+        .isInstanceOfSatisfying(
+            OsmandFormatException.class, e -> assertThat(e.field()).isEqualTo("timestamp"));
+    assertThatThrownBy(
+            () ->
+                OsmandQueryParser.parse(
+                    query("id=a&lat=1&lon=2&timestamp=" + "1".repeat(5000)), NOW))
+        .isInstanceOf(OsmandFormatException.class)
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+  }
+
+  @Test
+  void numbersInJavaSyntaxButNotDecimalAreMalformed() {
+    for (String lat :
+        new String[] {"NaN", "Infinity", "-Infinity", "0x1p3", "1d", "52.5f", "1e400"}) {
+      assertThatThrownBy(
+              () -> OsmandQueryParser.parse(query("id=a&lat=" + lat + "&lon=2"), NOW), lat)
+          .isInstanceOfSatisfying(
+              OsmandFormatException.class, e -> assertThat(e.field()).isEqualTo("lat"));
+    }
+    assertThat(OsmandQueryParser.parse(query("id=a&lat=5.25e1&lon=-.5"), NOW).candidate())
+        .satisfies(
+            c -> {
+              assertThat(c.latitude()).isEqualTo(52.5);
+              assertThat(c.longitude()).isEqualTo(-0.5);
+            });
+  }
+
+  @Test
+  void extraKeysBecomeNumbersOnlyWhenDecimal() {
+    OsmandPing ping =
+        OsmandQueryParser.parse(query("id=a&lat=1&lon=2&batt=87&hex=0x10&nan=NaN&suffix=1d"), NOW);
+
+    assertThat(ping.candidate().attributes())
+        .containsEntry("batt", 87L)
+        .containsEntry("hex", "0x10")
+        .containsEntry("nan", "NaN")
+        .containsEntry("suffix", "1d");
+  }
+
+  @Test
+  void anUnreadableValueIsEchoedShortAndPrintable() {
+    assertThatThrownBy(
+            () ->
+                OsmandQueryParser.parse(
+                    query("id=a&lat=1%00" + "9".repeat(10_000) + "&lon=2"), NOW))
+        .isInstanceOf(OsmandFormatException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .startsWith("lat must be a number, was '1?999")
+                    .hasSizeLessThan(120));
+  }
 }

@@ -85,6 +85,67 @@ class PingValidatorTest {
   }
 
   @Test
+  void nulOrALoneSurrogateAnywhereInTheAttributesIsRejectedAsMalformedNamingWhere() {
+    Map<String, Object> nulValue = Map.of("note", "a\u0000b");
+    Map<String, Object> nulKey = Map.of("no\u0000te", "ok");
+    Map<String, Object> nested =
+        Map.of("trip", Map.of("stops", java.util.List.of("fine", "lone \ud800 half")));
+    Map<String, Object> backwards = Map.of("note", "\udc00\ud800");
+
+    assertThat(validator.validate(withAttributes(nulValue)))
+        .get()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(Rejection.MALFORMED);
+              assertThat(r.detail()).startsWith("attributes.note ");
+            });
+    assertThat(validator.validate(withAttributes(nulKey)))
+        .get()
+        .satisfies(r -> assertThat(r.detail()).startsWith("attributes.no?te "));
+    assertThat(validator.validate(withAttributes(nested)))
+        .get()
+        .satisfies(r -> assertThat(r.detail()).startsWith("attributes.trip.stops[1] "));
+    assertThat(reason(withAttributes(backwards))).contains(Rejection.MALFORMED);
+  }
+
+  @Test
+  void aSurrogatePairIsStorableText() {
+    assertThat(validator.validate(withAttributes(Map.of("driver", "\ud83d\ude9a Ana")))).isEmpty();
+  }
+
+  @Test
+  void theSizeLimitHoldsForTheEncodedBytesNotTheCharacters() {
+    // 6000 characters, but 18000 bytes of UTF-8 or 36000 bytes of JSON escapes.
+    Map<String, Object> euros = Map.of("text", "\u20ac".repeat(6000));
+    Map<String, Object> controls = Map.of("text", "\u0001".repeat(6000));
+    Map<String, Object> digits = new HashMap<>();
+    for (int i = 0; i < 20; i++) {
+      digits.put("n" + i, new java.math.BigInteger("9".repeat(1000)));
+    }
+    Map<String, Object> accents = Map.of("text", "\u00e9".repeat(6000)); // 12000 bytes
+
+    assertThat(reason(withAttributes(euros))).contains("attributes_too_large");
+    assertThat(reason(withAttributes(controls))).contains("attributes_too_large");
+    assertThat(reason(withAttributes(digits))).contains("attributes_too_large");
+    assertThat(validator.validate(withAttributes(accents))).isEmpty();
+  }
+
+  @Test
+  void attributesNestedDeeperThanTheLimitAreTooLarge() {
+    Object deep = "bottom";
+    for (int i = 0; i < 8; i++) {
+      deep = Map.of("d", deep);
+    }
+    Object allowed = "bottom";
+    for (int i = 0; i < 7; i++) {
+      allowed = Map.of("d", allowed);
+    }
+
+    assertThat(reason(withAttributes(Map.of("d", deep)))).contains("attributes_too_large");
+    assertThat(validator.validate(withAttributes(Map.of("d", allowed)))).isEmpty();
+  }
+
+  @Test
   void theRejectionSaysWhatWasWrong() {
     Optional<Rejection> rejection = validator.validate(ping(95, 13));
     assertThat(rejection).get().extracting(Rejection::detail).asString().contains("95.0");

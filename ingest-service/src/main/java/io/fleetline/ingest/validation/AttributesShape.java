@@ -1,0 +1,138 @@
+package io.fleetline.ingest.validation;
+
+import io.fleetline.common.FleetlineJson;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Measures a ping's attributes as they will be written to Kafka, without writing them: the size of
+ * their JSON encoding in UTF-8 bytes (an upper bound: every control character counted as a six-byte
+ * {@code \}{@code uXXXX} escape), their nesting depth, and the path of the first key or text value
+ * that cannot be stored. The walk stops once the size is past {@code maxBytes} or the depth past
+ * {@code maxDepth}, so an oversized value costs no more than the limit to judge.
+ */
+final class AttributesShape {
+
+  /** The most characters of one key shown in a path. */
+  private static final int MAX_KEY_CHARS = 32;
+
+  private final int maxBytes;
+  private final int maxDepth;
+  private long bytes;
+  private int depth;
+  private String unstorablePath;
+
+  private AttributesShape(int maxBytes, int maxDepth) {
+    this.maxBytes = maxBytes;
+    this.maxDepth = maxDepth;
+  }
+
+  static AttributesShape of(Map<String, Object> attributes, int maxBytes, int maxDepth) {
+    AttributesShape shape = new AttributesShape(maxBytes, maxDepth);
+    shape.object(attributes, "attributes", 1);
+    return shape;
+  }
+
+  boolean tooLarge() {
+    return bytes > maxBytes;
+  }
+
+  boolean tooDeep() {
+    return depth > maxDepth;
+  }
+
+  /** Where the first key or text that cannot be stored is, e.g. {@code attributes.note}. */
+  String unstorablePath() {
+    return unstorablePath;
+  }
+
+  private boolean stopped() {
+    return tooLarge() || tooDeep();
+  }
+
+  /**
+   * Measures one value; {@code path} and the key (or, when it is null, the index) locate it, joined
+   * only when needed: most pings' attributes are a few flat entries.
+   */
+  private void value(Object value, String path, String key, int index, int level) {
+    if (value == null) {
+      bytes += 4;
+    } else if (value instanceof String text) {
+      text(text, path, key, index);
+    } else if (value instanceof Boolean b) {
+      bytes += b ? 4 : 5;
+    } else if (value instanceof Double d && !Double.isFinite(d)) {
+      bytes += d.toString().length() + 2; // written as a string
+    } else if (value instanceof Float f && !Float.isFinite(f)) {
+      bytes += f.toString().length() + 2;
+    } else if (value instanceof Number n) {
+      bytes += n.toString().length();
+    } else if (value instanceof Map<?, ?> map) {
+      object(map, join(path, key, index), level);
+    } else if (value instanceof Collection<?> list) {
+      array(list, join(path, key, index), level);
+    } else {
+      bytes += FleetlineJson.write(value).length;
+    }
+  }
+
+  private void object(Map<?, ?> map, String path, int level) {
+    depth = Math.max(depth, level);
+    bytes += 2 + Math.max(0, map.size() - 1);
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      if (stopped()) {
+        return;
+      }
+      String key = String.valueOf(entry.getKey());
+      text(key, path, key, -1);
+      bytes += 1;
+      value(entry.getValue(), path, key, -1, level + 1);
+    }
+  }
+
+  private void array(Collection<?> list, String path, int level) {
+    depth = Math.max(depth, level);
+    bytes += 2 + Math.max(0, list.size() - 1);
+    int i = 0;
+    for (Object element : list) {
+      if (stopped()) {
+        return;
+      }
+      value(element, path, null, i++, level + 1);
+    }
+  }
+
+  private void text(String text, String path, String key, int index) {
+    if (unstorablePath == null && !StorableText.isStorable(text)) {
+      unstorablePath = join(path, key, index);
+    }
+    long size = 2;
+    for (int i = 0; i < text.length() && size <= maxBytes; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20) {
+        size += 6;
+      } else if (c == '"' || c == '\\') {
+        size += 2;
+      } else if (c < 0x80) {
+        size += 1;
+      } else if (c < 0x800 || Character.isSurrogate(c)) {
+        size += 2; // a surrogate pair is four bytes, two per half
+      } else {
+        size += 3;
+      }
+    }
+    bytes += size;
+  }
+
+  /** The path of an entry, its key printable and cut when long. */
+  private static String join(String path, String key, int index) {
+    if (key == null) {
+      return path + "[" + index + "]";
+    }
+    String quoted = StorableText.quoted(key);
+    String bare = quoted.substring(1, quoted.length() - 1);
+    return path
+        + "."
+        + (bare.length() > MAX_KEY_CHARS ? bare.substring(0, MAX_KEY_CHARS) + "…" : bare);
+  }
+}
