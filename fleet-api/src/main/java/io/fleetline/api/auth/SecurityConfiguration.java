@@ -11,6 +11,7 @@ import jakarta.servlet.DispatcherType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -38,6 +39,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -58,15 +60,36 @@ class SecurityConfiguration {
       HttpSecurity http,
       ApiClientRepository clients,
       OAuth2AuthorizationService authorizations,
-      AuthorizationServerSettings settings) {
+      AuthorizationServerSettings settings,
+      FailedClientAuthentications failures,
+      PasswordEncoder passwords,
+      ProblemResponses problems) {
     OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+    var limit =
+        new ClientAuthenticationLimitFilter(
+            failures,
+            problems,
+            Set.of(
+                settings.getTokenEndpoint(),
+                settings.getTokenIntrospectionEndpoint(),
+                settings.getTokenRevocationEndpoint(),
+                settings.getDeviceAuthorizationEndpoint(),
+                settings.getPushedAuthorizationRequestEndpoint()));
+    var unknownClients = new UnknownClientSecrets(clients, passwords);
     http.securityMatcher(server.getEndpointsMatcher())
         .with(
             server,
             s ->
                 s.registeredClientRepository(clients)
                     .authorizationService(authorizations)
-                    .authorizationServerSettings(settings))
+                    .authorizationServerSettings(settings)
+                    .clientAuthentication(
+                        c ->
+                            c.authenticationProviders(p -> p.add(0, unknownClients))
+                                .authenticationSuccessHandler(limit::authenticated)
+                                .errorResponseHandler(limit::failed)))
+        // The server adds its client authentication right after this position.
+        .addFilterBefore(limit, AbstractPreAuthenticatedProcessingFilter.class)
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(csrf -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()));

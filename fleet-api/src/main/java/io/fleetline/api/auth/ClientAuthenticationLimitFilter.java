@@ -1,0 +1,161 @@
+package io.fleetline.api.auth;
+
+import io.fleetline.api.auth.FailedClientAuthentications.AttemptOrWait;
+import io.fleetline.api.problem.ProblemResponses;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Answers {@code 429} with {@code Retry-After}, before any secret is hashed, to a client
+ * authentication whose client id or source address has failed too often (see {@link
+ * FailedClientAuthentications}); an admitted attempt that succeeds is not counted as a failure.
+ * Runs in the authorization server's filter chain, just before its client authentication.
+ */
+final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
+
+  private static final OAuth2ErrorHttpMessageConverter ERRORS =
+      new OAuth2ErrorHttpMessageConverter();
+
+  private static final String ATTEMPT =
+      ClientAuthenticationLimitFilter.class.getName() + ".attempt";
+
+  /** Client ids are short; longer ones are told apart by their first characters only. */
+  private static final int MAX_KEY_LENGTH = 256;
+
+  private final FailedClientAuthentications failures;
+  private final ProblemResponses problems;
+  private final Set<String> clientAuthenticationPaths;
+
+  ClientAuthenticationLimitFilter(
+      FailedClientAuthentications failures,
+      ProblemResponses problems,
+      Set<String> clientAuthenticationPaths) {
+    this.failures = failures;
+    this.problems = problems;
+    this.clientAuthenticationPaths = clientAuthenticationPaths;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !failures.enabled()
+        || !"POST".equals(request.getMethod())
+        || !clientAuthenticationPaths.contains(request.getServletPath());
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String clientId = clientId(request);
+    if (clientId == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    AttemptOrWait admission =
+        failures.admit(clientId, addressKey(request.getRemoteAddr()), System.nanoTime());
+    if (admission.attempt() == null) {
+      problems.tooManyRequests(
+          request, response, Math.max(1, (long) Math.ceil(admission.waitNanos() / 1e9)));
+      return;
+    }
+    request.setAttribute(ATTEMPT, admission.attempt());
+    chain.doFilter(request, response);
+  }
+
+  /**
+   * Takes the place of the client authentication's default success handler (which only stores the
+   * authentication) and gives the attempt's failures back.
+   */
+  void authenticated(
+      HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
+    if (request.getAttribute(ATTEMPT) instanceof FailedClientAuthentications.Attempt attempt) {
+      failures.succeeded(attempt);
+    }
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(authentication);
+    SecurityContextHolder.setContext(context);
+  }
+
+  /**
+   * Takes the place of the client authentication's default failure handler: the same answers,
+   * except that {@code invalid_client} carries no description, which told an unknown client id
+   * ("client_id") from a wrong secret ("client_secret").
+   */
+  void failed(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    SecurityContextHolder.clearContext();
+    OAuth2Error error =
+        e instanceof OAuth2AuthenticationException oauth2
+            ? oauth2.getError()
+            : new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT);
+    ServletServerHttpResponse answer = new ServletServerHttpResponse(response);
+    if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
+      answer.setStatusCode(HttpStatus.UNAUTHORIZED);
+      error = new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT);
+    } else {
+      answer.setStatusCode(HttpStatus.BAD_REQUEST);
+    }
+    ERRORS.write(error, null, answer);
+  }
+
+  /** The client id of HTTP Basic or form client authentication; null when there is none. */
+  static String clientId(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    String id = null;
+    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        id = URLDecoder.decode(colon < 0 ? pair : pair.substring(0, colon), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException malformed) {
+        // not Base64 or not URL-encoded: the authorization server refuses it without hashing
+        return null;
+      }
+    } else if (header == null) {
+      id = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
+    }
+    if (id == null || id.isEmpty()) {
+      return null;
+    }
+    return id.length() > MAX_KEY_LENGTH ? id.substring(0, MAX_KEY_LENGTH) : id;
+  }
+
+  /** The address, an IPv6 one by its /64: one subscriber usually holds a whole /64. */
+  static String addressKey(String remoteAddress) {
+    try {
+      byte[] bytes = InetAddress.getByName(remoteAddress).getAddress();
+      if (bytes.length == 16) {
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+      }
+      return remoteAddress;
+    } catch (UnknownHostException e) {
+      return remoteAddress;
+    }
+  }
+}

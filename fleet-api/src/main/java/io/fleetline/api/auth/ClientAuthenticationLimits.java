@@ -1,0 +1,28 @@
+package io.fleetline.api.auth;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Failed client authentications allowed at the token endpoint ({@code
+ * fleetline.auth.failed-authentications.*}); each limit is a bucket that refills over {@code
+ * window}.
+ *
+ * @param enabled whether failures are limited at all
+ * @param perClientAndAddress failures of one client id from one source address
+ * @param perAddress failures from one source address, whatever the client id (IPv6 by /64)
+ * @param perClient failures of one client id from all addresses together; it holds back only
+ *     addresses that have themselves failed for that id
+ * @param window the time in which each bucket refills completely
+ * @param maxTracked ids, addresses and pairs remembered per kind; the least recently seen are
+ *     forgotten beyond it
+ */
+@ConfigurationProperties("fleetline.auth.failed-authentications")
+record ClientAuthenticationLimits(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("10") int perClientAndAddress,
+    @DefaultValue("30") int perAddress,
+    @DefaultValue("100") int perClient,
+    @DefaultValue("1m") Duration window,
+    @DefaultValue("100000") int maxTracked) {}

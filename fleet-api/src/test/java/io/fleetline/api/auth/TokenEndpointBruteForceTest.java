@@ -1,0 +1,159 @@
+package io.fleetline.api.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.api.testing.RawHttp;
+import io.fleetline.api.testing.RawHttp.Answer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Guessing client secrets at the token endpoint: failures are limited per (client id, address), per
+ * address and per client id, answered 429 before any secret is hashed, without locking a client out
+ * of its own address; an unknown id costs the same hash check as a wrong secret. Each test speaks
+ * from its own loopback addresses. The window is an hour so that no bucket refills during a test,
+ * however slow the machine.
+ */
+@TestPropertySource(
+    properties = {
+      "fleetline.auth.failed-authentications.per-client-and-address=5",
+      "fleetline.auth.failed-authentications.per-address=8",
+      "fleetline.auth.failed-authentications.per-client=6",
+      "fleetline.auth.failed-authentications.window=1h"
+    })
+@Import(TokenEndpointBruteForceTest.CountedHashChecks.class)
+class TokenEndpointBruteForceTest extends FleetApiTest {
+
+  /** Secret hash verifications ({@link PasswordEncoder#matches}) since the last reset. */
+  static final AtomicInteger hashChecks = new AtomicInteger();
+
+  @TestConfiguration
+  static class CountedHashChecks {
+    @Bean
+    static BeanPostProcessor countHashChecks() {
+      return new BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String name) {
+          if (!(bean instanceof PasswordEncoder passwords)) {
+            return bean;
+          }
+          return new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+              return passwords.encode(raw);
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+              hashChecks.incrementAndGet();
+              return passwords.matches(raw, encoded);
+            }
+
+            @Override
+            public boolean upgradeEncoding(String encoded) {
+              return passwords.upgradeEncoding(encoded);
+            }
+          };
+        }
+      };
+    }
+  }
+
+  RawHttp http;
+
+  @BeforeAll
+  void raw() {
+    http = new RawHttp(port);
+  }
+
+  @Test
+  void guessingOneClientsSecretIs429BeforeHashingWhileItAndOthersStillGetTokensElsewhere()
+      throws Exception {
+    JsonNode victim = createClient(fleetId, "fleet.read");
+    JsonNode other = createClient(fleetId, "fleet.read");
+    String victimId = victim.get("clientId").stringValue();
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(http.token("127.0.0.3", victimId, "guess-" + i).status()).isEqualTo(401);
+    }
+    hashChecks.set(0);
+    Answer limited = http.token("127.0.0.3", victimId, "guess-5");
+
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+    assertThat(hashChecks).as("no secret hashed for a refused attempt").hasValue(0);
+    assertThat(http.token("127.0.0.3", victimId, victim.get("clientSecret").stringValue()).status())
+        .as("the right secret from the guessing address waits too")
+        .isEqualTo(429);
+    assertThat(http.token("127.0.0.4", victimId, victim.get("clientSecret").stringValue()).status())
+        .as("the client itself, from its own address")
+        .isEqualTo(200);
+    assertThat(
+            http.token(
+                    "127.0.0.4",
+                    other.get("clientId").stringValue(),
+                    other.get("clientSecret").stringValue())
+                .status())
+        .as("another client from another address")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void cyclingClientIdsFromOneAddressIsLimitedByTheAddress() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      assertThat(http.token("127.0.0.5", "flc_unknown" + i, "guess").status()).isEqualTo(401);
+    }
+
+    Answer limited = http.token("127.0.0.5", "flc_unknown-next", "guess");
+
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(http.token("127.0.0.6", "flc_unknown-next", "guess").status())
+        .as("another address")
+        .isEqualTo(401);
+  }
+
+  @Test
+  void guessesSpreadOverAddressesStopAtThePerClientBoundButTheClientsOwnAddressIsAdmitted()
+      throws Exception {
+    JsonNode victim = createClient(fleetId, "fleet.read");
+    String victimId = victim.get("clientId").stringValue();
+    for (String address : new String[] {"127.0.0.7", "127.0.0.8", "127.0.0.9"}) {
+      assertThat(http.token(address, victimId, "guess-a").status()).isEqualTo(401);
+      assertThat(http.token(address, victimId, "guess-b").status()).isEqualTo(401);
+    }
+
+    assertThat(http.token("127.0.0.7", victimId, "guess-c").status())
+        .as("six failures of this id, from an address that failed for it")
+        .isEqualTo(429);
+    assertThat(
+            http.token("127.0.0.10", victimId, victim.get("clientSecret").stringValue()).status())
+        .as("an address with no failures for it")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void anUnknownClientIdCostsTheSameHashCheckAsAWrongSecretAndIsAnsweredAlike() throws Exception {
+    String knownId = createClient(fleetId, "fleet.read").get("clientId").stringValue();
+
+    hashChecks.set(0);
+    Answer wrongSecret = http.token("127.0.0.11", knownId, "wrong-secret");
+    int wrongSecretChecks = hashChecks.getAndSet(0);
+    Answer unknownId = http.token("127.0.0.11", "flc_doesnotexist", "wrong-secret");
+    int unknownIdChecks = hashChecks.getAndSet(0);
+
+    assertThat(wrongSecretChecks).isEqualTo(1);
+    assertThat(unknownIdChecks).isEqualTo(1);
+    assertThat(unknownId.status()).isEqualTo(wrongSecret.status()).isEqualTo(401);
+    assertThat(unknownId.body()).isEqualTo(wrongSecret.body());
+  }
+}
