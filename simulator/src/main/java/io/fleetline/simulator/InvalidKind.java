@@ -68,7 +68,7 @@ enum InvalidKind {
           this == UNKNOWN_DEVICE
               ? Answers.NOT_FOUND
               : this == MALFORMED ? Answers.BAD_REQUEST : Answers.ITEM_REJECTED;
-      case MQTT -> Answers.PUBACK;
+      case MQTT -> this == UNKNOWN_DEVICE ? Answers.LOGIN_REFUSED : Answers.PUBACK;
       case TELTONIKA ->
           this == UNKNOWN_DEVICE
               ? Answers.HANDSHAKE_REFUSED
@@ -79,7 +79,7 @@ enum InvalidKind {
   /**
    * Whether ingest records it on the rejected topic: everything it takes in and turns away, but not
    * what it refuses at the door (an unreadable OsmAnd request, an unknown HTTP token, OsmAnd id or
-   * IMEI, a corrupt Teltonika packet).
+   * IMEI, an MQTT login without credentials, a corrupt Teltonika packet).
    */
   boolean inRejectedTopic(Protocol protocol) {
     String answer = expectedAnswer(protocol);

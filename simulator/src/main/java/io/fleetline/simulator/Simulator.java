@@ -146,12 +146,7 @@ public final class Simulator {
             case OSMAND -> new OsmandUplink(http, options.osmandUrl(), retry);
             case MQTT ->
                 new MqttUplink(
-                    options.mqttUrl(),
-                    options.mqttUsername(),
-                    options.mqttPassword(),
-                    options.runId(),
-                    Math.max(1, Math.min(options.concurrency(), 8)),
-                    retry);
+                    options.mqttUrl(), options.runId(), Math.max(64, options.concurrency()), retry);
             case TELTONIKA -> new TeltonikaUplink(options.teltonikaAddr(), retry);
           });
     }
@@ -207,8 +202,8 @@ public final class Simulator {
       if (lastHttp == null
           && lastTeltonika == null
           && devices.stream().anyMatch(d -> d.protocol() == Protocol.MQTT)) {
-        // Nothing to ask: give ingest a moment, since an MQTT ping of a device it does not know
-        // yet is acknowledged by the broker and rejected as unknown_device.
+        // Nothing to ask: give ingest a moment; until the broker's password file holds a new
+        // MQTT device, its logins are refused and retried.
         System.err.println(
             "note: no HTTP or Teltonika device to confirm registration; waiting 3 s");
         Thread.sleep(3_000);

@@ -1,6 +1,7 @@
 package io.fleetline.simulator;
 
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.ingest.testing.MosquittoBroker;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -9,7 +10,9 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import tools.jackson.databind.JsonNode;
 
-/** Subscribes to every device topic, as ingest does, and keeps what arrives. */
+/**
+ * Subscribes to every device topic with ingest's account, as ingest does, and keeps what arrives.
+ */
 final class MqttRecorder implements AutoCloseable {
 
   record Message(String topic, JsonNode payload) {}
@@ -22,6 +25,8 @@ final class MqttRecorder implements AutoCloseable {
     MqttConnectOptions options = new MqttConnectOptions();
     options.setCleanSession(true);
     options.setMaxInflight(1000);
+    options.setUserName(MosquittoBroker.INGEST_USERNAME);
+    options.setPassword(MosquittoBroker.INGEST_PASSWORD.toCharArray());
     client.connect(options);
     client.subscribe(
         "fleetline/devices/+/pings",

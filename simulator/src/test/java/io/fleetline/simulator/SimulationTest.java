@@ -37,7 +37,7 @@ class SimulationTest {
   @BeforeAll
   static void start() throws Exception {
     mosquitto = MosquittoBroker.start();
-    platform = new StubPlatform();
+    platform = new StubPlatform(mosquitto);
     mqtt = new MqttRecorder(mosquitto.url());
   }
 

@@ -6,6 +6,7 @@ import io.fleetline.common.FleetlineJson;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.json.PingJson;
 import io.fleetline.ingest.osmand.OsmandParsing;
+import io.fleetline.ingest.testing.MosquittoBroker;
 import io.fleetline.ingest.validation.PingCandidate;
 import io.fleetline.ingest.validation.PingValidator;
 import io.fleetline.ingest.validation.Rejection;
@@ -27,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Just enough of Fleetline for the simulator to run against in tests: fleet-api's token and vehicle
  * registration, ingest's HTTP JSON and OsmAnd endpoints (deciding with ingest's own decoders and
- * validator), and a Teltonika listener; MQTT goes to a real Mosquitto.
+ * validator), and a Teltonika listener; MQTT goes to a real Mosquitto, which learns each MQTT
+ * device's token at registration as ingest's password file would tell it.
  */
 final class StubPlatform implements AutoCloseable {
 
@@ -42,7 +44,10 @@ final class StubPlatform implements AutoCloseable {
 
   final PingValidator validator = new PingValidator(ValidationProperties.defaults());
 
-  StubPlatform() throws IOException {
+  private final MosquittoBroker mosquitto;
+
+  StubPlatform(MosquittoBroker mosquitto) throws IOException {
+    this.mosquitto = mosquitto;
     api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     api.setExecutor(Executors.newFixedThreadPool(8));
     api.createContext("/oauth2/token", e -> answer(e, 200, Map.of("access_token", "jwt")));
@@ -93,6 +98,10 @@ final class StubPlatform implements AutoCloseable {
     if (protocol.equals("http")) {
       String token = "tok-" + UUID.randomUUID();
       tokens.put(token, vehicleId);
+      view.put("token", token);
+    } else if (protocol.equals("mqtt")) {
+      String token = "tok-" + UUID.randomUUID();
+      mosquitto.addAccount(identifier, token);
       view.put("token", token);
     } else if (protocol.equals("teltonika")) {
       teltonika.known.add(identifier);

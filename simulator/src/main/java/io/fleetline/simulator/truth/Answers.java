@@ -21,6 +21,12 @@ public final class Answers {
   /** MQTT PUBACK: the broker and ingest took it; its reason is only on the rejected topic. */
   public static final String PUBACK = "puback";
 
+  /**
+   * MQTT: the broker refuses the login (CONNACK "not authorised"): the identifier has no
+   * credentials; nothing reaches ingest.
+   */
+  public static final String LOGIN_REFUSED = "login_refused";
+
   /** Teltonika: counted in the packet's record-count acknowledgement, reason on the topic. */
   public static final String ACKNOWLEDGED = "acknowledged";
 
