@@ -36,6 +36,9 @@ Environment:
   FLEETLINE_LOCAL_SKIP_SERVICES=1    start Kafka, PostgreSQL and Mosquitto only (for debugging the
                                      stack itself); .local/fleetline.env then has their keys only
   FLEETLINE_LOCAL_HEALTH_TIMEOUT=SEC how long to wait for the services to be ready (default 300)
+  FLEETLINE_LOCAL_MQTT_MESSAGE_SIZE_LIMIT=BYTES
+                                     Mosquitto's message_size_limit, also ingest's own payload
+                                     limit: larger publishes are dropped (default 262144)
   JAVA_HOME                          the Java 17+ to use (default: java on the PATH)
 EOF
 }
@@ -46,6 +49,9 @@ BUILD=0
 DEMO=0
 SKIP_SERVICES="${FLEETLINE_LOCAL_SKIP_SERVICES:-0}"
 HEALTH_TIMEOUT="${FLEETLINE_LOCAL_HEALTH_TIMEOUT:-300}"
+MQTT_MESSAGE_SIZE_LIMIT="${FLEETLINE_LOCAL_MQTT_MESSAGE_SIZE_LIMIT:-262144}"
+# ingest's broker account: the only one that may subscribe (see write_mosquitto_auth).
+MQTT_INGEST_USER=fleetline-ingest
 
 KAFKA_LIB="$SCRIPT_DIR/kafka/target/lib"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -374,6 +380,45 @@ EOF
   fi
 }
 
+# ingest's broker password, kept across runs like the other secrets.
+ensure_mqtt_secret() {
+  mkdir -p "$SECRETS_DIR"
+  chmod 700 "$SECRETS_DIR"
+  local secret="$SECRETS_DIR/mqtt-ingest-password"
+  if [[ ! -s $secret ]]; then
+    (umask 077 && openssl rand -hex 32 >"$secret")
+  fi
+  MQTT_INGEST_PASSWORD="$(cat "$secret")"
+}
+
+# The broker admits only the accounts of its password file, which ingest rewrites from the device
+# registry (its own account plus every enabled MQTT device with a token) and then signals Mosquitto
+# to re-read. Devices may publish only to their own topic and subscribe to nothing; only ingest
+# reads.
+write_mosquitto_auth() {
+  local passwords="$MQTT_DIR/passwords" acl="$MQTT_DIR/acl"
+  cat >"$acl" <<EOF
+# Written by deploy/local/up.sh on every start.
+# A device (username = its identifier) publishes only to its own topic and reads nothing.
+pattern write fleetline/devices/%u/pings
+# ingest reads every device topic, through its shared subscription.
+user $MQTT_INGEST_USER
+topic read fleetline/devices/+/pings
+EOF
+  # Until ingest rewrites it, only ingest's own account is in it.
+  (umask 027 && : >"$passwords")
+  if command -v mosquitto_passwd >/dev/null; then
+    mosquitto_passwd -b "$passwords" "$MQTT_INGEST_USER" "$MQTT_INGEST_PASSWORD" >/dev/null ||
+      die "mosquitto_passwd could not write $passwords"
+  fi
+  # Started as root, Mosquitto drops to the mosquitto user, which re-reads both on SIGHUP; ingest
+  # keeps the password file's owner, group and mode when it replaces it.
+  if [[ $EUID -eq 0 ]] && id mosquitto >/dev/null 2>&1; then
+    chgrp mosquitto "$passwords" "$acl"
+    chmod 640 "$passwords" "$acl"
+  fi
+}
+
 start_mosquitto() {
   mkdir -p "$MQTT_DIR/data"
   # A log file of its own, since Mosquitto's stdout is block-buffered when it is not a terminal.
@@ -383,10 +428,15 @@ start_mosquitto() {
   if [[ $EUID -eq 0 ]] && id mosquitto >/dev/null 2>&1; then
     chown mosquitto: "$MQTT_DIR/data" "$log"
   fi
+  write_mosquitto_auth
   cat >"$MQTT_DIR/mosquitto.conf" <<EOF
 # Written by deploy/local/up.sh on every start.
 listener ${PORT[mqtt]} 127.0.0.1
-allow_anonymous true
+allow_anonymous false
+password_file $MQTT_DIR/passwords
+acl_file $MQTT_DIR/acl
+# Larger publishes are dropped by the broker (a v3.1.1 device still gets its PUBACK).
+message_size_limit $MQTT_MESSAGE_SIZE_LIMIT
 persistence true
 persistence_location $MQTT_DIR/data/
 log_dest file $log
@@ -449,6 +499,11 @@ start_services() {
     "FLEETLINE_INGEST_OSMAND_PORT=${PORT[osmand]}" \
     "FLEETLINE_INGEST_TELTONIKA_PORT=${PORT[teltonika]}" \
     "FLEETLINE_INGEST_MQTT_URL=tcp://127.0.0.1:${PORT[mqtt]}" \
+    "FLEETLINE_INGEST_MQTT_USERNAME=$MQTT_INGEST_USER" \
+    "FLEETLINE_INGEST_MQTT_PASSWORD=$MQTT_INGEST_PASSWORD" \
+    "FLEETLINE_INGEST_MQTT_PASSWORDFILE=$MQTT_DIR/passwords" \
+    "FLEETLINE_INGEST_MQTT_BROKERPIDFILE=$PID_DIR/mosquitto.pid" \
+    "FLEETLINE_INGEST_MQTT_MAXPAYLOADSIZE=${MQTT_MESSAGE_SIZE_LIMIT}B" \
     "$JAVA" "${jvm[@]}" "$(marker_of ingest-service)" -jar "$(jar_of ingest-service)"
 }
 
@@ -568,6 +623,9 @@ write_env_file() {
       env_line FLEETLINE_TELTONIKA_ADDR "127.0.0.1:${PORT[teltonika]}"
     fi
     env_line FLEETLINE_MQTT_URL "tcp://127.0.0.1:${PORT[mqtt]}"
+    # ingest's account, the one that may read every device topic (devices log in as themselves).
+    env_line FLEETLINE_MQTT_USERNAME "$MQTT_INGEST_USER"
+    env_line FLEETLINE_MQTT_PASSWORD "$MQTT_INGEST_PASSWORD"
     env_line FLEETLINE_KAFKA_BOOTSTRAP "127.0.0.1:${PORT[kafka]}"
     env_line FLEETLINE_DB_URL "jdbc:postgresql://127.0.0.1:${PORT[pg]}/fleetline"
   ) >"$tmp"
@@ -660,6 +718,7 @@ bring_up() {
   resolve_kafka_jars
   choose_ports
   ((SKIP_SERVICES)) || ensure_secrets
+  ensure_mqtt_secret
 
   local started=$SECONDS
   start_kafka # starts in the background while PostgreSQL and Mosquitto come up
