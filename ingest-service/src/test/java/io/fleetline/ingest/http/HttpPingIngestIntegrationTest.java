@@ -187,6 +187,111 @@ class HttpPingIngestIntegrationTest {
     assertThat(post(huge, TOKEN, false).statusCode()).isEqualTo(413);
   }
 
+  @Test
+  void aMegabyteAttributeIsRejectedAloneWithAnExcerptAndTheRestOfTheBatchIsStored()
+      throws Exception {
+    Instant t = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.MILLIS);
+    String marker = "blob-" + UUID.randomUUID();
+    String huge =
+        "{\"recordedAt\":\""
+            + t.plusSeconds(1)
+            + "\",\"latitude\":52.5,\"longitude\":13.4,\"attributes\":{\"blob\":\""
+            + marker
+            + "x".repeat(1_500_000)
+            + "\"}}";
+    String batch =
+        "[" + ping(t, 52.5, 13.4) + "," + huge + "," + ping(t.plusSeconds(2), 52.6, 13.5) + "]";
+
+    HttpResponse<String> response = post(batch.getBytes(StandardCharsets.UTF_8), TOKEN, false);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body())
+        .contains("\"accepted\":2")
+        .contains("\"index\":1,\"reason\":\"attributes_too_large\"");
+    ConsumerRecord<String, byte[]> rejected =
+        topics
+            .await(
+                Topics.PINGS_REJECTED,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker),
+                1)
+            .get(0);
+    assertThat(rejected.value()).hasSize(8192);
+    assertThat(header(rejected, "fleetline-original-truncated"))
+        .isEqualTo(Integer.toString(huge.length()));
+    assertThat(header(rejected, PingHeaders.REJECT_REASON)).isEqualTo("attributes_too_large");
+    assertThat(findPing(t).key()).isEqualTo(VEHICLE.toString());
+    assertThat(findPing(t.plusSeconds(2)).key()).isEqualTo(VEHICLE.toString());
+  }
+
+  @Test
+  void nulOrALoneSurrogateInAnAttributeIsRejectedAsMalformedNamingTheField() throws Exception {
+    Instant t = Instant.now().minusSeconds(180).truncatedTo(ChronoUnit.MILLIS);
+    String marker = "nul-" + UUID.randomUUID();
+    String withNul =
+        "{\"recordedAt\":\""
+            + t.plusSeconds(1)
+            + "\",\"latitude\":52.5,\"longitude\":13.4,\"attributes\":{\"tag\":\""
+            + marker
+            + "\",\"note\":\"a\\u0000b\"}}";
+    String withSurrogate =
+        "{\"recordedAt\":\""
+            + t.plusSeconds(2)
+            + "\",\"latitude\":52.5,\"longitude\":13.4,"
+            + "\"attributes\":{\"trip\":{\"stops\":[\"ok\",\"\\ud800\"]}}}";
+    String batch = "[" + ping(t, 52.5, 13.4) + "," + withNul + "," + withSurrogate + "]";
+
+    HttpResponse<String> response = post(batch.getBytes(StandardCharsets.UTF_8), TOKEN, false);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body())
+        .contains("\"accepted\":1")
+        .contains("\"index\":1,\"reason\":\"malformed\",\"detail\":\"attributes.note ")
+        .contains("\"index\":2,\"reason\":\"malformed\",\"detail\":\"attributes.trip.stops[1] ");
+    ConsumerRecord<String, byte[]> rejected =
+        topics
+            .await(
+                Topics.PINGS_REJECTED,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker),
+                1)
+            .get(0);
+    assertThat(header(rejected, PingHeaders.REJECT_REASON)).isEqualTo("malformed");
+    assertThat(findPing(t).key()).isEqualTo(VEHICLE.toString());
+  }
+
+  @Test
+  void unreadableValuesAreNamedWithoutTheParsersWords() throws Exception {
+    HttpResponse<String> emptyTime =
+        post(
+            "{\"recordedAt\":\"\",\"latitude\":1,\"longitude\":2}".getBytes(StandardCharsets.UTF_8),
+            TOKEN,
+            false);
+    HttpResponse<String> tooDeep =
+        post(
+            ("[" + "[".repeat(3000) + "]".repeat(3000) + "]").getBytes(StandardCharsets.UTF_8),
+            TOKEN,
+            false);
+    HttpResponse<String> wrongTypes =
+        post(
+            "{\"recordedAt\":[],\"latitude\":{},\"longitude\":2,\"attributes\":[1e400]}"
+                .getBytes(StandardCharsets.UTF_8),
+            TOKEN,
+            false);
+
+    assertThat(emptyTime.statusCode()).isEqualTo(400);
+    assertThat(emptyTime.body()).contains("recordedAt must be ISO-8601");
+    assertThat(tooDeep.statusCode()).isEqualTo(400);
+    assertThat(tooDeep.body()).contains("nests too deeply").doesNotContain("StreamReadConstraints");
+    assertThat(wrongTypes.statusCode()).isEqualTo(400);
+    assertThat(wrongTypes.body()).contains("recordedAt must be an ISO-8601 string");
+    assertThat(List.of(emptyTime.body(), tooDeep.body(), wrongTypes.body()))
+        .allSatisfy(
+            body -> assertThat(body).doesNotContainIgnoringCase("jackson").doesNotContain("`"));
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
   static String ping(Instant recordedAt, double lat, double lon) {
     return "{\"recordedAt\":\""
         + recordedAt

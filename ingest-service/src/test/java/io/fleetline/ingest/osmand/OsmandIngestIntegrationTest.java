@@ -18,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,6 +169,118 @@ class OsmandIngestIntegrationTest {
   }
 
   @Test
+  void nulInAParameterIsRejectedAsMalformedAndNotStored() throws Exception {
+    long timestamp = Instant.now().minusSeconds(70).getEpochSecond();
+    HttpResponse<String> response =
+        get("/?id=phone-42&lat=48.2&lon=11.6&note=a%00b&timestamp=" + timestamp);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("\"accepted\":0")
+        .contains("\"reason\":\"malformed\"")
+        .contains("attributes.note");
+    ConsumerRecord<String, byte[]> rejected =
+        topics
+            .await(
+                Topics.PINGS_REJECTED,
+                r ->
+                    new String(r.value(), StandardCharsets.UTF_8)
+                        .contains("timestamp=" + timestamp),
+                1)
+            .get(0);
+    assertThat(header(rejected, PingHeaders.REJECT_REASON)).isEqualTo("malformed");
+  }
+
+  @Test
+  void aLargeFormParameterIsRejectedAsTooLargeKeepingOnlyAnExcerpt() throws Exception {
+    String marker = "form-" + UUID.randomUUID();
+    String form = "id=phone-42&lat=48.2&lon=11.6&marker=" + marker + "&note=" + "x".repeat(40_000);
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(osmand + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"reason\":\"attributes_too_large\"");
+    ConsumerRecord<String, byte[]> rejected =
+        topics
+            .await(
+                Topics.PINGS_REJECTED,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker),
+                1)
+            .get(0);
+    assertThat(rejected.value()).hasSize(8192);
+    assertThat(Integer.parseInt(header(rejected, "fleetline-original-truncated")))
+        .isGreaterThan(40_000);
+  }
+
+  @Test
+  void aJsonUploadOfMorePositionsThanABatchMayHoldIs413() throws Exception {
+    String one = "{\"coords\":{\"latitude\":52.1,\"longitude\":13.1}}";
+    HttpResponse<String> response =
+        postJson(
+            "{\"device_id\":\"phone-42\",\"location\":["
+                + String.join(",", Collections.nCopies(1001, one))
+                + "]}");
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).contains("At most 1000 pings per request, got 1001.");
+  }
+
+  @Test
+  void eachInvalidBufferedPositionIsRejectedWithItsOwnTextNotTheWholeUpload() throws Exception {
+    String marker = Double.toString(1000 + new java.util.Random().nextInt(1_000_000) / 1000.0);
+    String invalid =
+        "{\"coords\":{\"latitude\":95,\"longitude\":13.1,\"altitude\":" + marker + "}}";
+    HttpResponse<String> response =
+        postJson(
+            "{\"device_id\":\"phone-42\",\"pad\":\""
+                + "p".repeat(20_000)
+                + "\",\"location\":["
+                + String.join(",", Collections.nCopies(300, invalid))
+                + "]}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"accepted\":0");
+    List<ConsumerRecord<String, byte[]>> rejected =
+        topics.await(
+            Topics.PINGS_REJECTED,
+            r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"altitude\":" + marker),
+            300);
+    assertThat(rejected).hasSize(300).allSatisfy(r -> assertThat(r.value().length).isLessThan(200));
+  }
+
+  @Test
+  void unreadableTimesAndLocationsAre400NamingTheField() throws Exception {
+    HttpResponse<String> hugeEpoch =
+        get("/?id=phone-42&lat=48.2&lon=11.6&timestamp=99999999999999999999");
+    HttpResponse<String> nanLatitude = get("/?id=phone-42&lat=NaN&lon=11.6");
+    HttpResponse<String> noLocations = postJson("{\"device_id\":\"phone-42\",\"location\":[]}");
+    HttpResponse<String> emptyTime =
+        postJson(
+            "{\"device_id\":\"phone-42\",\"location\":{\"timestamp\":\"\","
+                + "\"coords\":{\"latitude\":48.2,\"longitude\":11.6}}}");
+    HttpResponse<String> notJson = postJson("{\"device_id\":\"phone-42\",\"location\":NaN}");
+
+    assertThat(hugeEpoch.body()).contains("\"field\":\"timestamp\"");
+    assertThat(nanLatitude.body()).contains("\"field\":\"lat\"");
+    assertThat(noLocations.body()).contains("\"field\":\"location\"");
+    assertThat(emptyTime.body()).contains("\"field\":\"location.timestamp\"");
+    assertThat(List.of(hugeEpoch, nanLatitude, noLocations, emptyTime, notJson))
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(400);
+              assertThat(r.headers().firstValue("Content-Type"))
+                  .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+              assertThat(r.body())
+                  .doesNotContainIgnoringCase("jackson")
+                  .doesNotContain("Exception")
+                  .doesNotContain("`");
+            });
+  }
+
+  @Test
   void thePortsAreKeptApart() throws Exception {
     HttpResponse<String> osmandOnMainPort =
         send(
@@ -180,6 +294,17 @@ class OsmandIngestIntegrationTest {
 
     assertThat(osmandOnMainPort.statusCode()).isEqualTo(404);
     assertThat(apiOnOsmandPort.statusCode()).isEqualTo(404);
+  }
+
+  private HttpResponse<String> postJson(String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(osmand + "/"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
