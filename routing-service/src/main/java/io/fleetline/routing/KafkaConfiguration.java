@@ -15,7 +15,8 @@ class KafkaConfiguration {
 
   /**
    * A failed batch (typically: the database is away) is retried from its first record, with
-   * back-off and without limit: pings must not be skipped, only delayed.
+   * back-off and without limit: pings must not be skipped, only delayed. A ping the database
+   * refuses for its content never gets here: the listener isolates it to the dead-letter topic.
    */
   @Bean
   DefaultErrorHandler batchErrorHandler() {

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the routing-service ({@code fleetline.routing.*}).
  *
  * @param pingsTopic the topic of validated pings
- * @param deadLetterTopic where records that cannot be decoded go, so their partition moves on
+ * @param deadLetterTopic where records that cannot be decoded, and pings the database refuses for
+ *     their content, go, so their partition moves on
  * @param consumerGroup the consumer group shared by every routing instance
  * @param concurrency consumer threads per instance (at most the partition count in total)
  */

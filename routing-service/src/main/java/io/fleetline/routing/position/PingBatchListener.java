@@ -1,8 +1,8 @@
 package io.fleetline.routing.position;
 
 import io.fleetline.common.PingCodec;
+import io.fleetline.common.VehicleEvent;
 import io.fleetline.common.VehiclePing;
-import io.fleetline.routing.RoutingProperties;
 import io.fleetline.routing.event.EventPublisher;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,29 +16,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes pings in batches and stores each batch in one transaction. The container commits the
  * batch's offsets only after this method returns, i.e. after the database commit, so a crash at any
  * point leads to redelivery, which the idempotent writes absorb.
+ *
+ * <p>A batch the database refuses for the content of a ping ({@link Refusal}) is split in halves,
+ * each stored on its own, recursing into a half that is refused again, until the refused ping is
+ * alone: it goes to the dead-letter topic and the rest is stored, at the cost of about two attempts
+ * per halving. Any other failure leaves the batch to the error handler, which redelivers all of it
+ * after a back-off.
  */
 @Component
 class PingBatchListener {
+
+  /** A ping with the record it came in. */
+  private record Delivered(ConsumerRecord<String, byte[]> record, VehiclePing ping) {}
+
+  /** What the parts of a batch stored. */
+  private static final class Outcome {
+    final List<VehiclePing> stored = new ArrayList<>();
+    final List<VehicleEvent> newEvents = new ArrayList<>();
+    final List<CompletableFuture<?>> deadLettered = new ArrayList<>();
+    int attempts;
+    int refusals;
+  }
 
   private static final Logger log = LoggerFactory.getLogger(PingBatchListener.class);
 
   private final PositionWriter writer;
   private final EventPublisher events;
   private final PingConsumerHealth health;
-  private final KafkaTemplate<String, byte[]> deadLetters;
-  private final RoutingProperties properties;
+  private final PingDeadLetters deadLetters;
   private final Timer receivedToStored;
   private final DistributionSummary batchSize;
   private final Timer batchDuration;
@@ -48,14 +64,12 @@ class PingBatchListener {
       PositionWriter writer,
       EventPublisher events,
       PingConsumerHealth health,
-      KafkaTemplate<String, byte[]> deadLetters,
-      RoutingProperties properties,
+      PingDeadLetters deadLetters,
       MeterRegistry meters) {
     this.writer = writer;
     this.events = events;
     this.health = health;
     this.deadLetters = deadLetters;
-    this.properties = properties;
     this.meters = meters;
     this.receivedToStored =
         Timer.builder("fleetline.routing.received.to.stored")
@@ -85,53 +99,94 @@ class PingBatchListener {
       batch = "true")
   void onBatch(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
     long started = System.nanoTime();
-    List<VehiclePing> pings = new ArrayList<>(records.size());
-    List<CompletableFuture<?>> deadLettered = new ArrayList<>();
-    Map<UUID, String> ownerOf = new HashMap<>();
+    List<Delivered> pings = new ArrayList<>(records.size());
+    List<CompletableFuture<?>> undecodable = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       try {
-        VehiclePing ping = PingCodec.read(record.value());
-        pings.add(ping);
-        ownerOf.put(ping.vehicleId(), PingPartitions.name(record.topic(), record.partition()));
+        pings.add(new Delivered(record, PingCodec.read(record.value())));
       } catch (RuntimeException e) {
-        log.warn(
-            "Undecodable ping at {}-{}@{} goes to {}: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            properties.deadLetterTopic(),
-            e.getMessage());
-        deadLettered.add(deadLetter(record));
+        undecodable.add(deadLetters.undecodable(record, e));
       }
     }
     // The dead letters must be durable before the offsets that skip them are committed.
-    CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)).join();
-    StoredBatch batch;
+    awaitAll(undecodable);
+    Outcome outcome = new Outcome();
     try {
-      batch = writer.write(pings, ownerOf);
+      store(pings, outcome);
+      awaitAll(outcome.deadLettered);
     } catch (SQLException | RuntimeException e) {
       // The error handler redelivers the batch after a back-off; until one succeeds, not ready.
       health.failed(e);
+      // Parts of a split batch may have committed: their new events are not new on redelivery.
+      events.publish(outcome.newEvents);
       throw e;
     }
     health.stored();
-    batchDuration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-    int stored = batch.inserted();
+    if (outcome.refusals > 0) {
+      log.warn(
+          "Stored {} of {} pings in {} attempts, {} refused by the database",
+          outcome.stored.size(),
+          pings.size(),
+          outcome.attempts,
+          outcome.deadLettered.size());
+    }
+    batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     Instant now = Instant.now();
-    for (VehiclePing ping : pings) {
+    for (VehiclePing ping : outcome.stored) {
       receivedToStored.record(Duration.between(ping.receivedAt(), now));
     }
-    batchSize.record(pings.size());
-    meters.counter("fleetline.routing.pings.stored").increment(stored);
-    meters.counter("fleetline.routing.pings.duplicate").increment(pings.size() - stored);
-    // After the commit: only events stored for the first time are published.
-    events.publish(batch.newEvents());
+    batchSize.record(outcome.stored.size());
+    // After the commits: only events stored for the first time are published.
+    events.publish(outcome.newEvents);
   }
 
-  private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record) {
-    var dead =
-        new ProducerRecord<>(
-            properties.deadLetterTopic(), null, record.key(), record.value(), record.headers());
-    return deadLetters.send(dead);
+  /**
+   * Stores the pings in one transaction or, should the database refuse one of them, in parts
+   * without it.
+   */
+  private void store(List<Delivered> part, Outcome outcome) throws SQLException {
+    List<VehiclePing> pings = new ArrayList<>(part.size());
+    Map<UUID, String> ownerOf = new HashMap<>();
+    for (Delivered d : part) {
+      pings.add(d.ping());
+      ownerOf.put(
+          d.ping().vehicleId(), PingPartitions.name(d.record().topic(), d.record().partition()));
+    }
+    StoredBatch batch;
+    try {
+      outcome.attempts++;
+      batch = writer.write(pings, ownerOf);
+    } catch (SQLException e) {
+      Refusal refusal = Refusal.of(e);
+      if (refusal == null) {
+        throw e;
+      }
+      if (outcome.refusals++ == 0 && part.size() > 1) {
+        log.warn(
+            "A batch of {} pings was refused by the database (SQLSTATE {}: {}): storing it in parts"
+                + " to isolate the refused ping",
+            part.size(),
+            refusal.sqlState(),
+            refusal.message());
+      }
+      if (part.size() == 1) {
+        outcome.deadLettered.add(deadLetters.refused(part.get(0).record(), refusal));
+        return;
+      }
+      // Kafka's order is kept: each vehicle's pings still reach the writer oldest part first.
+      int half = part.size() / 2;
+      store(part.subList(0, half), outcome);
+      store(part.subList(half, part.size()), outcome);
+      return;
+    }
+    // Counted per committed part: a redelivery after a later part failed finds these duplicates.
+    meters.counter("fleetline.routing.pings.stored").increment(batch.inserted());
+    meters.counter("fleetline.routing.pings.duplicate").increment(pings.size() - batch.inserted());
+    outcome.stored.addAll(pings);
+    outcome.newEvents.addAll(batch.newEvents());
+  }
+
+  private static void awaitAll(List<CompletableFuture<?>> sent) {
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
   }
 }

@@ -1,0 +1,459 @@
+package io.fleetline.routing.derived;
+
+import static io.fleetline.routing.derived.RoutingFaultsIntegrationTest.EVENTS;
+import static io.fleetline.routing.derived.RoutingFaultsIntegrationTest.STOPS;
+import static io.fleetline.routing.derived.RoutingFaultsIntegrationTest.TRIPS;
+import static io.fleetline.routing.derived.RoutingFaultsIntegrationTest.quoted;
+import static io.fleetline.routing.derived.RoutingFaultsIntegrationTest.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetline.common.PingCodec;
+import io.fleetline.common.PingHeaders;
+import io.fleetline.common.Topics;
+import io.fleetline.common.VehiclePing;
+import io.fleetline.db.testing.TestDatabase;
+import io.fleetline.db.testing.TestPostgis;
+import io.fleetline.routing.position.BatchFault;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Pings that decode fine but that PostgreSQL refuses for their content, sent straight to the pings
+ * topic of the real broker among valid ones: each is isolated to the dead-letter topic with why and
+ * where from, everything else is stored exactly once with the history, latest positions, trips,
+ * stops and events an undisturbed run without it stores, and readiness never leaves UP.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+@EmbeddedKafka(
+    partitions = 3,
+    topics = {Topics.PINGS, Topics.EVENTS})
+class PoisonPingIntegrationTest {
+
+  static final TestDatabase database = TestPostgis.newDatabase();
+
+  /** The ping whose first commit dies, while armed. */
+  static volatile VehiclePing crashAt;
+
+  static final AtomicInteger crashesLeft = new AtomicInteger();
+
+  @TestConfiguration
+  static class Faults {
+    @Bean
+    BatchFault crashCommittingOnePing() {
+      return pings -> {
+        VehiclePing target = crashAt;
+        if (target != null
+            && pings.stream()
+                .anyMatch(
+                    p ->
+                        p.vehicleId().equals(target.vehicleId())
+                            && p.recordedAt().equals(target.recordedAt()))
+            && crashesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new IllegalStateException("injected crash before commit");
+        }
+      };
+    }
+  }
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    database.registerIn(registry);
+  }
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  @LocalServerPort int port;
+
+  @Autowired MeterRegistry meters;
+
+  final HttpClient http = HttpClient.newHttpClient();
+
+  final DerivedTables tables = new DerivedTables(database, BatchFault.NONE);
+
+  @Test
+  void nulInAnAttributeAmongTenThousandValidPingsIsDeadLetteredAndTheRestStoredOnce()
+      throws Exception {
+    List<VehiclePing> valid = validPings(10_000);
+    VehiclePing model = valid.get(5_000);
+    VehiclePing poison = withAttribute(model, "note", "before\u0000after");
+    List<Sent> sent = new ArrayList<>();
+    double storedBefore = counter("fleetline.routing.pings.stored");
+    double refusedBefore = refusedCount();
+
+    List<Integer> readiness =
+        whileWatchingReadiness(
+            () -> {
+              sent.addAll(send(valid.subList(0, 5_000)));
+              sent.addAll(send(List.of(poison)));
+              sent.addAll(send(valid.subList(5_000, valid.size())));
+              awaitStored(valid);
+              await()
+                  .atMost(Duration.ofSeconds(30))
+                  .untilAsserted(() -> assertThat(refusedCount() - refusedBefore).isEqualTo(1));
+            });
+
+    assertThat(readiness).isNotEmpty().containsOnly(200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(counter("fleetline.routing.pings.stored") - storedBefore)
+                    .isEqualTo(10_000));
+    List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
+    assertThat(dead).hasSize(1);
+    assertDeadLettered(dead.get(0), sent.get(5_000), "22P05");
+    assertSameAsUndisturbed(valid);
+  }
+
+  @Test
+  void aLoneSurrogateInAnAttributeAndNulInTheProtocolAreIsolatedEachOnItsOwn() throws Exception {
+    List<VehiclePing> valid = validPings(1_000);
+    VehiclePing surrogate = withAttribute(valid.get(300), "note", "half \ud800 a pair");
+    VehiclePing protocol = withProtocol(valid.get(700), "ht\u0000tp");
+    double refusedBefore = refusedCount();
+
+    List<Sent> sent = new ArrayList<>();
+    sent.addAll(send(valid.subList(0, 300)));
+    sent.addAll(send(List.of(surrogate)));
+    sent.addAll(send(valid.subList(300, 700)));
+    sent.addAll(send(List.of(protocol)));
+    sent.addAll(send(valid.subList(700, valid.size())));
+    awaitStored(valid);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(refusedCount() - refusedBefore).isEqualTo(2));
+
+    List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
+    assertThat(dead).hasSize(2);
+    Map<String, ConsumerRecord<String, byte[]>> byValue = new HashMap<>();
+    dead.forEach(r -> byValue.put(new String(r.value(), StandardCharsets.UTF_8), r));
+    Sent surrogateSent = sent.get(300);
+    Sent protocolSent = sent.get(701);
+    assertDeadLettered(byValue.get(surrogateSent.text()), surrogateSent, "22");
+    assertDeadLettered(byValue.get(protocolSent.text()), protocolSent, "22021");
+    assertThat(readinessStatus()).isEqualTo(200);
+    assertSameAsUndisturbed(valid);
+  }
+
+  @Test
+  void aCrashWhileIsolatingIsRepairedByRedeliveryWithEveryValidPingStoredOnce() throws Exception {
+    List<VehiclePing> valid = validPings(2_000);
+    VehiclePing model = valid.get(1_000);
+    VehiclePing poison = withAttribute(model, "note", "\u0000");
+    // The poisoned vehicle's next ping: in the poison's partition, committed after it is isolated
+    // when both came in one batch.
+    crashAt =
+        valid.stream()
+            .filter(p -> p.vehicleId().equals(model.vehicleId()))
+            .filter(p -> p.recordedAt().isAfter(poison.recordedAt()))
+            .findFirst()
+            .orElseThrow();
+    crashesLeft.set(1);
+    double storedBefore = counter("fleetline.routing.pings.stored");
+
+    List<Sent> sent = new ArrayList<>(send(valid.subList(0, 1_000)));
+    sent.addAll(send(List.of(poison)));
+    sent.addAll(send(valid.subList(1_000, valid.size())));
+    awaitStored(valid);
+
+    assertThat(crashesLeft.get()).isZero();
+    // Counted just after the commit the table count above saw.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(counter("fleetline.routing.pings.stored") - storedBefore)
+                    .isEqualTo(valid.size()));
+    List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
+    // At least once: a redelivered batch isolates its poison again.
+    assertThat(dead).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+    dead.forEach(d -> assertDeadLettered(d, sent.get(1_000), "22P05"));
+    assertSameAsUndisturbed(valid);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(readinessStatus()).isEqualTo(200));
+  }
+
+  /** A record as produced: where it went, its key and its value. */
+  private record Sent(int partition, long offset, String key, byte[] value) {
+    String text() {
+      return new String(value, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Scenario days of enough vehicles, all in time order, the first {@code count}. */
+  private static List<VehiclePing> validPings(int count) {
+    UUID fleet = UUID.randomUUID();
+    List<UUID> vehicles =
+        IntStream.range(0, count / 200 + 1).mapToObj(i -> UUID.randomUUID()).toList();
+    return Scenario.pings(fleet, vehicles, Instant.now().minus(Duration.ofHours(5))).stream()
+        .sorted(Comparator.comparing(VehiclePing::recordedAt))
+        .limit(count)
+        .toList();
+  }
+
+  /** The ping a millisecond later, carrying the attribute: a new key, a value Java can encode. */
+  private static VehiclePing withAttribute(VehiclePing p, String name, String value) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        p.protocol(),
+        p.recordedAt().plusMillis(1),
+        p.receivedAt(),
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        Map.of(name, value));
+  }
+
+  private static VehiclePing withProtocol(VehiclePing p, String protocol) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        protocol,
+        p.recordedAt().plusMillis(1),
+        p.receivedAt(),
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
+  }
+
+  private static void assertDeadLettered(
+      ConsumerRecord<String, byte[]> dead, Sent original, String sqlStatePrefix) {
+    assertThat(dead).as("dead letter of %s", original.text()).isNotNull();
+    assertThat(dead.key()).isEqualTo(original.key());
+    assertThat(dead.value()).isEqualTo(original.value());
+    assertThat(PingCodec.read(dead.value())).isNotNull();
+    assertThat(header(dead, PingHeaders.PROTOCOL)).isEqualTo("poison");
+    assertThat(header(dead, "fleetline-dlt-reason")).isEqualTo("refused");
+    assertThat(header(dead, "fleetline-dlt-sqlstate")).startsWith(sqlStatePrefix).hasSize(5);
+    assertThat(header(dead, "fleetline-dlt-error")).isNotBlank().hasSizeLessThanOrEqualTo(200);
+    assertThat(header(dead, "fleetline-dlt-topic")).isEqualTo(Topics.PINGS);
+    assertThat(header(dead, "fleetline-dlt-partition"))
+        .isEqualTo(Integer.toString(original.partition()));
+    assertThat(header(dead, "fleetline-dlt-offset")).isEqualTo(Long.toString(original.offset()));
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private void assertSameAsUndisturbed(List<VehiclePing> valid) {
+    DerivedTables undisturbed = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE);
+    Map<UUID, List<VehiclePing>> byVehicle =
+        valid.stream().collect(Collectors.groupingBy(VehiclePing::vehicleId));
+    for (List<VehiclePing> own : byVehicle.values()) {
+      for (int i = 0; i < own.size(); i += 100) {
+        undisturbed.write(own.subList(i, Math.min(own.size(), i + 100)));
+      }
+    }
+    String only = " WHERE vehicle_id IN (" + quoted(List.copyOf(byVehicle.keySet())) + ")";
+    for (String table : List.of("positions", "latest_positions")) {
+      assertThat(tables.rows(snapshot(table, only)))
+          .as(table)
+          .containsExactlyElementsOf(undisturbed.rows(snapshot(table, "")));
+    }
+    assertThat(tables.rows(TRIPS + only + " ORDER BY vehicle_id, started_at"))
+        .containsExactlyElementsOf(undisturbed.rows(TRIPS + " ORDER BY vehicle_id, started_at"))
+        .isNotEmpty();
+    assertThat(tables.rows(STOPS + only + " ORDER BY vehicle_id, started_at"))
+        .containsExactlyElementsOf(undisturbed.rows(STOPS + " ORDER BY vehicle_id, started_at"))
+        .isNotEmpty();
+    assertThat(tables.rows(EVENTS + only + " ORDER BY event_key"))
+        .containsExactlyElementsOf(undisturbed.rows(EVENTS + " ORDER BY event_key"))
+        .isNotEmpty();
+  }
+
+  private static Set<String> vehicles(List<VehiclePing> pings) {
+    return pings.stream().map(p -> p.vehicleId().toString()).collect(Collectors.toSet());
+  }
+
+  private List<Sent> send(List<VehiclePing> pings) throws Exception {
+    List<Sent> sent = new ArrayList<>(pings.size());
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of(
+                "bootstrap.servers", brokers,
+                "key.serializer", StringSerializer.class,
+                "value.serializer", ByteArraySerializer.class))) {
+      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks =
+          new ArrayList<>();
+      List<ProducerRecord<String, byte[]>> records = new ArrayList<>(pings.size());
+      for (VehiclePing p : pings) {
+        var record =
+            new ProducerRecord<>(Topics.PINGS, p.vehicleId().toString(), PingCodec.write(p));
+        record.headers().add(PingHeaders.PROTOCOL, protocolHeader(p));
+        records.add(record);
+        acks.add(producer.send(record));
+      }
+      producer.flush();
+      for (int i = 0; i < pings.size(); i++) {
+        var ack = acks.get(i).get();
+        var record = records.get(i);
+        sent.add(new Sent(ack.partition(), ack.offset(), record.key(), record.value()));
+      }
+    }
+    return sent;
+  }
+
+  /** Marks the poisoned pings' records, so their dead letters show the original headers kept. */
+  private static byte[] protocolHeader(VehiclePing p) {
+    boolean poisoned = !p.attributes().isEmpty() || !"http".equals(p.protocol());
+    return (poisoned ? "poison" : "http").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void awaitStored(List<VehiclePing> valid) {
+    String only =
+        " WHERE vehicle_id IN ("
+            + quoted(
+                List.copyOf(valid.stream().map(VehiclePing::vehicleId).collect(Collectors.toSet())))
+            + ")";
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(tables.rows("SELECT count(*) FROM positions" + only))
+                    .containsExactly(valid.size() + "|"));
+  }
+
+  private double counter(String name) {
+    var counter = meters.find(name).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private double refusedCount() {
+    var counter =
+        meters.find("fleetline.routing.pings.dead.lettered").tag("reason", "refused").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** The dead letters of these keys, read up to the end of the dead-letter topic. */
+  private List<ConsumerRecord<String, byte[]>> deadLetters(Set<String> keys) {
+    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      TopicPartition partition = new TopicPartition(Topics.PINGS + ".dlt", 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                  if (keys.contains(r.key())) {
+                    dead.add(r);
+                  }
+                }
+                return consumer.position(partition) >= end;
+              });
+    }
+    return dead;
+  }
+
+  /** Runs {@code work} while sampling readiness; returns the statuses seen. */
+  private List<Integer> whileWatchingReadiness(ThrowingRunnable work) throws Exception {
+    List<Integer> statuses = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+    watcher.scheduleWithFixedDelay(
+        () -> {
+          try {
+            statuses.add(readinessStatus());
+          } catch (Exception e) {
+            statuses.add(-1);
+          }
+        },
+        0,
+        100,
+        TimeUnit.MILLISECONDS);
+    try {
+      work.run();
+    } finally {
+      watcher.shutdownNow();
+      watcher.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    statuses.add(readinessStatus());
+    return statuses;
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private int readinessStatus() throws Exception {
+    HttpResponse<Void> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    return response.statusCode();
+  }
+}
