@@ -147,6 +147,32 @@ class ComposeFileTest {
         .contains("jwt-signing-key");
   }
 
+  @Test
+  void theBrokerAdmitsOnlyTheAccountsOfThePasswordFileThatIngestWrites() {
+    String broker =
+        String.join(
+            "\n",
+            service("mosquitto").get("command").list().stream()
+                .map(n -> String.valueOf(n.value()))
+                .toList());
+    assertThat(broker)
+        .contains("allow_anonymous false")
+        .contains("password_file /mosquitto/auth/passwords")
+        .contains("pattern write fleetline/devices/%u/pings")
+        .contains("message_size_limit")
+        .doesNotContain("no-auth");
+    assertThat(environment("ingest-service").get("FLEETLINE_INGEST_MQTT_PASSWORDFILE"))
+        .isEqualTo("/mqtt-auth/passwords");
+    assertThat(environment("ingest-service").get("FLEETLINE_INGEST_MQTT_PASSWORD"))
+        .startsWith("${FLEETLINE_MQTT_INGEST_PASSWORD:?");
+    assertThat(service("ingest-service").get("volumes").list())
+        .map(Node::value)
+        .contains("mqtt-auth:/mqtt-auth");
+    assertThat(service("mosquitto").get("volumes").list())
+        .map(Node::value)
+        .contains("mqtt-auth:/mosquitto/auth");
+  }
+
   private Node service(String name) {
     return new Node(services.get(name));
   }
