@@ -40,6 +40,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -88,6 +89,9 @@ class SecurityConfiguration {
                             c.authenticationProviders(p -> p.add(0, unknownClients))
                                 .authenticationSuccessHandler(limit::authenticated)
                                 .errorResponseHandler(limit::failed)))
+        .addFilterBefore(
+            new AuthorizationEndpointRefusal(settings.getAuthorizationEndpoint()),
+            SecurityContextHolderFilter.class)
         // The server adds its client authentication right after this position.
         .addFilterBefore(limit, AbstractPreAuthenticatedProcessingFilter.class)
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
