@@ -102,10 +102,18 @@ class PingBatchListener {
     List<Delivered> pings = new ArrayList<>(records.size());
     List<CompletableFuture<?>> undecodable = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
+      VehiclePing ping;
       try {
-        pings.add(new Delivered(record, PingCodec.read(record.value())));
+        ping = PingCodec.read(record.value());
       } catch (RuntimeException e) {
-        undecodable.add(deadLetters.undecodable(record, e));
+        undecodable.add(deadLetters.undecodable(record, e.getMessage()));
+        continue;
+      }
+      String problem = StorablePing.problem(ping);
+      if (problem == null) {
+        pings.add(new Delivered(record, ping));
+      } else {
+        undecodable.add(deadLetters.undecodable(record, problem));
       }
     }
     // The dead letters must be durable before the offsets that skip them are committed.

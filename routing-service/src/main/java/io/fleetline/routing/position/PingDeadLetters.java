@@ -30,7 +30,7 @@ class PingDeadLetters {
   static final String PARTITION = "fleetline-dlt-partition";
   static final String OFFSET = "fleetline-dlt-offset";
 
-  /** The record is not a ping. */
+  /** The record is not a ping, or not one routing can store (see {@link StorablePing}). */
   static final String UNDECODABLE = "undecodable";
 
   /** The record is a ping the database refuses for its content. */
@@ -58,9 +58,12 @@ class PingDeadLetters {
         .register(meters);
   }
 
-  /** Dead-letters a record that does not decode as a ping; durable once the future completes. */
-  CompletableFuture<?> undecodable(ConsumerRecord<String, byte[]> record, RuntimeException e) {
-    String error = Refusal.bounded(e.getMessage());
+  /**
+   * Dead-letters a record that does not decode as a ping routing can store, for the reason given;
+   * durable once the future completes.
+   */
+  CompletableFuture<?> undecodable(ConsumerRecord<String, byte[]> record, String reason) {
+    String error = Refusal.bounded(reason);
     log.warn(
         "Undecodable ping at {}-{}@{} goes to {}: {}",
         record.topic(),

@@ -219,6 +219,41 @@ class PoisonPingIntegrationTest {
         .untilAsserted(() -> assertThat(readinessStatus()).isEqualTo(200));
   }
 
+  @Test
+  void pingsWithoutVehicleOrTimeOrOffTheGlobeAreDeadLetteredAsUndecodable() throws Exception {
+    List<VehiclePing> valid = validPings(500);
+    VehiclePing model = valid.get(200);
+    String json =
+        new String(PingCodec.write(withAttribute(model, "n", "1")), StandardCharsets.UTF_8);
+    String key = model.vehicleId().toString();
+    double undecodableBefore = deadLetteredCount("undecodable");
+
+    send(valid.subList(0, 200));
+    Sent noVehicle = sendRaw(key, json.replaceFirst("\"vehicleId\":\"[^\"]+\",", ""));
+    Sent noTime = sendRaw(key, json.replaceFirst("\"recordedAt\":\"[^\"]+\",", ""));
+    Sent offTheGlobe =
+        sendRaw(key, json.replaceFirst("\"latitude\":[^,]+,", "\"latitude\":1e400,"));
+    send(valid.subList(200, valid.size()));
+    awaitStored(valid);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(deadLetteredCount("undecodable") - undecodableBefore).isEqualTo(3));
+
+    List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
+    assertThat(dead)
+        .extracting(ConsumerRecord::value)
+        .containsExactlyInAnyOrder(noVehicle.value(), noTime.value(), offTheGlobe.value());
+    assertThat(dead)
+        .allSatisfy(d -> assertThat(header(d, "fleetline-dlt-reason")).isEqualTo("undecodable"));
+    assertThat(dead)
+        .extracting(d -> header(d, "fleetline-dlt-error"))
+        .containsExactlyInAnyOrder(
+            "vehicleId is missing", "recordedAt is missing", "latitude is not within ±90°");
+    assertThat(readinessStatus()).isEqualTo(200);
+    assertSameAsUndisturbed(valid);
+  }
+
   /** A record as produced: where it went, its key and its value. */
   private record Sent(int partition, long offset, String key, byte[] value) {
     String text() {
@@ -383,9 +418,26 @@ class PoisonPingIntegrationTest {
   }
 
   private double refusedCount() {
+    return deadLetteredCount("refused");
+  }
+
+  private double deadLetteredCount(String reason) {
     var counter =
-        meters.find("fleetline.routing.pings.dead.lettered").tag("reason", "refused").counter();
+        meters.find("fleetline.routing.pings.dead.lettered").tag("reason", reason).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  private Sent sendRaw(String key, String value) throws Exception {
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of(
+                "bootstrap.servers", brokers,
+                "key.serializer", StringSerializer.class,
+                "value.serializer", ByteArraySerializer.class))) {
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      var ack = producer.send(new ProducerRecord<>(Topics.PINGS, key, bytes)).get();
+      return new Sent(ack.partition(), ack.offset(), key, bytes);
+    }
   }
 
   /** The dead letters of these keys, read up to the end of the dead-letter topic. */

@@ -1,0 +1,78 @@
+package io.fleetline.routing.position;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.common.VehiclePing;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What a decoded ping must hold before routing tries to store it. */
+class StorablePingTest {
+
+  static final UUID VEHICLE = UUID.randomUUID();
+  static final UUID FLEET = UUID.randomUUID();
+  static final Instant AT = Instant.parse("2026-11-26T08:00:00Z");
+
+  static VehiclePing ping(
+      UUID vehicle,
+      UUID fleet,
+      String protocol,
+      Instant recordedAt,
+      Instant receivedAt,
+      double lat,
+      double lon) {
+    return new VehiclePing(
+        1,
+        vehicle,
+        fleet,
+        null,
+        protocol,
+        recordedAt,
+        receivedAt,
+        lat,
+        lon,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of());
+  }
+
+  @Test
+  void aCompletePingOnTheGlobeIsStorable() {
+    assertThat(StorablePing.problem(ping(VEHICLE, FLEET, "http", AT, AT, 90, -180))).isNull();
+    assertThat(StorablePing.problem(ping(VEHICLE, FLEET, "", AT, AT, -90, 180))).isNull();
+  }
+
+  @Test
+  void aPingWithoutItsKeysOrRequiredColumnsIsNot() {
+    assertThat(StorablePing.problem(ping(null, FLEET, "http", AT, AT, 1, 2)))
+        .isEqualTo("vehicleId is missing");
+    assertThat(StorablePing.problem(ping(VEHICLE, null, "http", AT, AT, 1, 2)))
+        .isEqualTo("fleetId is missing");
+    assertThat(StorablePing.problem(ping(VEHICLE, FLEET, null, AT, AT, 1, 2)))
+        .isEqualTo("protocol is missing");
+    assertThat(StorablePing.problem(ping(VEHICLE, FLEET, "http", null, AT, 1, 2)))
+        .isEqualTo("recordedAt is missing");
+    assertThat(StorablePing.problem(ping(VEHICLE, FLEET, "http", AT, null, 1, 2)))
+        .isEqualTo("receivedAt is missing");
+  }
+
+  @Test
+  void aPositionOffTheGlobeOrNotANumberIsNot() {
+    for (double lat : new double[] {90.0001, -91, Double.POSITIVE_INFINITY, Double.NaN}) {
+      assertThat(StorablePing.problem(ping(VEHICLE, FLEET, "http", AT, AT, lat, 0)))
+          .as("latitude %s", lat)
+          .isEqualTo("latitude is not within ±90°");
+    }
+    for (double lon : new double[] {180.0001, -181, Double.NEGATIVE_INFINITY, Double.NaN}) {
+      assertThat(StorablePing.problem(ping(VEHICLE, FLEET, "http", AT, AT, 0, lon)))
+          .as("longitude %s", lon)
+          .isEqualTo("longitude is not within ±180°");
+    }
+  }
+}
