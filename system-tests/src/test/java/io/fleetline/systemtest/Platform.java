@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -80,7 +81,12 @@ final class Platform implements AutoCloseable {
       Map<String, String> ingestEnv = new HashMap<>(common);
       ingestEnv.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(osmandPort));
       ingestEnv.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(teltonikaPort));
-      ingestEnv.put("FLEETLINE_INGEST_MQTT_URL", mqtt.url());
+      // ingest logs in to the broker and keeps its password file current, as the local stack does.
+      mqtt.ingestSettings()
+          .forEach(
+              (property, value) ->
+                  ingestEnv.put(
+                      property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT), value));
 
       // fleet-api migrates the schema before routing starts; ingest needs neither, so it starts
       // alongside fleet-api.
