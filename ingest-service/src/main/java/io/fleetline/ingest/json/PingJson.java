@@ -81,11 +81,18 @@ public final class PingJson {
 
   /** Decodes the item at the current token and leaves the parser on its last token. */
   private static DecodedPing decodeItem(int index, JsonParser in, byte[] body) {
-    if (in.currentToken() != JsonToken.START_OBJECT) {
-      byte[] original = FleetlineJson.write(in.readValueAsTree());
-      return DecodedPing.malformed(index, original, "a ping must be a JSON object");
-    }
     int start = (int) in.currentTokenLocation().getByteOffset();
+    if (in.currentToken() != JsonToken.START_OBJECT) {
+      // Skipped, not built: the item's own bytes are all the rejected topic needs of it.
+      if (in.currentToken().isStructStart()) {
+        in.skipChildren();
+      } else {
+        in.finishToken();
+      }
+      int end = (int) in.currentLocation().getByteOffset();
+      return DecodedPing.malformed(
+          index, Arrays.copyOfRange(body, start, end), "a ping must be a JSON object");
+    }
     try {
       var candidate = JsonPingReader.read(in);
       int end = (int) in.currentLocation().getByteOffset();

@@ -60,6 +60,18 @@ class PingJsonTest {
   }
 
   @Test
+  void anItemThatIsNotAnObjectKeepsItsExactBytesEvenWhenTheyCannotBeStored() {
+    List<DecodedPing> items =
+        decode("[" + GOOD + ",\"\\ud800\" , \"a\\u0000b\",1e400,[[\"\\udc00\"]]," + GOOD + "]", 10);
+
+    assertThat(items).hasSize(6);
+    assertThat(items.subList(1, 5))
+        .extracting(PingJsonTest::original)
+        .containsExactly("\"\\ud800\"", "\"a\\u0000b\"", "1e400", "[[\"\\udc00\"]]");
+    assertThat(items.get(5).candidate()).isNotNull();
+  }
+
+  @Test
   void aRepeatedKeyCountsOnceWithItsLastValueAndUnknownKeysAreIgnored() {
     DecodedPing item =
         decode(
