@@ -8,32 +8,33 @@ import tools.jackson.databind.JsonNode;
 /** Checks a geofence's {@code area} and tells a polygon from a circle; errors name the field. */
 final class GeofenceArea {
 
-  static final double MAX_RADIUS_M = 100_000;
-  static final int MAX_VERTICES = 10_000;
-
   private GeofenceArea() {}
 
-  /** A valid-looking polygon (GeoJSON text) or circle. */
+  /** A valid-looking polygon (2-D GeoJSON text) or circle. */
   sealed interface Parsed {}
 
   record Polygon(String geoJson) implements Parsed {}
 
   record Round(Circle circle) implements Parsed {}
 
-  static Parsed parse(JsonNode area) {
+  static Parsed parse(JsonNode area, GeofenceProperties limits) {
     if (area == null || !area.isObject()) {
       throw ApiProblem.badRequest("area", "area must be a GeoJSON Polygon or {center, radiusM}");
     }
     if (area.has("type")) {
-      return polygon(area);
+      return polygon(area, limits);
     }
     if (area.has("center") || area.has("radiusM")) {
-      return circle(area);
+      return circle(area, limits);
     }
     throw ApiProblem.badRequest("area", "area must be a GeoJSON Polygon or {center, radiusM}");
   }
 
-  private static Polygon polygon(JsonNode area) {
+  /**
+   * Reads the rings position by position and writes them back as 2-D GeoJSON: an altitude, which
+   * GeoJSON allows as a third member, is dropped, since a geofence is a surface on the map.
+   */
+  private static Polygon polygon(JsonNode area, GeofenceProperties limits) {
     if (!"Polygon".equals(area.path("type").asString(""))) {
       throw ApiProblem.badRequest("area.type", "only GeoJSON Polygon areas are supported");
     }
@@ -41,55 +42,73 @@ final class GeofenceArea {
     if (!rings.isArray() || rings.isEmpty()) {
       throw ApiProblem.badRequest("area.coordinates", "a Polygon needs at least one linear ring");
     }
-    int vertices = 0;
+    if (rings.size() > limits.maxRings()) {
+      throw ApiProblem.badRequest(
+          "area.coordinates", "a Polygon may have at most " + limits.maxRings() + " rings");
+    }
+    StringBuilder geoJson = new StringBuilder("{\"type\":\"Polygon\",\"coordinates\":[");
+    int positions = 0;
     for (int r = 0; r < rings.size(); r++) {
       JsonNode ring = rings.get(r);
       String field = "area.coordinates[" + r + "]";
       if (!ring.isArray() || ring.size() < 4) {
         throw ApiProblem.badRequest(field, "a linear ring needs at least 4 positions");
       }
-      for (int p = 0; p < ring.size(); p++) {
-        position(ring.get(p), field + "[" + p + "]");
+      positions += ring.size();
+      if (positions > limits.maxPositions()) {
+        throw ApiProblem.badRequest(
+            "area.coordinates",
+            "a Polygon may have at most " + limits.maxPositions() + " positions");
       }
-      if (!ring.get(0).equals(ring.get(ring.size() - 1))) {
+      double[] first = position(ring.get(0), field + "[0]");
+      double[] last = position(ring.get(ring.size() - 1), field + "[" + (ring.size() - 1) + "]");
+      if (first[0] != last[0] || first[1] != last[1]) {
         throw ApiProblem.badRequest(field, "a linear ring must end where it starts");
       }
-      vertices += ring.size();
+      geoJson.append(r == 0 ? "[" : ",[");
+      for (int p = 0; p < ring.size(); p++) {
+        double[] lonLat = position(ring.get(p), field + "[" + p + "]");
+        geoJson.append(p == 0 ? "[" : ",[").append(lonLat[0]).append(',').append(lonLat[1]);
+        geoJson.append(']');
+      }
+      geoJson.append(']');
     }
-    if (vertices > MAX_VERTICES) {
-      throw ApiProblem.badRequest("area.coordinates", "at most " + MAX_VERTICES + " positions");
-    }
-    return new Polygon(area.toString());
+    return new Polygon(geoJson.append("]}").toString());
   }
 
-  private static void position(JsonNode position, String field) {
-    if (!position.isArray()
-        || position.size() < 2
-        || !position.get(0).isNumber()
-        || !position.get(1).isNumber()) {
-      throw ApiProblem.badRequest(field, "a position is [longitude, latitude]");
+  /** {@code [longitude, latitude]} of a position {@code [lon, lat]} or {@code [lon, lat, alt]}. */
+  private static double[] position(JsonNode position, String field) {
+    if (!position.isArray() || position.size() < 2 || position.size() > 3) {
+      throw ApiProblem.badRequest(field, "a position is [longitude, latitude] or with altitude");
+    }
+    for (JsonNode member : position) {
+      if (!member.isNumber() || !Double.isFinite(member.asDouble())) {
+        throw ApiProblem.badRequest(field, "the members of a position must be finite numbers");
+      }
     }
     double lon = position.get(0).asDouble();
     double lat = position.get(1).asDouble();
-    if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
       throw ApiProblem.badRequest(field, "longitude or latitude out of range");
     }
+    return new double[] {lon, lat};
   }
 
-  private static Round circle(JsonNode area) {
+  private static Round circle(JsonNode area, GeofenceProperties limits) {
     JsonNode center = area.path("center");
     JsonNode lat = center.path("latitude");
     JsonNode lon = center.path("longitude");
-    if (!lat.isNumber() || lat.asDouble() < -90 || lat.asDouble() > 90) {
+    if (!lat.isNumber() || !(lat.asDouble() >= -90 && lat.asDouble() <= 90)) {
       throw ApiProblem.badRequest("area.center.latitude", "latitude must be within -90..90");
     }
-    if (!lon.isNumber() || lon.asDouble() < -180 || lon.asDouble() > 180) {
+    if (!lon.isNumber() || !(lon.asDouble() >= -180 && lon.asDouble() <= 180)) {
       throw ApiProblem.badRequest("area.center.longitude", "longitude must be within -180..180");
     }
     JsonNode radius = area.path("radiusM");
-    if (!radius.isNumber() || !(radius.asDouble() > 0) || radius.asDouble() > MAX_RADIUS_M) {
+    if (!radius.isNumber()
+        || !(radius.asDouble() > 0 && radius.asDouble() <= limits.maxRadiusM())) {
       throw ApiProblem.badRequest(
-          "area.radiusM", "radiusM must be more than 0 and at most " + MAX_RADIUS_M);
+          "area.radiusM", "radiusM must be more than 0 and at most " + limits.maxRadiusM());
     }
     return new Round(new Circle(new Center(lat.asDouble(), lon.asDouble()), radius.asDouble()));
   }

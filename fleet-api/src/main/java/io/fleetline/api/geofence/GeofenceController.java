@@ -64,10 +64,12 @@ class GeofenceController {
 
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;
+  private final GeofenceProperties limits;
 
-  GeofenceController(JdbcClient jdbc, CallerFleet callerFleet) {
+  GeofenceController(JdbcClient jdbc, CallerFleet callerFleet, GeofenceProperties limits) {
     this.jdbc = jdbc;
     this.callerFleet = callerFleet;
+    this.limits = limits;
   }
 
   @PostMapping
@@ -161,7 +163,7 @@ class GeofenceController {
 
   /** Binds the request's name, area and limit, after PostGIS has judged a polygon valid. */
   private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, GeofenceRequest r) {
-    GeofenceArea.Parsed area = GeofenceArea.parse(r.area());
+    GeofenceArea.Parsed area = GeofenceArea.parse(r.area(), limits);
     String geoJson = null;
     Circle circle = null;
     if (area instanceof Polygon polygon) {

@@ -1,9 +1,11 @@
 package io.fleetline.api.geofence;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
@@ -24,13 +26,16 @@ final class GeofenceViews {
           "{\"name\":\"Depot\",\"area\":{\"center\":{\"latitude\":52.52,"
               + "\"longitude\":13.405},\"radiusM\":250},\"speedLimitKmh\":30}")
   record GeofenceRequest(
-      @NotBlank @Size(max = 200) String name,
+      @NotBlank
+          @Size(max = 200)
+          @Pattern(regexp = "\\P{Cc}*", message = "must not contain control characters")
+          String name,
       @NotNull
           @Schema(
               oneOf = {PolygonArea.class, Circle.class},
               description = "a GeoJSON Polygon, or a circle {center, radiusM}")
           JsonNode area,
-      @Positive Float speedLimitKmh) {}
+      @DecimalMin("1") @DecimalMax("1000") Float speedLimitKmh) {}
 
   /** A GeoJSON Polygon: linear rings of [longitude, latitude] positions, closed. */
   @Schema(

@@ -50,8 +50,13 @@ public final class Cursors {
         return null;
       }
       long micros = Long.parseLong(key);
-      return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L))
-          .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000);
+      Instant instant =
+          Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L))
+              .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000);
+      if (instant.isBefore(TimeParameter.EARLIEST) || instant.isAfter(TimeParameter.LATEST)) {
+        throw invalid();
+      }
+      return instant;
     } catch (NumberFormatException e) {
       throw invalid();
     }

@@ -3,8 +3,11 @@ package io.fleetline.api.problem;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
@@ -13,6 +16,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -22,6 +27,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Problem details for every error the MVC layer raises; validation errors name each field that is
@@ -29,6 +35,11 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+  /** PostgreSQL's SQLSTATE of a unique violation. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   @Override
   protected ResponseEntity<Object> handleMethodArgumentNotValid(
@@ -127,15 +138,58 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return ResponseEntity.badRequest().body(problem);
   }
 
-  /** A unique constraint lost a race that the controller's own check could not see. */
+  /**
+   * A unique key of the product (a device identifier, a vehicle's VIN) taken by a concurrent
+   * request is a conflict; any other refusal of the database is a value it cannot store, told
+   * without its SQL.
+   */
   @ExceptionHandler(DataIntegrityViolationException.class)
-  ResponseEntity<ProblemDetail> conflict(DataIntegrityViolationException e) {
-    return ResponseEntity.status(HttpStatus.CONFLICT)
+  ResponseEntity<ProblemDetail> dataIntegrityViolation(DataIntegrityViolationException e) {
+    if (UNIQUE_VIOLATION.equals(sqlState(e))) {
+      return ResponseEntity.status(HttpStatus.CONFLICT)
+          .body(
+              ApiProblem.problem(
+                  HttpStatus.CONFLICT,
+                  "conflict",
+                  "Conflict",
+                  "The request conflicts with an existing record."));
+    }
+    log.debug("Refused by the database: {}", e.getMostSpecificCause().getMessage());
+    ProblemDetail problem =
+        ApiProblem.problem(
+            HttpStatus.BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            "The request holds a value that cannot be stored.");
+    problem.setProperty("field", "body");
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  /** Anything unforeseen: a 500 that tells the client nothing of the service's internals. */
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) throws Exception {
+    if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
+      throw e; // answered by the security layer
+    }
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+      return null; // nobody is left to answer
+    }
+    log.error("Unexpected error", e);
+    return ResponseEntity.internalServerError()
         .body(
             ApiProblem.problem(
-                HttpStatus.CONFLICT,
-                "conflict",
-                "Conflict",
-                "The request conflicts with an existing record."));
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal error",
+                "The request could not be completed."));
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return null;
   }
 }

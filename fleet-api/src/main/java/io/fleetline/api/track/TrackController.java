@@ -5,6 +5,7 @@ import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.PageLimit;
+import io.fleetline.api.paging.TimeParameter;
 import io.fleetline.api.position.PositionJson;
 import io.fleetline.api.position.PositionPage;
 import io.fleetline.api.position.PositionRows;
@@ -71,6 +72,8 @@ class TrackController {
           String accept,
       Authentication caller) {
     PageLimit.check(limit);
+    TimeParameter.check("from", from);
+    TimeParameter.check("to", to);
     if (!to.isAfter(from)) {
       throw ApiProblem.badRequest("to", "to must be after from");
     }

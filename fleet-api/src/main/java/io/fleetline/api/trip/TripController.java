@@ -5,6 +5,7 @@ import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.TimeParameter;
 import io.fleetline.api.problem.ApiProblem;
 import io.fleetline.api.trip.TripViews.LatLon;
 import io.fleetline.api.trip.TripViews.StopView;
@@ -180,7 +181,13 @@ class TripController {
   }
 
   /** The time window, page size and cursor of a list of trips or stops. */
-  private record Window(OffsetDateTime from, OffsetDateTime to, int limit, String cursor) {}
+  private record Window(OffsetDateTime from, OffsetDateTime to, int limit, String cursor) {
+
+    Window {
+      TimeParameter.check("from", from);
+      TimeParameter.check("to", to);
+    }
+  }
 
   /**
    * One keyset page of a vehicle's rows of {@code table} (alias {@code t}) that overlap the window,

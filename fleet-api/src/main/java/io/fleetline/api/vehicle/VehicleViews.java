@@ -14,6 +14,11 @@ import java.util.UUID;
 /** Request and response bodies of the vehicle resources. */
 final class VehicleViews {
 
+  /** Text without control characters: PostgreSQL refuses NUL, and none belongs in a name. */
+  static final String PRINTABLE = "\\P{Cc}*";
+
+  static final String NOT_PRINTABLE = "must not contain control characters";
+
   private VehicleViews() {}
 
   @Schema(
@@ -21,16 +26,16 @@ final class VehicleViews {
           "{\"name\":\"Van 1\",\"plate\":\"B-FL 101\",\"devices\":[{\"protocol\":\"http\","
               + "\"identifier\":\"van-1\"}]}")
   record CreateVehicle(
-      @NotBlank @Size(max = 200) String name,
-      @Size(max = 17) String vin,
-      @Size(max = 20) String plate,
+      @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,
+      @Size(max = 17) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String vin,
+      @Size(max = 20) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String plate,
       @Size(max = 10) List<@Valid NewDevice> devices) {}
 
   /** Changes to a vehicle: absent fields stay as they are, an empty vin or plate clears it. */
   record UpdateVehicle(
-      @Size(min = 1, max = 200) String name,
-      @Size(max = 17) String vin,
-      @Size(max = 20) String plate) {}
+      @Size(min = 1, max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,
+      @Size(max = 17) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String vin,
+      @Size(max = 20) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String plate) {}
 
   /** A device's new token, shown only in this answer. */
   record DeviceToken(UUID deviceId, String token) {}

@@ -110,6 +110,130 @@ class GeofenceTest extends FleetApiTest {
     assertThat(noName.json().get("field").stringValue()).isEqualTo("name");
   }
 
+  @Test
+  void altitudesArePermittedAndDroppedSinceAGeofenceIsASurface() throws Exception {
+    ApiClient.Response created =
+        api.post(
+            "/api/v1/geofences",
+            fleetToken,
+            "{\"name\":\"Hill\",\"area\":{\"type\":\"Polygon\",\"coordinates\":[[[13.0,52.0,40],"
+                + "[14.0,52.0,41.5],[14.0,53.0,0],[13.0,52.0,40]]]}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode second = created.json().get("area").get("coordinates").get(0).get(1);
+    assertThat(second.size()).isEqualTo(2);
+    assertThat(second.get(0).doubleValue()).isEqualTo(14.0);
+  }
+
+  @Test
+  void aRingIsClosedWhenItsEndsAreTheSameNumberHoweverWritten() throws Exception {
+    ApiClient.Response created =
+        api.post(
+            "/api/v1/geofences",
+            fleetToken,
+            "{\"name\":\"Closed\",\"area\":{\"type\":\"Polygon\",\"coordinates\":[[[13.0,52.0],"
+                + "[14,52],[14,53],[13,52.00]]]}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+  }
+
+  @Test
+  void aPolygonWithAHoleIsKeptAndAHoleOutsideItsOutlineIs400() throws Exception {
+    String outline = "[[13.0,52.0],[14.0,52.0],[14.0,53.0],[13.0,53.0],[13.0,52.0]]";
+    String hole = "[[13.4,52.4],[13.6,52.4],[13.6,52.6],[13.4,52.4]]";
+    String outside = "[[15.4,52.4],[15.6,52.4],[15.6,52.6],[15.4,52.4]]";
+    ApiClient.Response created =
+        api.post(
+            "/api/v1/geofences",
+            fleetToken,
+            "{\"name\":\"Ring\",\"area\":{\"type\":\"Polygon\",\"coordinates\":["
+                + outline
+                + ","
+                + hole
+                + "]}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("area").get("coordinates")).hasSize(2);
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[" + outline + "," + outside + "]}"))
+        .isEqualTo("area");
+  }
+
+  @Test
+  void nonNumericNonFiniteAndExtraPositionMembersAre400NamingThePosition() throws Exception {
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0,\"x\"],[1,1],[0,0]]]}"))
+        .isEqualTo("area.coordinates[0][1]");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1e999,1],[0,0]]]}"))
+        .isEqualTo("area.coordinates[0][2]");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1,2,3],[0,0]]]}"))
+        .isEqualTo("area.coordinates[0][2]");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,\"1\"],[0,0]]]}"))
+        .isEqualTo("area.coordinates[0][2]");
+    assertThat(invalid("{\"center\":{\"latitude\":1e999,\"longitude\":13},\"radiusM\":10}"))
+        .isEqualTo("area.center.latitude");
+    assertThat(invalid("{\"center\":{\"latitude\":52,\"longitude\":13},\"radiusM\":1e999}"))
+        .isEqualTo("area.radiusM");
+    assertThat(invalid("{\"center\":{\"latitude\":52,\"longitude\":13},\"radiusM\":-5}"))
+        .isEqualTo("area.radiusM");
+  }
+
+  @Test
+  void aRingOfMoreThanTheConfiguredPositionsIs400BeforePostgisSeesIt() throws Exception {
+    StringBuilder ring = new StringBuilder("[[0,0]");
+    for (int i = 1; i <= 10_000; i++) {
+      ring.append(",[").append(i * 0.0001).append(",").append(i % 2 == 0 ? 0 : 0.0001).append("]");
+    }
+    ring.append(",[0,0]]");
+    assertThat(invalid("{\"type\":\"Polygon\",\"coordinates\":[" + ring + "]}"))
+        .isEqualTo("area.coordinates");
+  }
+
+  @Test
+  void speedLimitsOutsideOneToAThousandKmhAre400OnCreateAndReplace() throws Exception {
+    String id =
+        api.post(
+                "/api/v1/geofences",
+                fleetToken,
+                "{\"name\":\"Limited\",\"area\":" + SQUARE + ",\"speedLimitKmh\":30}")
+            .json()
+            .get("id")
+            .stringValue();
+    for (String limit : new String[] {"1e39", "0", "0.5", "1001", "-1"}) {
+      String body = "{\"name\":\"Fast\",\"area\":" + SQUARE + ",\"speedLimitKmh\":" + limit + "}";
+      ApiClient.Response created = api.post("/api/v1/geofences", fleetToken, body);
+      assertThat(created.status()).as(limit + ": " + created.body()).isEqualTo(400);
+      assertThat(created.json().get("field").stringValue()).isEqualTo("speedLimitKmh");
+      ApiClient.Response replaced = api.put("/api/v1/geofences/" + id, fleetToken, body);
+      assertThat(replaced.status()).as(limit + ": " + replaced.body()).isEqualTo(400);
+      assertThat(replaced.json().get("field").stringValue()).isEqualTo("speedLimitKmh");
+    }
+    assertThat(
+            api.get("/api/v1/geofences/" + id, fleetToken).json().get("speedLimitKmh").floatValue())
+        .isEqualTo(30);
+  }
+
+  @Test
+  void aNameWithANulCharacterIs400NamingIt() throws Exception {
+    ApiClient.Response response =
+        api.post(
+            "/api/v1/geofences", fleetToken, "{\"name\":\"Dep\\u0000ot\",\"area\":" + SQUARE + "}");
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("field").stringValue()).isEqualTo("name");
+  }
+
+  @Test
+  void theSameAreaChecksApplyWhenAGeofenceIsReplaced() throws Exception {
+    String id =
+        api.post("/api/v1/geofences", fleetToken, "{\"name\":\"Kept\",\"area\":" + SQUARE + "}")
+            .json()
+            .get("id")
+            .stringValue();
+    ApiClient.Response replaced =
+        api.put(
+            "/api/v1/geofences/" + id,
+            fleetToken,
+            "{\"name\":\"Kept\",\"area\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0,\"x\"],"
+                + "[1,1],[0,0]]]}}");
+    assertThat(replaced.status()).as(replaced.body()).isEqualTo(400);
+    assertThat(replaced.json().get("field").stringValue()).isEqualTo("area.coordinates[0][1]");
+  }
+
   private String invalid(String area) throws Exception {
     ApiClient.Response response =
         api.post("/api/v1/geofences", fleetToken, "{\"name\":\"Bad\",\"area\":" + area + "}");

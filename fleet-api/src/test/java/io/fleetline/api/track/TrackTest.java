@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,5 +108,30 @@ class TrackTest extends FleetApiTest {
       assertThat(outOfRange.json().get("field").stringValue()).isEqualTo("limit");
       assertThat(outOfRange.json().get("detail").stringValue()).startsWith("limit must be");
     }
+  }
+
+  @Test
+  void instantsBeyondWhatTheDatabaseHoldsAre400NamingTheParameter() throws Exception {
+    String path = "/api/v1/vehicles/" + vehicleId + "/track?";
+    ApiClient.Response farFuture =
+        api.get(path + "from=2026-11-25T00:00:00Z&to=%2B999999999-12-31T23:59:59Z", fleetToken);
+    assertThat(farFuture.status()).as(farFuture.body()).isEqualTo(400);
+    assertThat(farFuture.contentType()).startsWith("application/problem+json");
+    assertThat(farFuture.json().get("field").stringValue()).isEqualTo("to");
+    ApiClient.Response farPast =
+        api.get(path + "from=-999999999-01-01T00:00:00Z&to=2026-11-27T00:00:00Z", fleetToken);
+    assertThat(farPast.status()).as(farPast.body()).isEqualTo(400);
+    assertThat(farPast.json().get("field").stringValue()).isEqualTo("from");
+    // A cursor of microseconds before 4713 BC, which PostgreSQL cannot compare with.
+    String hugeCursor =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.UTF_8));
+    ApiClient.Response cursor =
+        api.get(
+            path + "from=2026-11-25T00:00:00Z&to=2026-11-27T00:00:00Z&cursor=" + hugeCursor,
+            fleetToken);
+    assertThat(cursor.status()).as(cursor.body()).isEqualTo(400);
+    assertThat(cursor.json().get("field").stringValue()).isEqualTo("cursor");
   }
 }

@@ -135,4 +135,18 @@ class TripTest extends FleetApiTest {
     assertThat(api.get("/api/v1/vehicles/" + vehicleId + "/stops", otherFleetToken).status())
         .isEqualTo(404);
   }
+
+  @Test
+  void instantsBeyondWhatTheDatabaseHoldsAre400NamingTheParameter() throws Exception {
+    for (String list : new String[] {"trips", "stops"}) {
+      String path = "/api/v1/vehicles/" + vehicleId + "/" + list + "?";
+      ApiClient.Response farFuture = api.get(path + "to=%2B999999999-12-31T23:59:59Z", fleetToken);
+      assertThat(farFuture.status()).as(farFuture.body()).isEqualTo(400);
+      assertThat(farFuture.contentType()).startsWith("application/problem+json");
+      assertThat(farFuture.json().get("field").stringValue()).isEqualTo("to");
+      ApiClient.Response farPast = api.get(path + "from=-999999999-01-01T00:00:00Z", fleetToken);
+      assertThat(farPast.status()).as(farPast.body()).isEqualTo(400);
+      assertThat(farPast.json().get("field").stringValue()).isEqualTo("from");
+    }
+  }
 }
