@@ -39,6 +39,6 @@ class LiveController {
   SseEmitter live(
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       Authentication caller) {
-    return hub.subscribe(callerFleet.of(caller), lastEventId);
+    return hub.subscribe(callerFleet.of(caller), caller.getName(), lastEventId);
   }
 }

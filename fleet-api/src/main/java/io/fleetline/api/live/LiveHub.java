@@ -1,5 +1,9 @@
 package io.fleetline.api.live;
 
+import io.fleetline.api.problem.ApiProblem;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -29,9 +35,18 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   private final Map<UUID, FleetChannel> channels = new ConcurrentHashMap<>();
   private final LiveProperties properties;
   private final ExecutorService senders;
+  private final StreamSlots slots;
+  private final AtomicLong dropped = new AtomicLong();
 
-  LiveHub(LiveProperties properties) {
+  LiveHub(LiveProperties properties, MeterRegistry meters) {
     this.properties = properties;
+    this.slots = new StreamSlots(properties.maxStreamsPerClient(), properties.maxStreamsPerFleet());
+    FunctionCounter.builder("fleetline.live.streams.dropped", dropped, AtomicLong::get)
+        .description("Live streams closed because their client fell behind")
+        .register(meters);
+    Gauge.builder("fleetline.live.streams", this, LiveHub::streams)
+        .description("Open live streams")
+        .register(meters);
     AtomicInteger threads = new AtomicInteger();
     this.senders =
         Executors.newFixedThreadPool(
@@ -52,28 +67,46 @@ class LiveHub implements SmartLifecycle, DisposableBean {
     LiveMessage message = new LiveMessage(sequence.incrementAndGet(), event, data);
     synchronized (channel) {
       channel.append(message);
-      channel.subscribers.forEach(s -> s.offer(message));
+      channel.subscribers.forEach(s -> offer(s, message));
     }
   }
 
-  /** Connects a client; with a {@code Last-Event-ID} it first gets what it missed, if known. */
-  SseEmitter subscribe(UUID fleetId, String lastEventId) {
+  private void offer(LiveSubscriber subscriber, LiveMessage message) {
+    if (!subscriber.offer(message)) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  /**
+   * Connects a client; with a {@code Last-Event-ID} it first gets what it missed, if known. A
+   * client or fleet with all its streams open is refused with {@code 429}.
+   */
+  SseEmitter subscribe(UUID fleetId, String clientId, String lastEventId) {
+    if (!slots.take(clientId, fleetId)) {
+      throw tooManyStreams(fleetId, clientId);
+    }
     SseEmitter emitter = new SseEmitter(properties.timeout().toMillis());
-    LiveSubscriber subscriber =
-        new LiveSubscriber(emitter, properties.subscriberQueue(), senders, instance);
     FleetChannel channel =
         channels.computeIfAbsent(
             fleetId, id -> new FleetChannel(properties.replayBuffer(), sequence.get()));
-    Runnable leave =
-        () -> {
-          channel.subscribers.remove(subscriber);
-          if (channel.subscribers.isEmpty()) {
-            channel.idleSince = Instant.now();
-          }
-        };
-    emitter.onCompletion(leave);
-    emitter.onTimeout(leave);
-    emitter.onError(e -> leave.run());
+    LiveSubscriber[] self = new LiveSubscriber[1];
+    LiveSubscriber subscriber =
+        new LiveSubscriber(
+            emitter,
+            properties.subscriberQueue(),
+            senders,
+            instance,
+            () -> {
+              channel.subscribers.remove(self[0]);
+              if (channel.subscribers.isEmpty()) {
+                channel.idleSince = Instant.now();
+              }
+              slots.release(clientId, fleetId);
+            });
+    self[0] = subscriber;
+    emitter.onCompletion(subscriber::leave);
+    emitter.onTimeout(subscriber::leave);
+    emitter.onError(e -> subscriber.leave());
     synchronized (channel) {
       if (lastEventId != null && !lastEventId.isBlank()) {
         List<LiveMessage> missed = missed(channel, lastEventId.strip());
@@ -90,10 +123,29 @@ class LiveHub implements SmartLifecycle, DisposableBean {
           missed.forEach(subscriber::offer);
         }
       }
-      channel.subscribers.add(subscriber);
+      if (!subscriber.isClosed()) {
+        channel.subscribers.add(subscriber);
+      }
     }
     subscriber.offer(LiveMessage.HEARTBEAT);
     return emitter;
+  }
+
+  private ApiProblem tooManyStreams(UUID fleetId, String clientId) {
+    String whose =
+        slots.ofClient(clientId) >= properties.maxStreamsPerClient()
+            ? "this client has " + properties.maxStreamsPerClient()
+            : "this fleet has " + properties.maxStreamsPerFleet();
+    ApiProblem problem =
+        new ApiProblem(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "too-many-streams",
+            "Too many live streams",
+            whose + " live streams open already; close one or retry later.");
+    problem
+        .getHeaders()
+        .set(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfter().toSeconds()));
+    return problem;
   }
 
   private List<LiveMessage> missed(FleetChannel channel, String lastEventId) {
@@ -114,7 +166,7 @@ class LiveHub implements SmartLifecycle, DisposableBean {
 
   @Scheduled(fixedDelayString = "${fleetline.api.live.heartbeat:15s}")
   void heartbeat() {
-    channels.values().forEach(c -> c.subscribers.forEach(s -> s.offer(LiveMessage.HEARTBEAT)));
+    channels.values().forEach(c -> c.subscribers.forEach(s -> offer(s, LiveMessage.HEARTBEAT)));
   }
 
   /** Drops the replay buffers of fleets nobody has listened to for a while. */
@@ -135,6 +187,15 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   int subscribers(UUID fleetId) {
     FleetChannel channel = channels.get(fleetId);
     return channel == null ? 0 : channel.subscribers.size();
+  }
+
+  /** Streams closed so far because their client fell behind. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  private double streams() {
+    return channels.values().stream().mapToInt(c -> c.subscribers.size()).sum();
   }
 
   private volatile boolean running;

@@ -11,10 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pingsTopic the topic of validated pings
  * @param eventsTopic the topic of vehicle events
  * @param replayBuffer messages kept per fleet for reconnecting clients ({@code Last-Event-ID})
- * @param subscriberQueue messages waiting for one slow client before it is disconnected
+ * @param subscriberQueue messages waiting for one slow client before it is disconnected; with the
+ *     shared replay buffer this bounds what one stream holds
  * @param retention how long a fleet's replay buffer outlives its last client
  * @param timeout how long one stream stays open before the client must reconnect
  * @param heartbeat interval of keep-alive comments
+ * @param maxStreamsPerClient streams one API client may have open at once
+ * @param maxStreamsPerFleet streams all clients of one fleet may have open at once
+ * @param retryAfter what a client refused for having too many streams is told to wait
  */
 @ConfigurationProperties("fleetline.api.live")
 record LiveProperties(
@@ -25,4 +29,7 @@ record LiveProperties(
     @DefaultValue("1000") int subscriberQueue,
     @DefaultValue("5m") Duration retention,
     @DefaultValue("30m") Duration timeout,
-    @DefaultValue("15s") Duration heartbeat) {}
+    @DefaultValue("15s") Duration heartbeat,
+    @DefaultValue("10") int maxStreamsPerClient,
+    @DefaultValue("100") int maxStreamsPerFleet,
+    @DefaultValue("10s") Duration retryAfter) {}

@@ -8,6 +8,8 @@ import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +37,7 @@ class LiveStreamTest extends FleetApiTest {
   @Autowired LiveFeedConsumer feed;
   @Autowired LiveHub hub;
   @Autowired KafkaTemplate<String, byte[]> kafka;
+  @Autowired MeterRegistry meters;
 
   final HttpClient http = HttpClient.newHttpClient();
   final List<Stream<String>> open = new CopyOnWriteArrayList<>();
@@ -104,6 +109,99 @@ class LiveStreamTest extends FleetApiTest {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/live")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aClientWithAllItsStreamsOpenIsRefusedWith429UntilOneCloses() throws Exception {
+    String token = clientToken(fleetId, "fleet.read");
+    List<HttpResponse<Stream<String>>> streams = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<Stream<String>> stream = open(token);
+      assertThat(stream.statusCode()).as("stream " + i).isEqualTo(200);
+      streams.add(stream);
+    }
+
+    HttpResponse<Stream<String>> refused = open(token);
+
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(refused.body().collect(Collectors.joining())).contains("too-many-streams");
+    assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow()))
+        .isPositive();
+    assertThat(open(readOnlyToken).statusCode()).as("another client of the fleet").isEqualTo(200);
+
+    streams.get(0).body().close();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              hub.heartbeat(); // a write is how the service learns that the client left
+              assertThat(open(token).statusCode()).isEqualTo(200);
+            });
+  }
+
+  @Test
+  void aFleetWithAllItsStreamsOpenIsRefusedWith429() throws Exception {
+    String fleet = createFleet("Live crowd");
+    for (int client = 0; client < 10; client++) {
+      String token = clientToken(fleet, "fleet.read");
+      for (int i = 0; i < 10; i++) {
+        assertThat(open(token).statusCode()).as("client " + client + " stream " + i).isEqualTo(200);
+      }
+    }
+
+    HttpResponse<Stream<String>> refused = open(clientToken(fleet, "fleet.read"));
+
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    assertThat(hub.subscribers(UUID.fromString(fleet))).isEqualTo(100);
+  }
+
+  @Test
+  void aReaderThatStopsReadingIsDroppedOnceItsQueueIsFullInsteadOfBuffered() throws Exception {
+    String fleet = createFleet("Live stall");
+    UUID fleetUuid = UUID.fromString(fleet);
+    String token = clientToken(fleet, "fleet.read");
+    long droppedBefore = hub.dropped();
+    try (Socket stalled = new Socket("127.0.0.1", port)) {
+      stalled
+          .getOutputStream()
+          .write(
+              ("GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                      + "Authorization: Bearer "
+                      + token
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      await().atMost(Duration.ofSeconds(10)).until(() -> hub.subscribers(fleetUuid) == 1);
+      String data = "{\"filler\":\"" + "x".repeat(16 * 1024) + "\"}";
+
+      // Never reading: the socket buffers fill, then the stream's queue, then it is dropped.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  hub.publish(fleetUuid, "position", data);
+                }
+                assertThat(hub.subscribers(fleetUuid)).isZero();
+              });
+    }
+    assertThat(hub.dropped()).isGreaterThan(droppedBefore);
+    assertThat(meters.get("fleetline.live.streams.dropped").functionCounter().count())
+        .isEqualTo(hub.dropped());
+  }
+
+  private HttpResponse<Stream<String>> open(String token) throws Exception {
+    HttpResponse<Stream<String>> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/live"))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    open.add(response.body());
+    return response;
   }
 
   private List<String> connect(String token, String lastEventId, int expectedSubscribers)
