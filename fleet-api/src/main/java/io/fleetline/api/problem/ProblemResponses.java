@@ -69,6 +69,28 @@ public class ProblemResponses {
             "This client exceeded its request rate; retry after " + retryAfterSeconds + " s."));
   }
 
+  /** {@code 429} for a source address with as many requests in progress as it may have. */
+  public void tooManyRequestsInProgress(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      long retryAfterSeconds,
+      int maxInProgress)
+      throws IOException {
+    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    write(
+        request,
+        response,
+        ApiProblem.problem(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "too-many-requests-in-progress",
+            "Too many requests in progress",
+            "This address has "
+                + maxInProgress
+                + " requests in progress already; retry after "
+                + retryAfterSeconds
+                + " s."));
+  }
+
   /** {@code 413} for a body over the limit. */
   public void payloadTooLarge(
       HttpServletRequest request, HttpServletResponse response, long maxBytes) throws IOException {
