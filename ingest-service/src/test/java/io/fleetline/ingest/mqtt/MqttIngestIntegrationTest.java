@@ -151,6 +151,21 @@ class MqttIngestIntegrationTest {
   }
 
   @Test
+  void aDeviceRegisteredUnderIngestsUsernameCannotLogInWithItsToken() throws Exception {
+    String impostorToken = DeviceTokens.newToken();
+    String witnessToken = DeviceTokens.newToken();
+    topics.register(
+        mqttDevice(UUID.randomUUID(), MosquittoBroker.INGEST_USERNAME, impostorToken),
+        mqttDevice(UUID.randomUUID(), "tracker-witness", witnessToken));
+
+    // Registered after the impostor: once it may log in, the impostor's registration was seen.
+    connectOnceAdmitted("tracker-witness", witnessToken).disconnect();
+
+    assertThat(isRefused(MosquittoBroker.INGEST_USERNAME, impostorToken)).isTrue();
+    assertThat(subscriber.isConnected()).as("ingest's own login still works").isTrue();
+  }
+
+  @Test
   void aDevicePublishingToAnotherDevicesTopicIsDropped() throws Exception {
     Instant forged = Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.MILLIS);
     Instant own = forged.plusSeconds(1);
