@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * each stored on its own, recursing into a half that is refused again, until the refused ping is
  * alone: it goes to the dead-letter topic and the rest is stored, at the cost of about two attempts
  * per halving. Any other failure leaves the batch to the error handler, which redelivers all of it
- * after a back-off.
+ * after a back-off; the parts already committed then come back as duplicates, which change nothing.
  */
 @Component
 class PingBatchListener {
