@@ -14,6 +14,7 @@ import io.fleetline.ingest.validation.StorableText;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -131,8 +133,22 @@ class OsmandController {
     return params;
   }
 
+  /**
+   * The request's parameters as the device sent them: the query string, or for a form body (which
+   * the container has consumed) its parameters written back in the same form.
+   */
   private static String query(HttpServletRequest request, Map<String, String> params) {
-    return request.getQueryString() != null ? request.getQueryString() : params.toString();
+    if (request.getQueryString() != null) {
+      return request.getQueryString();
+    }
+    StringJoiner form = new StringJoiner("&");
+    params.forEach(
+        (key, value) ->
+            form.add(
+                URLEncoder.encode(key, StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    return form.toString();
   }
 
   private ResponseEntity<ProblemDetail> problem(

@@ -211,6 +211,9 @@ class OsmandIngestIntegrationTest {
                 1)
             .get(0);
     assertThat(rejected.value()).hasSize(8192);
+    assertThat(new String(rejected.value(), StandardCharsets.UTF_8))
+        .as("the form as sent, not a map's text")
+        .startsWith("id=phone-42&lat=48.2&lon=11.6&marker=" + marker + "&note=xxx");
     assertThat(Integer.parseInt(header(rejected, "fleetline-original-truncated")))
         .isGreaterThan(40_000);
   }
