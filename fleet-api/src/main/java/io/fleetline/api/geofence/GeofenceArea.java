@@ -8,6 +8,9 @@ import tools.jackson.databind.JsonNode;
 /** Checks a geofence's {@code area} and tells a polygon from a circle; errors name the field. */
 final class GeofenceArea {
 
+  /** The smallest circle, in metres: below a GPS fix's accuracy a geofence means nothing. */
+  static final double MIN_RADIUS_M = 1;
+
   private GeofenceArea() {}
 
   /** A valid-looking polygon (2-D GeoJSON text) or circle. */
@@ -106,9 +109,10 @@ final class GeofenceArea {
     }
     JsonNode radius = area.path("radiusM");
     if (!radius.isNumber()
-        || !(radius.asDouble() > 0 && radius.asDouble() <= limits.maxRadiusM())) {
+        || !(radius.asDouble() >= MIN_RADIUS_M && radius.asDouble() <= limits.maxRadiusM())) {
       throw ApiProblem.badRequest(
-          "area.radiusM", "radiusM must be more than 0 and at most " + limits.maxRadiusM());
+          "area.radiusM",
+          "radiusM must be at least " + MIN_RADIUS_M + " and at most " + limits.maxRadiusM());
     }
     return new Round(new Circle(new Center(lat.asDouble(), lon.asDouble()), radius.asDouble()));
   }

@@ -183,6 +183,19 @@ class GeofenceController {
       }
     } else {
       circle = ((Round) area).circle();
+      // Near a pole or across the antimeridian the buffered circle may not be one valid polygon.
+      String reason =
+          jdbc.sql(
+                  "SELECT CASE WHEN GeometryType(b) <> 'POLYGON' THEN 'not a single polygon'"
+                      + " ELSE ST_IsValidReason(b) END FROM (SELECT ST_Buffer(ST_SetSRID("
+                      + "ST_MakePoint(?, ?), 4326)::geography, ?, 'quad_segs=16')::geometry AS b) c")
+              .params(circle.center().longitude(), circle.center().latitude(), circle.radiusM())
+              .query(String.class)
+              .single();
+      if (!"Valid Geometry".equals(reason)) {
+        throw ApiProblem.badRequest(
+            "area", "the circle cannot be drawn as a valid polygon here: " + reason);
+      }
     }
     return statement
         .param("name", r.name().strip())

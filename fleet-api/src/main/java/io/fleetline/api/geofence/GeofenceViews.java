@@ -28,7 +28,9 @@ final class GeofenceViews {
   record GeofenceRequest(
       @NotBlank
           @Size(max = 200)
-          @Pattern(regexp = "\\P{Cc}*", message = "must not contain control characters")
+          @Pattern(
+              regexp = "[^\\p{Cc}\\p{Cs}]*",
+              message = "must not contain control characters or unpaired surrogates")
           String name,
       @NotNull
           @Schema(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -14,10 +15,13 @@ import java.util.UUID;
 /** Request and response bodies of the vehicle resources. */
 final class VehicleViews {
 
-  /** Text without control characters: PostgreSQL refuses NUL, and none belongs in a name. */
-  static final String PRINTABLE = "\\P{Cc}*";
+  /**
+   * Text without control characters or unpaired surrogates: PostgreSQL refuses NUL, an unpaired
+   * surrogate has no UTF-8 form, and neither belongs in a name.
+   */
+  static final String PRINTABLE = "[^\\p{Cc}\\p{Cs}]*";
 
-  static final String NOT_PRINTABLE = "must not contain control characters";
+  static final String NOT_PRINTABLE = "must not contain control characters or unpaired surrogates";
 
   private VehicleViews() {}
 
@@ -29,7 +33,7 @@ final class VehicleViews {
       @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,
       @Size(max = 17) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String vin,
       @Size(max = 20) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String plate,
-      @Size(max = 10) List<@Valid NewDevice> devices) {}
+      @Size(max = 10) List<@Valid @NotNull NewDevice> devices) {}
 
   /** Changes to a vehicle: absent fields stay as they are, an empty vin or plate clears it. */
   record UpdateVehicle(

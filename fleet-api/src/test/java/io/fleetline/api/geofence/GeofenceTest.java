@@ -171,6 +171,14 @@ class GeofenceTest extends FleetApiTest {
         .isEqualTo("area.radiusM");
     assertThat(invalid("{\"center\":{\"latitude\":52,\"longitude\":13},\"radiusM\":-5}"))
         .isEqualTo("area.radiusM");
+    assertThat(invalid("{\"center\":{\"latitude\":52,\"longitude\":13},\"radiusM\":1e-300}"))
+        .isEqualTo("area.radiusM");
+  }
+
+  @Test
+  void aCircleAroundAPoleThatIsNoSinglePolygonIs400NamingTheArea() throws Exception {
+    assertThat(invalid("{\"center\":{\"latitude\":90,\"longitude\":180},\"radiusM\":100000}"))
+        .isEqualTo("area");
   }
 
   @Test

@@ -27,6 +27,23 @@ class HostileInputTest extends FleetApiTest {
   }
 
   @Test
+  void unpairedSurrogatesInVehicleTextAre400NamingTheField() throws Exception {
+    assertProblem(
+        api.post("/api/v1/vehicles", fleetToken, "{\"name\":\"a\\ud800b\"}"), 400, "name");
+    ApiClient.Response paired =
+        api.post("/api/v1/vehicles", fleetToken, "{\"name\":\"Van \\ud83d\\ude9a\"}");
+    assertThat(paired.status()).as("a paired surrogate is a character").isEqualTo(201);
+  }
+
+  @Test
+  void aMissingDeviceInTheListIs400NamingIt() throws Exception {
+    assertProblem(
+        api.post("/api/v1/vehicles", fleetToken, "{\"name\":\"x\",\"devices\":[null]}"),
+        400,
+        "devices[0]");
+  }
+
+  @Test
   void aVinAlreadyUsedInTheFleetIsARealConflict() throws Exception {
     assertThat(
             api.post("/api/v1/vehicles", fleetToken, "{\"name\":\"A\",\"vin\":\"VIN-1\"}").status())
