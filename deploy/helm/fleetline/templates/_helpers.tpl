@@ -216,3 +216,11 @@ app.kubernetes.io/component: {{ .component }}
   protocol: TCP
 {{- end }}
 {{- end }}
+
+{{/*
+The named container port that serves health and metrics, given a service's values: "management"
+when it has a port of its own, else the public "http".
+*/}}
+{{- define "fleetline.managementPortName" -}}
+{{- if .managementPort }}management{{ else }}http{{ end }}
+{{- end }}

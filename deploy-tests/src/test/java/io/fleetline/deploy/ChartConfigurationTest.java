@@ -56,6 +56,10 @@ class ChartConfigurationTest {
           .as(config.toString())
           .isEqualTo(Integer.parseInt(config.effective("server.port", Map.of())))
           .isEqualTo(Integer.parseInt(config.effective("server.port", env)));
+      assertThat(ports.get("management"))
+          .as(config.toString())
+          .isEqualTo(9090)
+          .isEqualTo(Integer.parseInt(config.effective("management.server.port", env)));
       if (ports.containsKey("osmand")) {
         assertThat(ports.get("osmand"))
             .isEqualTo(Integer.parseInt(config.effective("fleetline.ingest.osmand.port", env)))

@@ -258,10 +258,11 @@ class HelmChartTest {
   void servicesExposeTheServicesPortsAndSelectTheirPods() {
     Manifests manifests = renderDefaults();
 
-    assertThat(ports(manifests.named("Service", "fleetline-fleet-api"))).containsExactly(8080);
+    assertThat(ports(manifests.named("Service", "fleetline-fleet-api")))
+        .containsExactly(8080, 9090);
     assertThat(ports(manifests.named("Service", "fleetline-ingest")))
-        .containsExactly(8081, 5055, 5027);
-    assertThat(ports(manifests.named("Service", "fleetline-routing"))).containsExactly(8082);
+        .containsExactly(8081, 9090, 5055, 5027);
+    assertThat(ports(manifests.named("Service", "fleetline-routing"))).containsExactly(8082, 9090);
     for (Node service : manifests.ofKind("Service")) {
       Node deployment = manifests.named("Deployment", service.text("metadata.name"));
       assertThat(service.get("spec.selector").map())
@@ -273,6 +274,66 @@ class HelmChartTest {
       assertThat(service.get("spec.ports").list())
           .allSatisfy(p -> assertThat(containerPorts).contains(p.text("targetPort")));
     }
+  }
+
+  @Test
+  void managementEndpointsHaveAPortOfTheirOwnThatOnlyProbesAndScrapersUse() {
+    Manifests production = renderWith("production.yaml");
+
+    for (Node deployment : production.ofKind("Deployment")) {
+      String name = deployment.text("metadata.name");
+      Node container = container(deployment);
+      assertThat(container.get("ports").list())
+          .as(name)
+          .anySatisfy(
+              p -> {
+                assertThat(p.text("name")).isEqualTo("management");
+                assertThat(p.get("containerPort").value()).isEqualTo(9090);
+              });
+      assertThat(env(container).get("MANAGEMENT_SERVER_PORT").text("value")).isEqualTo("9090");
+      for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        assertThat(container.text(probe + ".httpGet.port")).as(name).isEqualTo("management");
+      }
+      assertThat(deployment.get("spec.template.metadata.annotations").map())
+          .as(name)
+          .containsEntry("prometheus.io/port", "9090");
+    }
+    assertThat(production.ofKind("ServiceMonitor"))
+        .allSatisfy(
+            m ->
+                assertThat(m.get("spec.endpoints").list().get(0).text("port"))
+                    .isEqualTo("management"));
+    assertThat(production.named("Ingress", "fleetline").get("spec.rules").list())
+        .allSatisfy(r -> assertThat(backend(r)).doesNotEndWith(":management"));
+    for (Node policy : production.ofKind("NetworkPolicy")) {
+      for (Node rule : policy.get("spec.ingress").list()) {
+        boolean management =
+            rule.get("ports").list().stream().anyMatch(p -> p.text("port").equals("management"));
+        assertThat(rule.get("from").exists())
+            .as(
+                "%s: the management port is open to the scrapers only",
+                policy.text("metadata.name"))
+            .isEqualTo(management);
+      }
+    }
+  }
+
+  @Test
+  void aManagementPortOfZeroServesHealthAndMetricsOnTheServicePort() {
+    Manifests shared =
+        render(
+            c ->
+                c.set("fleetApi.managementPort", 0)
+                    .set("ingest.managementPort", 0)
+                    .set("routing.managementPort", 0));
+
+    for (Node deployment : shared.ofKind("Deployment")) {
+      Node container = container(deployment);
+      assertThat(container.get("ports").list()).noneMatch(p -> p.text("name").equals("management"));
+      assertThat(env(container)).doesNotContainKey("MANAGEMENT_SERVER_PORT");
+      assertThat(container.text("readinessProbe.httpGet.port")).isEqualTo("http");
+    }
+    assertThat(ports(shared.named("Service", "fleetline-routing"))).containsExactly(8082);
   }
 
   @Test
@@ -327,6 +388,7 @@ class HelmChartTest {
         "logging.format=json",
         "routing.autoscalling.enabled=false",
         "fleetApi.signingKey.existingSecret=",
+        "routing.managementPort=-1",
       })
   void schemaRejectsAWrongValue(String assignment) {
     String[] parts = assignment.split("=", 2);
