@@ -121,16 +121,16 @@ class PoisonPingIntegrationTest {
     List<VehiclePing> valid = validPings(10_000);
     VehiclePing model = valid.get(5_000);
     VehiclePing poison = withAttribute(model, "note", "before\u0000after");
-    List<Sent> sent = new ArrayList<>();
+    List<Sent> poisonSent = new ArrayList<>(1);
     double storedBefore = counter("fleetline.routing.pings.stored");
     double refusedBefore = refusedCount();
 
     List<Integer> readiness =
         whileWatchingReadiness(
             () -> {
-              sent.addAll(send(valid.subList(0, 5_000)));
-              sent.addAll(send(List.of(poison)));
-              sent.addAll(send(valid.subList(5_000, valid.size())));
+              send(valid.subList(0, 5_000));
+              poisonSent.add(sendPoison(poison));
+              send(valid.subList(5_000, valid.size()));
               awaitStored(valid);
               await()
                   .atMost(Duration.ofSeconds(30))
@@ -146,36 +146,40 @@ class PoisonPingIntegrationTest {
                     .isEqualTo(10_000));
     List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
     assertThat(dead).hasSize(1);
-    assertDeadLettered(dead.get(0), sent.get(5_000), "22P05");
+    assertDeadLettered(dead.get(0), poisonSent.get(0), "22P05");
     assertSameAsUndisturbed(valid);
   }
 
   @Test
-  void aLoneSurrogateInAnAttributeAndNulInTheProtocolAreIsolatedEachOnItsOwn() throws Exception {
+  void aLoneSurrogateNulInTheProtocolAndATimeBeyondTheDatabasesAreIsolatedEachOnItsOwn()
+      throws Exception {
     List<VehiclePing> valid = validPings(1_000);
     VehiclePing surrogate = withAttribute(valid.get(300), "note", "half \ud800 a pair");
     VehiclePing protocol = withProtocol(valid.get(700), "ht\u0000tp");
+    // Refused while its day's history partition is made, before the batch transaction.
+    VehiclePing farFuture =
+        withRecordedAt(valid.get(800), Instant.parse("+300000-01-01T00:00:00Z"));
     double refusedBefore = refusedCount();
 
-    List<Sent> sent = new ArrayList<>();
-    sent.addAll(send(valid.subList(0, 300)));
-    sent.addAll(send(List.of(surrogate)));
-    sent.addAll(send(valid.subList(300, 700)));
-    sent.addAll(send(List.of(protocol)));
-    sent.addAll(send(valid.subList(700, valid.size())));
+    send(valid.subList(0, 300));
+    Sent surrogateSent = sendPoison(surrogate);
+    send(valid.subList(300, 700));
+    Sent protocolSent = sendPoison(protocol);
+    send(valid.subList(700, 800));
+    Sent farFutureSent = sendPoison(farFuture);
+    send(valid.subList(800, valid.size()));
     awaitStored(valid);
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(refusedCount() - refusedBefore).isEqualTo(2));
+        .untilAsserted(() -> assertThat(refusedCount() - refusedBefore).isEqualTo(3));
 
     List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
-    assertThat(dead).hasSize(2);
+    assertThat(dead).hasSize(3);
     Map<String, ConsumerRecord<String, byte[]>> byValue = new HashMap<>();
     dead.forEach(r -> byValue.put(new String(r.value(), StandardCharsets.UTF_8), r));
-    Sent surrogateSent = sent.get(300);
-    Sent protocolSent = sent.get(701);
     assertDeadLettered(byValue.get(surrogateSent.text()), surrogateSent, "22");
     assertDeadLettered(byValue.get(protocolSent.text()), protocolSent, "22021");
+    assertDeadLettered(byValue.get(farFutureSent.text()), farFutureSent, "22008");
     assertThat(readinessStatus()).isEqualTo(200);
     assertSameAsUndisturbed(valid);
   }
@@ -196,9 +200,9 @@ class PoisonPingIntegrationTest {
     crashesLeft.set(1);
     double storedBefore = counter("fleetline.routing.pings.stored");
 
-    List<Sent> sent = new ArrayList<>(send(valid.subList(0, 1_000)));
-    sent.addAll(send(List.of(poison)));
-    sent.addAll(send(valid.subList(1_000, valid.size())));
+    send(valid.subList(0, 1_000));
+    Sent poisonSent = sendPoison(poison);
+    send(valid.subList(1_000, valid.size()));
     awaitStored(valid);
 
     assertThat(crashesLeft.get()).isZero();
@@ -212,7 +216,7 @@ class PoisonPingIntegrationTest {
     List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
     // At least once: a redelivered batch isolates its poison again.
     assertThat(dead).isNotEmpty().hasSizeLessThanOrEqualTo(2);
-    dead.forEach(d -> assertDeadLettered(d, sent.get(1_000), "22P05"));
+    dead.forEach(d -> assertDeadLettered(d, poisonSent, "22P05"));
     assertSameAsUndisturbed(valid);
     await()
         .atMost(Duration.ofSeconds(60))
@@ -293,6 +297,26 @@ class PoisonPingIntegrationTest {
         Map.of(name, value));
   }
 
+  private static VehiclePing withRecordedAt(VehiclePing p, Instant recordedAt) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        p.protocol(),
+        recordedAt,
+        p.receivedAt(),
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
+  }
+
   private static VehiclePing withProtocol(VehiclePing p, String protocol) {
     return new VehiclePing(
         p.v(),
@@ -364,38 +388,47 @@ class PoisonPingIntegrationTest {
     return pings.stream().map(p -> p.vehicleId().toString()).collect(Collectors.toSet());
   }
 
-  private List<Sent> send(List<VehiclePing> pings) throws Exception {
-    List<Sent> sent = new ArrayList<>(pings.size());
-    try (var producer =
-        new KafkaProducer<String, byte[]>(
-            Map.of(
-                "bootstrap.servers", brokers,
-                "key.serializer", StringSerializer.class,
-                "value.serializer", ByteArraySerializer.class))) {
-      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks =
-          new ArrayList<>();
-      List<ProducerRecord<String, byte[]>> records = new ArrayList<>(pings.size());
+  private void send(List<VehiclePing> pings) throws Exception {
+    try (var producer = producer()) {
       for (VehiclePing p : pings) {
         var record =
             new ProducerRecord<>(Topics.PINGS, p.vehicleId().toString(), PingCodec.write(p));
-        record.headers().add(PingHeaders.PROTOCOL, protocolHeader(p));
-        records.add(record);
-        acks.add(producer.send(record));
+        record.headers().add(PingHeaders.PROTOCOL, "http".getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
       }
       producer.flush();
-      for (int i = 0; i < pings.size(); i++) {
-        var ack = acks.get(i).get();
-        var record = records.get(i);
-        sent.add(new Sent(ack.partition(), ack.offset(), record.key(), record.value()));
-      }
     }
-    return sent;
   }
 
-  /** Marks the poisoned pings' records, so their dead letters show the original headers kept. */
-  private static byte[] protocolHeader(VehiclePing p) {
-    boolean poisoned = !p.attributes().isEmpty() || !"http".equals(p.protocol());
-    return (poisoned ? "poison" : "http").getBytes(StandardCharsets.UTF_8);
+  /**
+   * Sends the ping with a header marking it, so its dead letter shows the original headers kept;
+   * returns where it went.
+   */
+  private Sent sendPoison(VehiclePing poison) throws Exception {
+    try (var producer = producer()) {
+      var record =
+          new ProducerRecord<>(
+              Topics.PINGS, poison.vehicleId().toString(), PingCodec.write(poison));
+      record.headers().add(PingHeaders.PROTOCOL, "poison".getBytes(StandardCharsets.UTF_8));
+      var ack = producer.send(record).get();
+      return new Sent(ack.partition(), ack.offset(), record.key(), record.value());
+    }
+  }
+
+  private Sent sendRaw(String key, String value) throws Exception {
+    try (var producer = producer()) {
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      var ack = producer.send(new ProducerRecord<>(Topics.PINGS, key, bytes)).get();
+      return new Sent(ack.partition(), ack.offset(), key, bytes);
+    }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(
+            "bootstrap.servers", brokers,
+            "key.serializer", StringSerializer.class,
+            "value.serializer", ByteArraySerializer.class));
   }
 
   private void awaitStored(List<VehiclePing> valid) {
@@ -425,19 +458,6 @@ class PoisonPingIntegrationTest {
     var counter =
         meters.find("fleetline.routing.pings.dead.lettered").tag("reason", reason).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private Sent sendRaw(String key, String value) throws Exception {
-    try (var producer =
-        new KafkaProducer<String, byte[]>(
-            Map.of(
-                "bootstrap.servers", brokers,
-                "key.serializer", StringSerializer.class,
-                "value.serializer", ByteArraySerializer.class))) {
-      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-      var ack = producer.send(new ProducerRecord<>(Topics.PINGS, key, bytes)).get();
-      return new Sent(ack.partition(), ack.offset(), key, bytes);
-    }
   }
 
   /** The dead letters of these keys, read up to the end of the dead-letter topic. */
