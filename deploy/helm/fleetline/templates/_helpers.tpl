@@ -154,6 +154,13 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ .Values.fleetApi.adminClient.key }}
 - name: FLEETLINE_API_DEVICESTOPIC
   value: {{ .Values.kafka.topics.devices | quote }}
+{{- if .Values.ingress.enabled }}
+{{- /* Behind the Ingress every request arrives from its controller: the client's address comes
+from X-Forwarded-For, trusted from private addresses only, so that the token endpoint's limits
+per address see clients rather than one shared controller address. */}}
+- name: SERVER_FORWARDHEADERSSTRATEGY
+  value: native
+{{- end }}
 {{- end }}
 
 {{- define "fleetline.serviceEnv.ingest" -}}

@@ -319,6 +319,18 @@ class HelmChartTest {
   }
 
   @Test
+  void behindTheIngressFleetApiSeesClientAddressesFromForwardedHeaders() {
+    String variable = "SERVER_FORWARDHEADERSSTRATEGY";
+
+    Node behindIngress =
+        container(renderWith("production.yaml").named("Deployment", "fleetline-fleet-api"));
+    Node direct = container(renderDefaults().named("Deployment", "fleetline-fleet-api"));
+
+    assertThat(env(behindIngress).get(variable).text("value")).isEqualTo("native");
+    assertThat(env(direct)).doesNotContainKey(variable);
+  }
+
+  @Test
   void aManagementPortOfZeroServesHealthAndMetricsOnTheServicePort() {
     Manifests shared =
         render(
