@@ -1,8 +1,8 @@
 package io.fleetline.ingest.json;
 
 import io.fleetline.common.IsoTime;
+import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.PingCandidate;
-import io.fleetline.ingest.validation.StorableText;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Map;
@@ -161,7 +161,7 @@ public final class JsonPingReader {
             name,
             name
                 + " must be ISO-8601 with an offset, e.g. 2026-11-26T08:00:00Z, was "
-                + StorableText.quoted(text[field]));
+                + DeviceText.quoted(text[field]));
       }
     }
 

@@ -9,8 +9,8 @@ import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.json.PingJson;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.Rejection;
-import io.fleetline.ingest.validation.StorableText;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -62,7 +62,7 @@ class MqttPingHandler {
           new Rejection(
               reason,
               "MQTT device "
-                  + StorableText.quoted(String.valueOf(identifier))
+                  + DeviceText.quoted(String.valueOf(identifier))
                   + " is "
                   + reason.replace('_', ' ')));
       return;

@@ -10,7 +10,7 @@ import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.json.JsonProblems;
 import io.fleetline.ingest.registry.DeviceRegistry;
-import io.fleetline.ingest.validation.StorableText;
+import io.fleetline.ingest.validation.DeviceText;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -91,7 +91,7 @@ class OsmandController {
           HttpStatus.NOT_FOUND,
           "unknown-device",
           "Unknown device",
-          "No osmand device " + StorableText.quoted(deviceId) + ".");
+          "No osmand device " + DeviceText.quoted(deviceId) + ".");
     }
     if (!device.get().enabled()) {
       return problem(HttpStatus.FORBIDDEN, "device-disabled", "Device disabled", null);

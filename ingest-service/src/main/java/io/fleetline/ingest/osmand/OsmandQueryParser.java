@@ -1,7 +1,7 @@
 package io.fleetline.ingest.osmand;
 
+import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.PingCandidate;
-import io.fleetline.ingest.validation.StorableText;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -69,7 +69,7 @@ final class OsmandQueryParser {
       String[] parts = location.split(",");
       if (parts.length != 2) {
         throw new OsmandFormatException(
-            "location", "location must be 'lat,lon', was " + StorableText.quoted(location));
+            "location", "location must be 'lat,lon', was " + DeviceText.quoted(location));
       }
       lat = number("location", parts[0]);
       lon = number("location", parts[1]);
@@ -129,7 +129,7 @@ final class OsmandQueryParser {
         field,
         field
             + " must be epoch seconds, epoch milliseconds or ISO-8601, was "
-            + StorableText.quoted(value));
+            + DeviceText.quoted(value));
   }
 
   private static boolean isAsciiDigits(String value) {
@@ -216,12 +216,12 @@ final class OsmandQueryParser {
     String v = value.strip();
     if (!isDecimal(v)) {
       throw new OsmandFormatException(
-          name, name + " must be a number, was " + StorableText.quoted(value));
+          name, name + " must be a number, was " + DeviceText.quoted(value));
     }
     double d = Double.parseDouble(v);
     if (!Double.isFinite(d)) {
       throw new OsmandFormatException(
-          name, name + " is too large a number, was " + StorableText.quoted(value));
+          name, name + " is too large a number, was " + DeviceText.quoted(value));
     }
     return d;
   }

@@ -102,26 +102,36 @@ final class AttributesShape {
     }
   }
 
+  /**
+   * Adds the text's encoded size and notes where it is if it cannot be stored: one pass, as this
+   * runs for every key and value of every ping. Past the size limit the rest is not looked at, as
+   * the size is then the rejection.
+   */
   private void text(String text, String path, String key, int index) {
-    if (unstorablePath == null && !StorableText.isStorable(text)) {
-      unstorablePath = join(path, key, index);
-    }
     long size = 2;
-    for (int i = 0; i < text.length() && size <= maxBytes; i++) {
+    boolean storable = true;
+    int length = text.length();
+    for (int i = 0; i < length && size <= maxBytes; i++) {
       char c = text.charAt(i);
-      if (c < 0x20) {
-        size += 6;
-      } else if (c == '"' || c == '\\') {
+      if (c < 0x80) {
+        storable &= c != '\u0000';
+        size += c < 0x20 ? 6 : c == '"' || c == '\\' ? 2 : 1;
+      } else if (c < 0x800) {
         size += 2;
-      } else if (c < 0x80) {
-        size += 1;
-      } else if (c < 0x800 || Character.isSurrogate(c)) {
-        size += 2; // a surrogate pair is four bytes, two per half
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        size += 4;
+        i++;
       } else {
+        storable &= !Character.isSurrogate(c);
         size += 3;
       }
     }
     bytes += size;
+    if (!storable && unstorablePath == null) {
+      unstorablePath = join(path, key, index);
+    }
   }
 
   /** The path of an entry, its key printable and cut when long. */
@@ -129,7 +139,7 @@ final class AttributesShape {
     if (key == null) {
       return path + "[" + index + "]";
     }
-    String quoted = StorableText.quoted(key);
+    String quoted = DeviceText.quoted(key);
     String bare = quoted.substring(1, quoted.length() - 1);
     return path
         + "."

@@ -109,7 +109,7 @@ class PingValidatorTest {
   }
 
   @Test
-  void aSurrogatePairIsStorableText() {
+  void aSurrogatePairIsStorable() {
     assertThat(validator.validate(withAttributes(Map.of("driver", "\ud83d\ude9a Ana")))).isEmpty();
   }
 
