@@ -148,6 +148,7 @@ class PoisonPingIntegrationTest {
     assertThat(dead).hasSize(1);
     assertDeadLettered(dead.get(0), poisonSent.get(0), "22P05");
     assertSameAsUndisturbed(valid);
+    assertEveryStoredEventPublishedOnce(valid);
   }
 
   @Test
@@ -218,6 +219,7 @@ class PoisonPingIntegrationTest {
     assertThat(dead).isNotEmpty().hasSizeLessThanOrEqualTo(2);
     dead.forEach(d -> assertDeadLettered(d, poisonSent, "22P05"));
     assertSameAsUndisturbed(valid);
+    assertEveryStoredEventPublishedOnce(valid);
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(readinessStatus()).isEqualTo(200));
@@ -382,6 +384,22 @@ class PoisonPingIntegrationTest {
     assertThat(tables.rows(EVENTS + only + " ORDER BY event_key"))
         .containsExactlyElementsOf(undisturbed.rows(EVENTS + " ORDER BY event_key"))
         .isNotEmpty();
+  }
+
+  private void assertEveryStoredEventPublishedOnce(List<VehiclePing> valid) {
+    List<UUID> vehicles = valid.stream().map(VehiclePing::vehicleId).distinct().toList();
+    List<String> storedIds =
+        tables.rows(
+            "SELECT id FROM vehicle_events WHERE vehicle_id IN ("
+                + quoted(vehicles)
+                + ") ORDER BY id");
+    assertThat(storedIds).isNotEmpty();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(RoutingFaultsIntegrationTest.publishedEventIds(brokers, vehicles))
+                    .containsExactlyElementsOf(storedIds));
   }
 
   private static Set<String> vehicles(List<VehiclePing> pings) {

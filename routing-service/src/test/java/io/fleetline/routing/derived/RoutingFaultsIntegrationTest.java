@@ -155,7 +155,9 @@ class RoutingFaultsIntegrationTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () -> assertThat(publishedEventIds(vehicles)).containsExactlyElementsOf(storedIds));
+            () ->
+                assertThat(publishedEventIds(brokers, vehicles))
+                    .containsExactlyElementsOf(storedIds));
   }
 
   static final String TRIPS =
@@ -222,7 +224,8 @@ class RoutingFaultsIntegrationTest {
     return response.statusCode();
   }
 
-  private List<String> publishedEventIds(List<UUID> vehicles) {
+  /** The ids of the events published for these vehicles, in order, each as a row of one column. */
+  static List<String> publishedEventIds(String brokers, List<UUID> vehicles) {
     List<String> ids = new ArrayList<>();
     try (var consumer =
         new KafkaConsumer<String, byte[]>(
