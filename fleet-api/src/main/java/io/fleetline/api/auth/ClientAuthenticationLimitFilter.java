@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpResponse;
@@ -31,8 +32,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Answers {@code 429} with {@code Retry-After}, before any secret is hashed, to a client
  * authentication whose client id or source address has failed too often (see {@link
- * FailedClientAuthentications}); an admitted attempt that succeeds is not counted as a failure.
- * Runs in the authorization server's filter chain, just before its client authentication.
+ * FailedClientAuthentications}), or when too many are being checked at once; an admitted attempt
+ * that succeeds is not counted as a failure. Runs in the authorization server's filter chain, just
+ * before its client authentication.
  */
 final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
 
@@ -48,12 +50,15 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
   private final FailedClientAuthentications failures;
   private final ProblemResponses problems;
   private final Set<String> clientAuthenticationPaths;
+  private final Semaphore checking;
 
   ClientAuthenticationLimitFilter(
       FailedClientAuthentications failures,
       ProblemResponses problems,
-      Set<String> clientAuthenticationPaths) {
+      Set<String> clientAuthenticationPaths,
+      int maxConcurrent) {
     this.failures = failures;
+    this.checking = new Semaphore(maxConcurrent);
     this.problems = problems;
     this.clientAuthenticationPaths = clientAuthenticationPaths;
   }
@@ -81,8 +86,17 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
           request, response, Math.max(1, (long) Math.ceil(admission.waitNanos() / 1e9)));
       return;
     }
-    request.setAttribute(ATTEMPT, admission.attempt());
-    chain.doFilter(request, response);
+    if (!checking.tryAcquire()) {
+      failures.noFailure(admission.attempt());
+      problems.tooManyRequests(request, response, 1);
+      return;
+    }
+    try {
+      request.setAttribute(ATTEMPT, admission.attempt());
+      chain.doFilter(request, response);
+    } finally {
+      checking.release();
+    }
   }
 
   /**
@@ -92,7 +106,7 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
   void authenticated(
       HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
     if (request.getAttribute(ATTEMPT) instanceof FailedClientAuthentications.Attempt attempt) {
-      failures.succeeded(attempt);
+      failures.noFailure(attempt);
     }
     SecurityContext context = SecurityContextHolder.createEmptyContext();
     context.setAuthentication(authentication);

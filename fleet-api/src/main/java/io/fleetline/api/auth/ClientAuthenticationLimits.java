@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param window the time in which each bucket refills completely
  * @param maxTracked ids, addresses and pairs remembered per kind; the least recently seen are
  *     forgotten beyond it
+ * @param maxConcurrent client authentications in progress at once on this instance, whoever sends
+ *     them; more are answered 429, so that hashing guessed secrets from many addresses cannot take
+ *     more than this many cores from the API
  */
 @ConfigurationProperties("fleetline.auth.failed-authentications")
 record ClientAuthenticationLimits(
@@ -25,4 +28,5 @@ record ClientAuthenticationLimits(
     @DefaultValue("30") int perAddress,
     @DefaultValue("100") int perClient,
     @DefaultValue("1m") Duration window,
-    @DefaultValue("100000") int maxTracked) {}
+    @DefaultValue("100000") int maxTracked,
+    @DefaultValue("4") int maxConcurrent) {}

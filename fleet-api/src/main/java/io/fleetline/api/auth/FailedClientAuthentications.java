@@ -27,6 +27,7 @@ class FailedClientAuthentications {
   FailedClientAuthentications(ClientAuthenticationLimits limits) {
     if (Math.min(limits.perClientAndAddress(), Math.min(limits.perAddress(), limits.perClient()))
             < 1
+        || limits.maxConcurrent() < 1
         || limits.window().isNegative()
         || limits.window().isZero()) {
       throw new IllegalStateException(
@@ -68,8 +69,8 @@ class FailedClientAuthentications {
     return new AttemptOrWait(new Attempt(pair, fromAddress, tookFromClient ? client : null), 0);
   }
 
-  /** The attempt authenticated the client: it was no failure. */
-  synchronized void succeeded(Attempt attempt) {
+  /** The attempt authenticated the client, or was not made: it was no failure. */
+  synchronized void noFailure(Attempt attempt) {
     attempt.pair().giveBack();
     attempt.address().giveBack();
     if (attempt.client() != null) {
@@ -79,6 +80,11 @@ class FailedClientAuthentications {
 
   boolean enabled() {
     return limits.enabled();
+  }
+
+  /** Ids, addresses or pairs remembered, whichever are most. */
+  synchronized int tracked() {
+    return Math.max(pairs.byKey.size(), Math.max(addresses.byKey.size(), clients.byKey.size()));
   }
 
   /** Either an admitted attempt or how long to wait. */

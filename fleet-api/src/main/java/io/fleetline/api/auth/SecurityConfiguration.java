@@ -63,6 +63,7 @@ class SecurityConfiguration {
       OAuth2AuthorizationService authorizations,
       AuthorizationServerSettings settings,
       FailedClientAuthentications failures,
+      ClientAuthenticationLimits limits,
       PasswordEncoder passwords,
       ProblemResponses problems) {
     OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
@@ -75,7 +76,8 @@ class SecurityConfiguration {
                 settings.getTokenIntrospectionEndpoint(),
                 settings.getTokenRevocationEndpoint(),
                 settings.getDeviceAuthorizationEndpoint(),
-                settings.getPushedAuthorizationRequestEndpoint()));
+                settings.getPushedAuthorizationRequestEndpoint()),
+            limits.maxConcurrent());
     var unknownClients = new UnknownClientSecrets(clients, passwords);
     http.securityMatcher(server.getEndpointsMatcher())
         .with(

@@ -1,10 +1,15 @@
 package io.fleetline.api.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetline.api.testing.FleetApiTest;
 import io.fleetline.api.testing.RawHttp;
 import io.fleetline.api.testing.RawHttp.Answer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,13 +33,20 @@ import tools.jackson.databind.JsonNode;
       "fleetline.auth.failed-authentications.per-client-and-address=5",
       "fleetline.auth.failed-authentications.per-address=8",
       "fleetline.auth.failed-authentications.per-client=6",
-      "fleetline.auth.failed-authentications.window=1h"
+      "fleetline.auth.failed-authentications.window=1h",
+      "fleetline.auth.failed-authentications.max-concurrent=1"
     })
 @Import(TokenEndpointBruteForceTest.CountedHashChecks.class)
 class TokenEndpointBruteForceTest extends FleetApiTest {
 
   /** Secret hash verifications ({@link PasswordEncoder#matches}) since the last reset. */
   static final AtomicInteger hashChecks = new AtomicInteger();
+
+  /** A check of this secret waits for {@link #release} inside the encoder. */
+  static final String HELD_SECRET = "held-in-the-hash-check";
+
+  static final AtomicInteger held = new AtomicInteger();
+  static final CountDownLatch release = new CountDownLatch(1);
 
   @TestConfiguration
   static class CountedHashChecks {
@@ -55,6 +67,14 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
             @Override
             public boolean matches(CharSequence raw, String encoded) {
               hashChecks.incrementAndGet();
+              if (HELD_SECRET.contentEquals(raw)) {
+                held.incrementAndGet();
+                try {
+                  release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
               return passwords.matches(raw, encoded);
             }
 
@@ -138,6 +158,44 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
     assertThat(
             http.token("127.0.0.10", victimId, victim.get("clientSecret").stringValue()).status())
         .as("an address with no failures for it")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void clientAuthenticationsBeyondTheConcurrentBoundAre429WhateverTheirAddress() throws Exception {
+    String guessedId = createClient(fleetId, "fleet.read").get("clientId").stringValue();
+    JsonNode other = createClient(fleetId, "fleet.read");
+    CompletableFuture<Answer> slowGuess =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return http.token("127.0.0.12", guessedId, HELD_SECRET);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> held.get() == 1);
+
+      Answer meanwhile =
+          http.token(
+              "127.0.0.13",
+              other.get("clientId").stringValue(),
+              other.get("clientSecret").stringValue());
+
+      assertThat(meanwhile.status()).isEqualTo(429);
+      assertThat(meanwhile.header("Retry-After")).isEqualTo("1");
+    } finally {
+      release.countDown();
+    }
+    assertThat(slowGuess.get(30, TimeUnit.SECONDS).status()).isEqualTo(401);
+    assertThat(
+            http.token(
+                    "127.0.0.13",
+                    other.get("clientId").stringValue(),
+                    other.get("clientSecret").stringValue())
+                .status())
+        .as("once the check in progress is done")
         .isEqualTo(200);
   }
 
