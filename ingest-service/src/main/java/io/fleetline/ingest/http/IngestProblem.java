@@ -1,5 +1,6 @@
 package io.fleetline.ingest.http;
 
+import io.fleetline.ingest.transport.BodyException;
 import java.net.URI;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -27,6 +28,28 @@ class IngestProblem extends ErrorResponseException {
   static IngestProblem malformed(String field, String detail) {
     return new IngestProblem(
         HttpStatus.BAD_REQUEST, "malformed", "Malformed request", detail, Map.of("field", field));
+  }
+
+  /** The answer to a body that could not be taken: 413, 400, 415 or 408. */
+  static IngestProblem body(BodyException e) {
+    return switch (e.kind()) {
+      case TOO_LARGE -> tooLarge(e.getMessage());
+      case MALFORMED_ENCODING -> malformed("", e.getMessage());
+      case UNSUPPORTED_ENCODING ->
+          new IngestProblem(
+              HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+              "unsupported-encoding",
+              "Unsupported content encoding",
+              e.getMessage(),
+              Map.of());
+      case TOO_SLOW ->
+          new IngestProblem(
+              HttpStatus.REQUEST_TIMEOUT,
+              "too-slow",
+              "Request body too slow",
+              e.getMessage(),
+              Map.of());
+    };
   }
 
   static IngestProblem unavailable(String detail) {

@@ -8,13 +8,13 @@ import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.json.PingJson;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.transport.BodyException;
+import io.fleetline.ingest.transport.BoundedBody;
+import io.fleetline.ingest.transport.TransportProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,11 +36,17 @@ class PingController {
   private final DeviceRegistry registry;
   private final PingIntake intake;
   private final IngestProperties properties;
+  private final TransportProperties transport;
 
-  PingController(DeviceRegistry registry, PingIntake intake, IngestProperties properties) {
+  PingController(
+      DeviceRegistry registry,
+      PingIntake intake,
+      IngestProperties properties,
+      TransportProperties transport) {
     this.registry = registry;
     this.intake = intake;
     this.properties = properties;
+    this.transport = transport;
   }
 
   @PostMapping(path = "/api/v1/pings", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -85,41 +91,12 @@ class PingController {
     return device;
   }
 
+  /** Read only after authentication, so an unknown token costs no body. */
   private byte[] readBody(HttpServletRequest request) throws IOException {
-    int limit = properties.maxBodyBytes();
-    if (request.getContentLengthLong() > limit) {
-      throw IngestProblem.tooLarge("The body is larger than " + limit + " bytes.");
-    }
-    String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-    InputStream in = request.getInputStream();
-    if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
-      in = new GZIPInputStream(in);
-    } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-      throw new IngestProblem(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported-encoding",
-          "Unsupported content encoding",
-          "Content-Encoding must be gzip or identity, was " + encoding,
-          Map.of());
-    }
-    try (InputStream body = in) {
-      long declared = request.getContentLengthLong();
-      if (encoding == null && declared >= 0) {
-        // The usual case: read straight into an array of the declared size, without the
-        // chunk-and-copy of readNBytes(limit); HTTP framing guarantees no byte follows.
-        byte[] bytes = new byte[(int) declared];
-        int read = body.readNBytes(bytes, 0, bytes.length);
-        return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
-      }
-      // Reading one byte past the limit tells "exactly at the limit" from "over it".
-      byte[] bytes = body.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        throw IngestProblem.tooLarge(
-            "The body is larger than " + limit + " bytes (after decompression).");
-      }
-      return bytes;
-    } catch (java.util.zip.ZipException e) {
-      throw IngestProblem.malformed("", "The body is not valid gzip: " + e.getMessage());
+    try {
+      return BoundedBody.read(request, properties.maxBodyBytes(), transport.maxBodyReadTime());
+    } catch (BodyException e) {
+      throw IngestProblem.body(e);
     }
   }
 
