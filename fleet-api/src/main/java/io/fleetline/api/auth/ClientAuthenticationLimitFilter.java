@@ -150,7 +150,9 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
         // not Base64 or not URL-encoded: the authorization server refuses it without hashing
         return null;
       }
-    } else if (header == null) {
+    } else {
+      // Any other Authorization header is ignored by client authentication, which then reads the
+      // form's client_id and client_secret.
       id = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
     }
     if (id == null || id.isEmpty()) {

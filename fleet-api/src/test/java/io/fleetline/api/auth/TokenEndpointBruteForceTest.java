@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.fleetline.api.testing.FleetApiTest;
 import io.fleetline.api.testing.RawHttp;
 import io.fleetline.api.testing.RawHttp.Answer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +129,23 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
                 .status())
         .as("another client from another address")
         .isEqualTo(200);
+  }
+
+  @Test
+  void guessesSentAsFormParametersAreLimitedToo() throws Exception {
+    String victimId = createClient(fleetId, "fleet.read").get("clientId").stringValue();
+    // A bearer header does not hide the form's credentials from the limit.
+    String header = "Authorization: Bearer not-a-client-credential\r\n";
+    List<Integer> statuses = new ArrayList<>();
+
+    for (int i = 0; i < 6; i++) {
+      byte[] form =
+          ("grant_type=client_credentials&client_id=" + victimId + "&client_secret=guess-" + i)
+              .getBytes(StandardCharsets.US_ASCII);
+      statuses.add(http.send("127.0.0.14", "POST", "/oauth2/token", header, form).status());
+    }
+
+    assertThat(statuses).containsExactly(401, 401, 401, 401, 401, 429);
   }
 
   @Test
