@@ -27,6 +27,9 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -170,8 +173,13 @@ class SecurityConfiguration {
   @Bean
   JwtDecoder jwtDecoder(AuthProperties properties, RSAKey signingKey, RevokedClients revoked)
       throws Exception {
+    if (properties.audience() == null || properties.audience().isBlank()) {
+      throw new IllegalStateException(
+          "fleetline.auth.audience (FLEETLINE_AUTH_AUDIENCE) must name this API's audience");
+    }
     NimbusJwtDecoder verifier;
     String issuer;
+    OAuth2TokenValidator<Jwt> audience = new JwtAudienceValidator(properties.audience());
     if (properties.externalIssuerUri() != null && !properties.externalIssuerUri().isBlank()) {
       // The external issuer's keys and issuer name come from its discovery document.
       issuer = properties.externalIssuerUri();
@@ -179,10 +187,7 @@ class SecurityConfiguration {
     } else {
       issuer = properties.issuer();
       verifier = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
-    }
-    if (properties.audience() == null || properties.audience().isBlank()) {
-      throw new IllegalStateException(
-          "fleetline.auth.audience (FLEETLINE_AUTH_AUDIENCE) must name this API's audience");
+      audience = orIssuedBeforeTheAudience(audience);
     }
     // A token without an expiry would be valid forever, and one issued for another application
     // (same identity provider, other audience) must not open this API.
@@ -190,12 +195,25 @@ class SecurityConfiguration {
         new DelegatingOAuth2TokenValidator<>(
             JwtValidators.createDefaultWithIssuer(issuer),
             new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
-            new JwtAudienceValidator(properties.audience()),
+            audience,
             revoked));
     return new VerifiedTokens(
         verifier,
         new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(), revoked),
         properties.verifiedTokenCacheSize());
+  }
+
+  /**
+   * Also accepts the embedded server's tokens from before it named the API's audience, which carry
+   * the library's default audience, their own client id: signed with this API's key, they were
+   * never meant for anything else, and they expire within one token lifetime of an upgrade.
+   */
+  private static OAuth2TokenValidator<Jwt> orIssuedBeforeTheAudience(
+      OAuth2TokenValidator<Jwt> audience) {
+    return jwt ->
+        jwt.getSubject() != null && List.of(jwt.getSubject()).equals(jwt.getAudience())
+            ? OAuth2TokenValidatorResult.success()
+            : audience.validate(jwt);
   }
 
   /** Browser origins allowed to call the API; none unless configured. */

@@ -55,6 +55,19 @@ class TokenClaimsTest extends FleetApiTest {
   }
 
   @Test
+  void aTokenIssuedBeforeTheAudienceWasNamedStaysValidUntilItExpires() throws Exception {
+    Date expiry = Date.from(Instant.now().plusSeconds(300));
+    String clientId = "flc_issued-before";
+    String earlier =
+        sign(claims(List.of(clientId)).subject(clientId).expirationTime(expiry).build());
+    String otherClients =
+        sign(claims(List.of("flc_someone-else")).subject(clientId).expirationTime(expiry).build());
+
+    assertThat(api.get("/api/v1/vehicles", earlier).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/vehicles", otherClients).status()).isEqualTo(401);
+  }
+
+  @Test
   void aRateClaimThatIsNoNumberLeavesTheClientAtTheDefaultRate() throws Exception {
     Date expiry = Date.from(Instant.now().plusSeconds(300));
     String token =
