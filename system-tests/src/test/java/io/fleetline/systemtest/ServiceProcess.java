@@ -122,6 +122,10 @@ final class ServiceProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  int port() {
+    return port;
+  }
+
   /** Waits until the readiness probe answers 200, failing early if the process dies. */
   ServiceProcess awaitReady(Duration timeout) {
     await(name + " ready")

@@ -85,6 +85,11 @@ final class TopicRecords {
                         .stringValue())));
   }
 
+  /** The keys (vehicle ids) of everything on routing's dead-letter topic now. */
+  static List<String> deadLettered(String bootstrapServers) {
+    return read(bootstrapServers, Topics.PINGS + ".dlt", ConsumerRecord::key);
+  }
+
   private static <T> List<T> read(
       String bootstrapServers, String topic, Function<ConsumerRecord<String, byte[]>, T> mapper) {
     Map<String, Object> config =
