@@ -1,5 +1,6 @@
 package io.fleetline.ingest.transport;
 
+import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,14 +30,17 @@ final class SourceLimitValve extends ValveBase {
   private final long retryAfterSeconds;
   private final long maxDrainBytes;
   private final Duration maxBodyReadTime;
+  private final Counter refused;
   private final ConcurrentMap<String, Integer> inFlight = new ConcurrentHashMap<>();
 
   SourceLimitValve(
       int maxRequestsPerSource,
       long retryAfterSeconds,
       long maxDrainBytes,
-      Duration maxBodyReadTime) {
+      Duration maxBodyReadTime,
+      Counter refused) {
     super(true);
+    this.refused = refused;
     this.maxRequestsPerSource = maxRequestsPerSource;
     this.retryAfterSeconds = retryAfterSeconds;
     this.maxDrainBytes = maxDrainBytes;
@@ -63,6 +67,7 @@ final class SourceLimitValve extends ValveBase {
 
   /** 429 at once, the body unread and the connection closed. */
   private void refuse(Request request, Response response) throws IOException {
+    refused.increment();
     response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
     response.setHeader(HttpHeaders.CONNECTION, "close");
     Problems.write(

@@ -9,6 +9,7 @@ import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import io.fleetline.ingest.KafkaTopics;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -73,6 +74,7 @@ class TransportAttacksIntegrationTest {
 
   @Autowired ServletWebServerApplicationContext context;
   @Autowired DeviceRegistry registry;
+  @Autowired MeterRegistry meters;
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   KafkaTopics topics;
@@ -128,6 +130,11 @@ class TransportAttacksIntegrationTest {
           .as("a normal device is served while the attackers' connections are open")
           .isEqualTo(202);
       assertRefusedAndClosed(uploads);
+      assertThat(
+              meters
+                  .counter("fleetline.ingest.http.refused", "reason", "requests_per_source")
+                  .count())
+          .isGreaterThanOrEqualTo(uploads.size() - 8);
     } finally {
       closeAll(attackers);
     }
