@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -40,6 +41,8 @@ import tools.jackson.databind.JsonNode;
       "fleetline.auth.failed-authentications.max-concurrent=1"
     })
 @Import(TokenEndpointBruteForceTest.CountedHashChecks.class)
+// Its own context (limits, counting encoder): closed after the class rather than kept running.
+@DirtiesContext
 class TokenEndpointBruteForceTest extends FleetApiTest {
 
   /** Secret hash verifications ({@link PasswordEncoder#matches}) since the last reset. */

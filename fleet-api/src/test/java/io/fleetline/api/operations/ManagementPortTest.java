@@ -6,6 +6,7 @@ import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -13,6 +14,8 @@ import org.springframework.test.context.TestPropertySource;
  * the public port, and can switch the Swagger UI off while the OpenAPI document stays.
  */
 @TestPropertySource(properties = {"management.server.port=0", "springdoc.swagger-ui.enabled=false"})
+// Its own context (a management port): closed after the class rather than kept running.
+@DirtiesContext
 class ManagementPortTest extends FleetApiTest {
 
   @LocalManagementPort int managementPort;

@@ -10,10 +10,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -53,7 +53,10 @@ public abstract class FleetApiTest {
 
   @LocalServerPort protected int port;
 
-  @Value("${spring.embedded.kafka.brokers}")
+  // The broker of this class's own context: the spring.embedded.kafka.brokers property names the
+  // broker of whichever context started last.
+  @Autowired private EmbeddedKafkaBroker kafka;
+
   protected String brokers;
 
   @Autowired protected JdbcClient jdbc;
@@ -71,6 +74,7 @@ public abstract class FleetApiTest {
 
   @BeforeAll
   void fleets() throws Exception {
+    brokers = kafka.getBrokersAsString();
     api = new ApiClient("http://127.0.0.1:" + port);
     adminToken = api.token("test-admin", ADMIN_SECRET, "platform.admin");
     fleetId = createFleet("Fleet A " + getClass().getSimpleName());
