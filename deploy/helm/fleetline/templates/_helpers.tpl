@@ -154,6 +154,10 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ .Values.fleetApi.adminClient.key }}
 - name: FLEETLINE_API_DEVICESTOPIC
   value: {{ .Values.kafka.topics.devices | quote }}
+- name: FLEETLINE_AUTH_AUDIENCE
+  value: {{ .Values.fleetApi.audience | quote }}
+- name: SPRINGDOC_SWAGGERUI_ENABLED
+  value: {{ .Values.fleetApi.swaggerUi | quote }}
 {{- if .Values.ingress.enabled }}
 {{- /* Behind the Ingress every request arrives from its controller: the client's address comes
 from X-Forwarded-For, trusted from private addresses only, so that the token endpoint's limits

@@ -331,6 +331,21 @@ class HelmChartTest {
   }
 
   @Test
+  void operatorsSetFleetApisAudienceAndCanSwitchTheSwaggerUiOff() {
+    Node defaults = container(renderDefaults().named("Deployment", "fleetline-fleet-api"));
+    Node chosen =
+        container(
+            render(c -> c.set("fleetApi.swaggerUi", false).set("fleetApi.audience", "api://fleet"))
+                .named("Deployment", "fleetline-fleet-api"));
+
+    assertThat(env(defaults).get("SPRINGDOC_SWAGGERUI_ENABLED").text("value")).isEqualTo("true");
+    assertThat(env(defaults).get("FLEETLINE_AUTH_AUDIENCE").text("value"))
+        .isEqualTo("fleetline-api");
+    assertThat(env(chosen).get("SPRINGDOC_SWAGGERUI_ENABLED").text("value")).isEqualTo("false");
+    assertThat(env(chosen).get("FLEETLINE_AUTH_AUDIENCE").text("value")).isEqualTo("api://fleet");
+  }
+
+  @Test
   void aManagementPortOfZeroServesHealthAndMetricsOnTheServicePort() {
     Manifests shared =
         render(
@@ -401,6 +416,7 @@ class HelmChartTest {
         "routing.autoscalling.enabled=false",
         "fleetApi.signingKey.existingSecret=",
         "routing.managementPort=-1",
+        "fleetApi.audience=",
       })
   void schemaRejectsAWrongValue(String assignment) {
     String[] parts = assignment.split("=", 2);
