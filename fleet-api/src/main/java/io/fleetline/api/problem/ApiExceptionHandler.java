@@ -41,6 +41,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   /** PostgreSQL's SQLSTATE of a unique violation. */
   private static final String UNIQUE_VIOLATION = "23505";
 
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
   @Override
   protected ResponseEntity<Object> handleMethodArgumentNotValid(
       MethodArgumentNotValidException e,
@@ -140,12 +142,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   /**
    * A unique key of the product (a device identifier, a vehicle's VIN) taken by a concurrent
-   * request is a conflict; any other refusal of the database is a value it cannot store, told
-   * without its SQL.
+   * request is a conflict, and so is a record referred to that a concurrent request deleted (a
+   * foreign key); any other refusal of the database is a value it cannot store, told without its
+   * SQL.
    */
   @ExceptionHandler(DataIntegrityViolationException.class)
   ResponseEntity<ProblemDetail> dataIntegrityViolation(DataIntegrityViolationException e) {
-    if (UNIQUE_VIOLATION.equals(sqlState(e))) {
+    String state = sqlState(e);
+    if (UNIQUE_VIOLATION.equals(state) || FOREIGN_KEY_VIOLATION.equals(state)) {
       return ResponseEntity.status(HttpStatus.CONFLICT)
           .body(
               ApiProblem.problem(

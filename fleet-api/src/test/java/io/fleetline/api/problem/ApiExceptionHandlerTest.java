@@ -22,6 +22,16 @@ class ApiExceptionHandlerTest {
   }
 
   @Test
+  void aRecordDeletedByAConcurrentRequestIsAConflict() {
+    ResponseEntity<ProblemDetail> answer =
+        handler.dataIntegrityViolation(
+            refused(
+                "insert or update on table \"vehicles\" violates foreign key constraint", "23503"));
+    assertThat(answer.getStatusCode().value()).isEqualTo(409);
+    assertThat(answer.getBody().getDetail()).doesNotContain("vehicles");
+  }
+
+  @Test
   void anyOtherRefusalOfTheDatabaseIs400WithoutItsSql() {
     for (String state : new String[] {"23514", "22021", "22023", "22008", "XX000"}) {
       ResponseEntity<ProblemDetail> answer =
