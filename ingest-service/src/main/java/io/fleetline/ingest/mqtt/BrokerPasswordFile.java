@@ -45,6 +45,8 @@ class BrokerPasswordFile implements SmartLifecycle {
   private volatile String accountLine;
   private volatile long writtenAtChange = -1;
   private volatile boolean written;
+  private volatile String writtenContents;
+  private volatile boolean signalPending;
 
   BrokerPasswordFile(MqttProperties properties, DeviceRegistry registry) {
     this.properties = properties;
@@ -54,6 +56,11 @@ class BrokerPasswordFile implements SmartLifecycle {
   /** Whether ingest may log in: the file holds its account, or ingest does not manage the file. */
   boolean ready() {
     return written || !properties.writesPasswordFile();
+  }
+
+  /** Whether the file was written but the broker not yet told to re-read it. */
+  boolean signalPending() {
+    return signalPending;
   }
 
   @Override
@@ -75,20 +82,33 @@ class BrokerPasswordFile implements SmartLifecycle {
     scheduler.scheduleWithFixedDelay(this::refresh, 0, debounceMs, TimeUnit.MILLISECONDS);
   }
 
-  /** Rewrites the file if the registry changed since the last write; one failure is retried. */
+  /**
+   * Rewrites the file if the devices that may log in changed since the last write, then tells the
+   * broker; a failed write or signal is retried on the next run, the signal without rewriting.
+   */
   void refresh() {
     if (!registry.isLoaded()) {
       return;
     }
     long changes = registry.changes();
-    if (changes == writtenAtChange) {
+    if (changes == writtenAtChange && !signalPending) {
       return;
     }
     try {
-      replace(Path.of(properties.passwordFile()), render());
-      signalBroker();
-      writtenAtChange = changes;
-      written = true;
+      if (changes != writtenAtChange) {
+        String contents = render();
+        if (!contents.equals(writtenContents)) {
+          replace(Path.of(properties.passwordFile()), contents);
+          writtenContents = contents;
+          signalPending = true;
+        }
+        writtenAtChange = changes;
+        written = true;
+      }
+      if (signalPending) {
+        signalBroker();
+        signalPending = false;
+      }
     } catch (IOException | RuntimeException e) {
       log.error("Could not update the MQTT password file {}: {}", properties.passwordFile(), e);
     }
@@ -167,6 +187,14 @@ class BrokerPasswordFile implements SmartLifecycle {
     if (!pid.matches("[1-9][0-9]{0,9}")) {
       throw new IOException("no process id in " + properties.brokerPidFile());
     }
+    if (!isMosquitto(Long.parseLong(pid))) {
+      throw new IOException(
+          "process "
+              + pid
+              + " of "
+              + properties.brokerPidFile()
+              + " is not a running mosquitto; not signalled");
+    }
     Process kill = new ProcessBuilder("kill", "-HUP", pid).redirectErrorStream(true).start();
     try {
       if (!kill.waitFor(5, TimeUnit.SECONDS)) {
@@ -181,6 +209,25 @@ class BrokerPasswordFile implements SmartLifecycle {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while signalling the broker", e);
     }
+  }
+
+  /**
+   * Whether the process runs mosquitto, so that a stale pid file never makes ingest signal another
+   * process: its name in /proc, or where there is none, the command the JVM can see.
+   */
+  static boolean isMosquitto(long pid) {
+    Path comm = Path.of("/proc", Long.toString(pid), "comm");
+    try {
+      return Files.readString(comm, StandardCharsets.UTF_8).strip().equals("mosquitto");
+    } catch (IOException e) {
+      if (Files.isDirectory(Path.of("/proc", "self"))) {
+        return false;
+      }
+    }
+    return ProcessHandle.of(pid)
+        .flatMap(process -> process.info().command())
+        .map(command -> Path.of(command).getFileName().toString().equals("mosquitto"))
+        .orElse(false);
   }
 
   @Override
