@@ -47,10 +47,13 @@ class LiveHub implements SmartLifecycle, DisposableBean {
     Gauge.builder("fleetline.live.streams", this, LiveHub::streams)
         .description("Open live streams")
         .register(meters);
+    // A thread per sending stream, not a small shared pool: a send to a client that stopped reading
+    // blocks until the connection timeout, and with a fixed pool a few such clients would stall
+    // every fleet's streams. Threads run only while a stream has something to send and are bounded
+    // by the open streams (the slots and the server's connection limit); idle ones end after 60s.
     AtomicInteger threads = new AtomicInteger();
     this.senders =
-        Executors.newFixedThreadPool(
-            4,
+        Executors.newCachedThreadPool(
             r -> {
               Thread t = new Thread(r, "live-sender-" + threads.incrementAndGet());
               t.setDaemon(true);
@@ -101,12 +104,12 @@ class LiveHub implements SmartLifecycle, DisposableBean {
               if (channel.subscribers.isEmpty()) {
                 channel.idleSince = Instant.now();
               }
-              slots.release(clientId, fleetId);
-            });
+            },
+            () -> slots.release(clientId, fleetId));
     self[0] = subscriber;
-    emitter.onCompletion(subscriber::leave);
-    emitter.onTimeout(subscriber::leave);
-    emitter.onError(e -> subscriber.leave());
+    emitter.onCompletion(subscriber::ended);
+    emitter.onTimeout(subscriber::ended);
+    emitter.onError(e -> subscriber.ended());
     synchronized (channel) {
       if (lastEventId != null && !lastEventId.isBlank()) {
         List<LiveMessage> missed = missed(channel, lastEventId.strip());
@@ -187,6 +190,11 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   int subscribers(UUID fleetId) {
     FleetChannel channel = channels.get(fleetId);
     return channel == null ? 0 : channel.subscribers.size();
+  }
+
+  /** The client's streams whose connections have not ended yet, each holding a slot. */
+  int streamsOf(String clientId) {
+    return slots.ofClient(clientId);
   }
 
   /** Streams closed so far because their client fell behind. */

@@ -9,7 +9,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * One connected client: a bounded queue drained by a shared sender pool, so that a slow client
+ * One connected client: a bounded queue drained by a sender task of its own, so that a slow client
  * never holds up the Kafka consumer or other clients; when its queue overflows it is disconnected
  * and may resume with {@code Last-Event-ID}.
  */
@@ -19,25 +19,35 @@ final class LiveSubscriber {
   private final ArrayBlockingQueue<LiveMessage> queue;
   private final Executor senders;
   private final String instance;
-  private final Runnable onLeave;
+  private final Runnable onClose;
+  private final Runnable onEnd;
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicBoolean left = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean closed;
 
   /** Whether the emitter was completed; touched only by the one drain that runs at a time. */
   private boolean finished;
 
   /**
-   * @param onLeave run once when the stream ends for whatever reason: the client left, the stream
-   *     timed out or failed, or the client fell behind
+   * @param onClose run once when the stream stops taking messages: the client fell behind or left,
+   *     or the stream timed out or failed
+   * @param onEnd run once when the connection has really ended (the emitter completed, timed out or
+   *     failed), which may be well after {@code onClose} while a send is blocked on the client
    */
   LiveSubscriber(
-      SseEmitter emitter, int capacity, Executor senders, String instance, Runnable onLeave) {
+      SseEmitter emitter,
+      int capacity,
+      Executor senders,
+      String instance,
+      Runnable onClose,
+      Runnable onEnd) {
     this.emitter = emitter;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.senders = senders;
     this.instance = instance;
-    this.onLeave = onLeave;
+    this.onClose = onClose;
+    this.onEnd = onEnd;
   }
 
   /**
@@ -62,24 +72,24 @@ final class LiveSubscriber {
   }
 
   /**
-   * Ends the stream and gives up its place at once. The connection is completed by the sender pool,
-   * never by the caller: a send blocked on a client that stopped reading holds the emitter, and the
-   * Kafka consumer must not wait for it.
+   * Stops taking messages and has the sender task complete the connection, never the caller: a send
+   * blocked on a client that stopped reading holds the emitter, and the Kafka consumer must not
+   * wait for it. The stream's slot is given back only by {@link #ended}.
    */
   void close() {
-    if (!closed) {
-      closed = true;
-      leave();
+    closed = true;
+    if (closing.compareAndSet(false, true)) {
+      queue.clear();
+      onClose.run();
       schedule();
     }
   }
 
-  /** The stream has ended: runs {@code onLeave} the first time only. */
-  void leave() {
-    closed = true;
-    if (left.compareAndSet(false, true)) {
-      queue.clear();
-      onLeave.run();
+  /** The connection has ended (the emitter completed, timed out or failed). */
+  void ended() {
+    close();
+    if (ended.compareAndSet(false, true)) {
+      onEnd.run();
     }
   }
 
@@ -103,7 +113,7 @@ final class LiveSubscriber {
         finish(null);
       }
     } catch (IOException | IllegalStateException e) {
-      leave();
+      close();
       finish(e);
     } finally {
       draining.set(false);

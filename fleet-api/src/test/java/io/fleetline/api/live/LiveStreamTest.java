@@ -9,6 +9,7 @@ import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.KafkaTemplate;
+import tools.jackson.databind.JsonNode;
 
 /** The live stream: Kafka records fanned out per fleet as server-sent events, resumable. */
 class LiveStreamTest extends FleetApiTest {
@@ -190,6 +192,69 @@ class LiveStreamTest extends FleetApiTest {
     assertThat(hub.dropped()).isGreaterThan(droppedBefore);
     assertThat(meters.get("fleetline.live.streams.dropped").functionCounter().count())
         .isEqualTo(hub.dropped());
+  }
+
+  @Test
+  void readersThatStopReadingHoldUpNoOtherFleetAndKeepTheirSlotsUntilTheirConnectionsEnd()
+      throws Exception {
+    UUID stallingFleet = UUID.fromString(createFleet("Live stalling client"));
+    JsonNode client = createClient(stallingFleet.toString(), "fleet.read");
+    String clientId = client.get("clientId").stringValue();
+    String token = api.token(clientId, client.get("clientSecret").stringValue(), "fleet.read");
+    List<String> elsewhere = connect(fleetToken, null, 1);
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        stalled.add(stalledStream(token));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> hub.subscribers(stallingFleet) == 10);
+      String data = "{\"filler\":\"" + "x".repeat(16 * 1024) + "\"}";
+
+      // Each stream's socket buffers fill, its send blocks, its queue overflows: it is dropped.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  hub.publish(stallingFleet, "position", data);
+                }
+                assertThat(hub.subscribers(stallingFleet)).isZero();
+              });
+      assertThat(hub.streamsOf(clientId))
+          .as("dropped streams keep their slots while their connections last")
+          .isEqualTo(10);
+
+      String marker = UUID.randomUUID().toString();
+      hub.publish(UUID.fromString(fleetId), "position", "{\"marker\":\"" + marker + "\"}");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> elsewhere.stream().anyMatch(l -> l.contains(marker)));
+      assertThat(hub.streamsOf(clientId))
+          .as("another fleet's stream is served while every stalled send still blocks")
+          .isEqualTo(10);
+    } finally {
+      for (Socket socket : stalled) {
+        socket.setSoLinger(true, 0); // reset: the blocked sends fail at once
+        socket.close();
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> hub.streamsOf(clientId) == 0);
+  }
+
+  /** Opens a stream on a socket with a tiny receive buffer that is never read. */
+  private Socket stalledStream(String token) throws Exception {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(1024);
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
+    socket
+        .getOutputStream()
+        .write(
+            ("GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: Bearer "
+                    + token
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    return socket;
   }
 
   private HttpResponse<Stream<String>> open(String token) throws Exception {
