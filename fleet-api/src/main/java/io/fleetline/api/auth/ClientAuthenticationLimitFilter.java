@@ -1,20 +1,20 @@
 package io.fleetline.api.auth;
 
 import io.fleetline.api.auth.FailedClientAuthentications.AttemptOrWait;
+import io.fleetline.api.limits.SourceAddresses;
 import io.fleetline.api.problem.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpResponse;
@@ -32,9 +32,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Answers {@code 429} with {@code Retry-After}, before any secret is hashed, to a client
  * authentication whose client id or source address has failed too often (see {@link
- * FailedClientAuthentications}), or when too many are being checked at once; an admitted attempt
- * that succeeds is not counted as a failure. Runs in the authorization server's filter chain, just
- * before its client authentication.
+ * FailedClientAuthentications}), or when too many are being checked at once for longer than a short
+ * wait; an admitted attempt that ends without authenticating the client counts as a failure. Runs
+ * in the authorization server's filter chain, just before its client authentication.
  */
 final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
 
@@ -44,6 +44,9 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
   private static final String ATTEMPT =
       ClientAuthenticationLimitFilter.class.getName() + ".attempt";
 
+  private static final String SUCCEEDED =
+      ClientAuthenticationLimitFilter.class.getName() + ".succeeded";
+
   /** Client ids are short; longer ones are told apart by their first characters only. */
   private static final int MAX_KEY_LENGTH = 256;
 
@@ -51,14 +54,17 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
   private final ProblemResponses problems;
   private final Set<String> clientAuthenticationPaths;
   private final Semaphore checking;
+  private final long maxWaitNanos;
 
   ClientAuthenticationLimitFilter(
       FailedClientAuthentications failures,
       ProblemResponses problems,
       Set<String> clientAuthenticationPaths,
-      int maxConcurrent) {
+      int maxConcurrent,
+      Duration maxWait) {
     this.failures = failures;
-    this.checking = new Semaphore(maxConcurrent);
+    this.checking = new Semaphore(maxConcurrent, true);
+    this.maxWaitNanos = maxWait.toNanos();
     this.problems = problems;
     this.clientAuthenticationPaths = clientAuthenticationPaths;
   }
@@ -80,14 +86,13 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
       return;
     }
     AttemptOrWait admission =
-        failures.admit(clientId, addressKey(request.getRemoteAddr()), System.nanoTime());
+        failures.admit(clientId, SourceAddresses.key(request.getRemoteAddr()), System.nanoTime());
     if (admission.attempt() == null) {
       problems.tooManyRequests(
           request, response, Math.max(1, (long) Math.ceil(admission.waitNanos() / 1e9)));
       return;
     }
-    if (!checking.tryAcquire()) {
-      failures.noFailure(admission.attempt());
+    if (!permit()) {
       problems.tooManyRequests(request, response, 1);
       return;
     }
@@ -96,17 +101,40 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
     } finally {
       checking.release();
+      // Counted once it is over: an attempt in progress is no failure yet.
+      if (request.getAttribute(SUCCEEDED) == null) {
+        failures.failed(admission.attempt(), System.nanoTime());
+      }
     }
   }
 
   /**
+   * Waits up to {@code maxWait} for one of the {@code maxConcurrent} checks: a burst of legitimate
+   * token requests queues briefly instead of being refused, while hashing never takes more cores.
+   */
+  private boolean permit() {
+    try {
+      return checking.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Client authentications waiting for a check to finish, now. */
+  int waiting() {
+    return checking.getQueueLength();
+  }
+
+  /**
    * Takes the place of the client authentication's default success handler (which only stores the
-   * authentication) and gives the attempt's failures back.
+   * authentication) and trusts the client from the attempt's address.
    */
   void authenticated(
       HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
     if (request.getAttribute(ATTEMPT) instanceof FailedClientAuthentications.Attempt attempt) {
-      failures.noFailure(attempt);
+      failures.succeeded(attempt, System.nanoTime());
+      request.setAttribute(SUCCEEDED, Boolean.TRUE);
     }
     SecurityContext context = SecurityContextHolder.createEmptyContext();
     context.setAuthentication(authentication);
@@ -159,19 +187,5 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
       return null;
     }
     return id.length() > MAX_KEY_LENGTH ? id.substring(0, MAX_KEY_LENGTH) : id;
-  }
-
-  /** The address, an IPv6 one by its /64: one subscriber usually holds a whole /64. */
-  static String addressKey(String remoteAddress) {
-    try {
-      byte[] bytes = InetAddress.getByName(remoteAddress).getAddress();
-      if (bytes.length == 16) {
-        Arrays.fill(bytes, 8, 16, (byte) 0);
-        return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
-      }
-      return remoteAddress;
-    } catch (UnknownHostException e) {
-      return remoteAddress;
-    }
   }
 }

@@ -9,12 +9,21 @@ import org.springframework.stereotype.Component;
  * says before a secret is checked whether another attempt is allowed, so that neither guessing nor
  * the cost of hashing the guesses is unbounded.
  *
- * <p>An attempt takes one failure from each bucket up front and gives them back when it succeeds,
- * so concurrent guesses cannot overrun a limit. Limiting by client id alone would let anyone lock a
- * real client out with a few wrong secrets; limiting by (id, address) and by address only blocks
- * the attacker's own addresses, and the looser per-id bound (against guesses spread over many
- * addresses) holds back only addresses that have failed for that id themselves, so a client
- * authenticating from its usual address is never refused because of someone else's failures.
+ * <p>A (client id, address) pair is <em>trusted</em> once the client has authenticated from that
+ * address, for {@code trustedFor} after its last success. A trusted pair is held back only by its
+ * own failures; any other attempt is held back by the pair's, the address's and the client id's
+ * failures alike. So guesses spread over many addresses stop at the per-client bound, while the
+ * real client keeps getting tokens from where it got them before, and a shared address (a proxy)
+ * that others fail from does not lock out the clients known to use it. Limiting by client id alone
+ * would let anyone lock a real client out everywhere with a few wrong secrets; this way they lock
+ * it out only of addresses it has not used recently.
+ *
+ * <p>An attempt counts as a failure when it ends without authenticating the client, not while it is
+ * in progress, so a client's own attempt in flight holds nothing back; concurrent attempts may
+ * overrun a bound by at most the number checked at once ({@code maxConcurrent}). A refused attempt
+ * remembers nothing, so refused requests with made-up ids cannot push out what is known of a real
+ * client; only failures (each one hashed and counted against its address) and successes are
+ * remembered, at most {@code maxTracked} of each kind, the least recently seen forgotten first.
  */
 @Component
 class FailedClientAuthentications {
@@ -23,74 +32,97 @@ class FailedClientAuthentications {
   private final Buckets pairs;
   private final Buckets addresses;
   private final Buckets clients;
+  private final long trustedForNanos;
+  private final Map<String, Long> lastSuccess;
 
   FailedClientAuthentications(ClientAuthenticationLimits limits) {
     if (Math.min(limits.perClientAndAddress(), Math.min(limits.perAddress(), limits.perClient()))
             < 1
         || limits.maxConcurrent() < 1
+        || limits.maxTracked() < 1
         || limits.window().isNegative()
-        || limits.window().isZero()) {
+        || limits.window().isZero()
+        || limits.trustedFor().isNegative()
+        || limits.maxConcurrentWait().isNegative()) {
       throw new IllegalStateException(
           "fleetline.auth.failed-authentications: every limit must be 1 or more, the window"
-              + " longer than zero");
+              + " longer than zero, trusted-for and max-concurrent-wait not negative");
     }
     this.limits = limits;
     long windowNanos = limits.window().toNanos();
     this.pairs = new Buckets(limits.perClientAndAddress(), windowNanos, limits.maxTracked());
     this.addresses = new Buckets(limits.perAddress(), windowNanos, limits.maxTracked());
     this.clients = new Buckets(limits.perClient(), windowNanos, limits.maxTracked());
+    this.trustedForNanos = limits.trustedFor().toNanos();
+    int maxTracked = limits.maxTracked();
+    this.lastSuccess =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > maxTracked;
+          }
+        };
   }
 
-  /** An admitted attempt: the failures it took, to give back if it succeeds. */
-  record Attempt(Bucket pair, Bucket address, Bucket client) {}
+  /** An admitted attempt of a client id from an address. */
+  record Attempt(String clientId, String address) {
+    String pair() {
+      return clientId + '\n' + address;
+    }
+  }
 
   /**
-   * Admits an attempt of the client id from the address and takes a failure from its buckets, or
-   * answers the nanoseconds until one would be admitted.
+   * Admits an attempt of the client id from the address, or answers the nanoseconds until one would
+   * be admitted. Remembers nothing either way.
    */
   synchronized AttemptOrWait admit(String clientId, String address, long nowNanos) {
-    Bucket pair = pairs.of(clientId + '\n' + address, nowNanos);
-    Bucket fromAddress = addresses.of(address, nowNanos);
-    Bucket client = clients.of(clientId, nowNanos);
-    boolean cleanAddress = pair.isFull(nowNanos);
-    long waitNanos =
-        Math.max(
-            Math.max(pair.waitNanos(nowNanos), fromAddress.waitNanos(nowNanos)),
-            cleanAddress ? 0 : client.waitNanos(nowNanos));
-    if (waitNanos > 0) {
-      return new AttemptOrWait(null, waitNanos);
+    Attempt attempt = new Attempt(clientId, address);
+    long waitNanos = pairs.waitNanos(attempt.pair(), nowNanos);
+    if (!trusted(attempt, nowNanos)) {
+      waitNanos =
+          Math.max(
+              waitNanos,
+              Math.max(
+                  addresses.waitNanos(address, nowNanos), clients.waitNanos(clientId, nowNanos)));
     }
-    pair.take();
-    fromAddress.take();
-    boolean tookFromClient = client.waitNanos(nowNanos) == 0;
-    if (tookFromClient) {
-      client.take();
-    }
-    return new AttemptOrWait(new Attempt(pair, fromAddress, tookFromClient ? client : null), 0);
+    return waitNanos > 0 ? new AttemptOrWait(null, waitNanos) : new AttemptOrWait(attempt, 0);
   }
 
-  /** The attempt authenticated the client, or was not made: it was no failure. */
-  synchronized void noFailure(Attempt attempt) {
-    attempt.pair().giveBack();
-    attempt.address().giveBack();
-    if (attempt.client() != null) {
-      attempt.client().giveBack();
-    }
+  /** The attempt authenticated the client: its pair is trusted from now on. */
+  synchronized void succeeded(Attempt attempt, long nowNanos) {
+    lastSuccess.put(attempt.pair(), nowNanos);
+  }
+
+  /** The attempt ended without authenticating the client: one failure of each kind. */
+  synchronized void failed(Attempt attempt, long nowNanos) {
+    pairs.take(attempt.pair(), nowNanos);
+    addresses.take(attempt.address(), nowNanos);
+    clients.take(attempt.clientId(), nowNanos);
+  }
+
+  private boolean trusted(Attempt attempt, long nowNanos) {
+    Long at = lastSuccess.get(attempt.pair());
+    return at != null && nowNanos - at <= trustedForNanos;
   }
 
   boolean enabled() {
     return limits.enabled();
   }
 
-  /** Ids, addresses or pairs remembered, whichever are most. */
+  /** Ids, addresses, pairs or trusted pairs remembered, whichever are most. */
   synchronized int tracked() {
-    return Math.max(pairs.byKey.size(), Math.max(addresses.byKey.size(), clients.byKey.size()));
+    return Math.max(
+        Math.max(pairs.byKey.size(), lastSuccess.size()),
+        Math.max(addresses.byKey.size(), clients.byKey.size()));
   }
 
   /** Either an admitted attempt or how long to wait. */
   record AttemptOrWait(Attempt attempt, long waitNanos) {}
 
-  /** Buckets by key, at most {@code maxTracked}, the least recently used forgotten first. */
+  /**
+   * Failure buckets by key, at most {@code maxTracked}, the least recently used forgotten first; a
+   * key without a bucket has no failures.
+   */
   private static final class Buckets {
     private final int capacity;
     private final long windowNanos;
@@ -108,8 +140,13 @@ class FailedClientAuthentications {
           };
     }
 
-    Bucket of(String key, long nowNanos) {
-      return byKey.computeIfAbsent(key, k -> new Bucket(capacity, windowNanos, nowNanos));
+    long waitNanos(String key, long nowNanos) {
+      Bucket bucket = byKey.get(key);
+      return bucket == null ? 0 : bucket.waitNanos(nowNanos);
+    }
+
+    void take(String key, long nowNanos) {
+      byKey.computeIfAbsent(key, k -> new Bucket(capacity, windowNanos, nowNanos)).take(nowNanos);
     }
   }
 
@@ -128,13 +165,8 @@ class FailedClientAuthentications {
     }
 
     private void refill(long nowNanos) {
-      left = Math.min(capacity, left + (nowNanos - updatedNanos) * perNano);
-      updatedNanos = nowNanos;
-    }
-
-    boolean isFull(long nowNanos) {
-      refill(nowNanos);
-      return left >= capacity;
+      left = Math.min(capacity, left + Math.max(0, nowNanos - updatedNanos) * perNano);
+      updatedNanos = Math.max(updatedNanos, nowNanos);
     }
 
     long waitNanos(long nowNanos) {
@@ -142,12 +174,9 @@ class FailedClientAuthentications {
       return left >= 1 ? 0 : (long) Math.ceil((1 - left) / perNano);
     }
 
-    void take() {
-      left -= 1;
-    }
-
-    void giveBack() {
-      left = Math.min(capacity, left + 1);
+    void take(long nowNanos) {
+      refill(nowNanos);
+      left = Math.max(0, left - 1);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -80,7 +81,8 @@ class SecurityConfiguration {
                 settings.getTokenRevocationEndpoint(),
                 settings.getDeviceAuthorizationEndpoint(),
                 settings.getPushedAuthorizationRequestEndpoint()),
-            limits.maxConcurrent());
+            limits.maxConcurrent(),
+            limits.maxConcurrentWait());
     var unknownClients = new UnknownClientSecrets(clients, passwords);
     http.securityMatcher(server.getEndpointsMatcher())
         .with(
@@ -184,6 +186,7 @@ class SecurityConfiguration {
       // The external issuer's keys and issuer name come from its discovery document.
       issuer = properties.externalIssuerUri();
       verifier = NimbusJwtDecoder.withIssuerLocation(issuer).build();
+      audience = warnOnceWithoutTheAudience(audience, issuer, properties.audience());
     } else {
       issuer = properties.issuer();
       verifier = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
@@ -201,6 +204,30 @@ class SecurityConfiguration {
         verifier,
         new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(), revoked),
         properties.verifiedTokenCacheSize());
+  }
+
+  /**
+   * Tells the operator once, not per request, why an external issuer's tokens are all refused when
+   * the issuer does not put this API's audience in them.
+   */
+  private static OAuth2TokenValidator<Jwt> warnOnceWithoutTheAudience(
+      OAuth2TokenValidator<Jwt> audience, String issuer, String expected) {
+    AtomicBoolean warned = new AtomicBoolean();
+    return jwt -> {
+      OAuth2TokenValidatorResult result = audience.validate(jwt);
+      if (result.hasErrors() && warned.compareAndSet(false, true)) {
+        log.warn(
+            "Refusing tokens of {} that do not carry the audience \"{}\" (this one has {}): have"
+                + " the issuer put \"{}\" in the aud claim of tokens for this API (in Keycloak an"
+                + " audience mapper), or set fleetline.auth.audience (FLEETLINE_AUTH_AUDIENCE,"
+                + " Helm fleetApi.audience) to the audience it issues. Told once.",
+            issuer,
+            expected,
+            jwt.getAudience(),
+            expected);
+      }
+      return result;
+    };
   }
 
   /**

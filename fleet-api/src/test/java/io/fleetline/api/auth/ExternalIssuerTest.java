@@ -21,6 +21,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -137,6 +140,23 @@ class ExternalIssuerTest {
                 .getSubject())
         .as("one of its audiences is this API")
         .isEqualTo("keycloak-client");
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void tokensWithoutTheAudienceAreToldOnceWithHowToSetIt(CapturedOutput output) throws Exception {
+    JwtDecoder decoder = decoder(properties());
+    UUID fleet = UUID.randomUUID();
+
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(
+              () -> decoder.decode(token(issuerKey, issuer, fleet, List.of("account"), true)))
+          .isInstanceOf(JwtException.class);
+    }
+
+    String warning = "do not carry the audience \"fleetline-api\"";
+    assertThat(output.getOut()).contains(warning).contains("FLEETLINE_AUTH_AUDIENCE");
+    assertThat(output.getOut().split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2);
   }
 
   @Test

@@ -10,17 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +42,8 @@ import tools.jackson.databind.JsonNode;
       "fleetline.auth.failed-authentications.per-address=8",
       "fleetline.auth.failed-authentications.per-client=6",
       "fleetline.auth.failed-authentications.window=1h",
-      "fleetline.auth.failed-authentications.max-concurrent=1"
+      "fleetline.auth.failed-authentications.max-concurrent=1",
+      "fleetline.auth.failed-authentications.max-concurrent-wait=10s"
     })
 @Import(TokenEndpointBruteForceTest.CountedHashChecks.class)
 // Its own context (limits, counting encoder): closed after the class rather than kept running.
@@ -48,11 +53,10 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
   /** Secret hash verifications ({@link PasswordEncoder#matches}) since the last reset. */
   static final AtomicInteger hashChecks = new AtomicInteger();
 
-  /** A check of this secret waits for {@link #release} inside the encoder. */
-  static final String HELD_SECRET = "held-in-the-hash-check";
+  /** A check of one of these secrets waits inside the encoder until its latch is counted down. */
+  static final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
 
   static final AtomicInteger held = new AtomicInteger();
-  static final CountDownLatch release = new CountDownLatch(1);
 
   @TestConfiguration
   static class CountedHashChecks {
@@ -73,7 +77,8 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
             @Override
             public boolean matches(CharSequence raw, String encoded) {
               hashChecks.incrementAndGet();
-              if (HELD_SECRET.contentEquals(raw)) {
+              CountDownLatch release = holds.get(raw.toString());
+              if (release != null) {
                 held.incrementAndGet();
                 try {
                   release.await(60, TimeUnit.SECONDS);
@@ -93,6 +98,8 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
       };
     }
   }
+
+  @Autowired List<SecurityFilterChain> securityFilterChains;
 
   RawHttp http;
 
@@ -170,35 +177,87 @@ class TokenEndpointBruteForceTest extends FleetApiTest {
       throws Exception {
     JsonNode victim = createClient(fleetId, "fleet.read");
     String victimId = victim.get("clientId").stringValue();
-    for (String address : new String[] {"127.0.0.7", "127.0.0.8", "127.0.0.9"}) {
-      assertThat(http.token(address, victimId, "guess-a").status()).isEqualTo(401);
-      assertThat(http.token(address, victimId, "guess-b").status()).isEqualTo(401);
+    String secret = victim.get("clientSecret").stringValue();
+    assertThat(http.token("127.0.0.10", victimId, secret).status())
+        .as("the client, from its usual address, before the attack")
+        .isEqualTo(200);
+    // One guess from each address: none of them has failed enough to be held back by itself.
+    for (int i = 0; i < 6; i++) {
+      assertThat(http.token("127.0.1." + (i + 1), victimId, "guess-" + i).status()).isEqualTo(401);
     }
 
-    assertThat(http.token("127.0.0.7", victimId, "guess-c").status())
-        .as("six failures of this id, from an address that failed for it")
+    assertThat(http.token("127.0.1.7", victimId, "guess-6").status())
+        .as("a seventh address guessing, after six failures of this id")
         .isEqualTo(429);
-    assertThat(
-            http.token("127.0.0.10", victimId, victim.get("clientSecret").stringValue()).status())
-        .as("an address with no failures for it")
+    assertThat(http.token("127.0.1.8", victimId, secret).status())
+        .as("even the right secret from an address the client has not used")
+        .isEqualTo(429);
+    assertThat(http.token("127.0.0.10", victimId, secret).status())
+        .as("the client, from the address it authenticated from before")
         .isEqualTo(200);
   }
 
   @Test
-  void clientAuthenticationsBeyondTheConcurrentBoundAre429WhateverTheirAddress() throws Exception {
+  void clientAuthenticationsBeyondTheConcurrentBoundWaitForOneToFinish() throws Exception {
+    String heldSecret = "held-while-another-waits";
+    CountDownLatch release = new CountDownLatch(1);
+    holds.put(heldSecret, release);
     String guessedId = createClient(fleetId, "fleet.read").get("clientId").stringValue();
     JsonNode other = createClient(fleetId, "fleet.read");
-    CompletableFuture<Answer> slowGuess =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return http.token("127.0.0.12", guessedId, HELD_SECRET);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    ClientAuthenticationLimitFilter limit = limitFilter();
+    int heldBefore = held.get();
+    CompletableFuture<Answer> slowGuess = tokenAsync("127.0.0.16", guessedId, heldSecret);
+    CompletableFuture<Answer> waiting;
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> held.get() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> held.get() == heldBefore + 1);
+      waiting =
+          tokenAsync(
+              "127.0.0.17",
+              other.get("clientId").stringValue(),
+              other.get("clientSecret").stringValue());
+      await().atMost(Duration.ofSeconds(30)).until(() -> limit.waiting() == 1);
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(slowGuess.get(30, TimeUnit.SECONDS).status()).isEqualTo(401);
+    assertThat(waiting.get(30, TimeUnit.SECONDS).status())
+        .as("a token request queued behind the check in progress")
+        .isEqualTo(200);
+  }
+
+  private CompletableFuture<Answer> tokenAsync(String from, String clientId, String secret) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return http.token(from, clientId, secret);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private ClientAuthenticationLimitFilter limitFilter() {
+    return securityFilterChains.stream()
+        .flatMap(chain -> chain.getFilters().stream())
+        .filter(ClientAuthenticationLimitFilter.class::isInstance)
+        .map(ClientAuthenticationLimitFilter.class::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void clientAuthenticationsBeyondTheConcurrentBoundAre429AfterTheWaitWhateverTheirAddress()
+      throws Exception {
+    String heldSecret = "held-in-the-hash-check";
+    CountDownLatch release = new CountDownLatch(1);
+    holds.put(heldSecret, release);
+    String guessedId = createClient(fleetId, "fleet.read").get("clientId").stringValue();
+    JsonNode other = createClient(fleetId, "fleet.read");
+    int heldBefore = held.get();
+    CompletableFuture<Answer> slowGuess = tokenAsync("127.0.0.12", guessedId, heldSecret);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> held.get() == heldBefore + 1);
 
       Answer meanwhile =
           http.token(
