@@ -63,14 +63,16 @@ final class GeofenceArea {
             "area.coordinates",
             "a Polygon may have at most " + limits.maxPositions() + " positions");
       }
+      int end = ring.size() - 1;
       double[] first = position(ring.get(0), field + "[0]");
-      double[] last = position(ring.get(ring.size() - 1), field + "[" + (ring.size() - 1) + "]");
+      double[] last = position(ring.get(end), field + "[" + end + "]");
       if (first[0] != last[0] || first[1] != last[1]) {
         throw ApiProblem.badRequest(field, "a linear ring must end where it starts");
       }
       geoJson.append(r == 0 ? "[" : ",[");
-      for (int p = 0; p < ring.size(); p++) {
-        double[] lonLat = position(ring.get(p), field + "[" + p + "]");
+      for (int p = 0; p <= end; p++) {
+        double[] lonLat =
+            p == 0 ? first : p == end ? last : position(ring.get(p), field + "[" + p + "]");
         geoJson.append(p == 0 ? "[" : ",[").append(lonLat[0]).append(',').append(lonLat[1]);
         geoJson.append(']');
       }

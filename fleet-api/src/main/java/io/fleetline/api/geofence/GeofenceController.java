@@ -50,13 +50,15 @@ class GeofenceController {
       g.id, g.name, ST_AsGeoJSON(g.area, 7) AS area, ST_Y(g.center) AS center_lat,
       ST_X(g.center) AS center_lon, g.radius_m, g.speed_limit_kmh, g.created_at, g.updated_at""";
 
-  /** The area column from a request: GeoJSON as given, or the circle buffered on the sphere. */
+  /**
+   * The area column from a request: GeoJSON as given, or the circle's polygon as the validity check
+   * computed it (hex EWKB, exact), so that its buffer on the sphere is computed once.
+   */
   private static final String AREA =
       """
       CASE WHEN CAST(:geojson AS text) IS NOT NULL
            THEN ST_SetSRID(ST_GeomFromGeoJSON(CAST(:geojson AS text)), 4326)
-           ELSE ST_Buffer(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :radius,
-                          'quad_segs=16')::geometry END""";
+           ELSE CAST(CAST(:circleArea AS text) AS geometry) END""";
 
   private static final String CENTER =
       "CASE WHEN CAST(:radius AS float8) IS NULL THEN NULL"
@@ -166,6 +168,7 @@ class GeofenceController {
     GeofenceArea.Parsed area = GeofenceArea.parse(r.area(), limits);
     String geoJson = null;
     Circle circle = null;
+    String circleArea = null;
     if (area instanceof Polygon polygon) {
       geoJson = polygon.geoJson();
       String reason;
@@ -184,22 +187,25 @@ class GeofenceController {
     } else {
       circle = ((Round) area).circle();
       // Near a pole or across the antimeridian the buffered circle may not be one valid polygon.
-      String reason =
+      String[] reasonAndArea =
           jdbc.sql(
                   "SELECT CASE WHEN GeometryType(b) <> 'POLYGON' THEN 'not a single polygon'"
-                      + " ELSE ST_IsValidReason(b) END FROM (SELECT ST_Buffer(ST_SetSRID("
-                      + "ST_MakePoint(?, ?), 4326)::geography, ?, 'quad_segs=16')::geometry AS b) c")
+                      + " ELSE ST_IsValidReason(b) END, ST_AsHexEWKB(b) FROM (SELECT ST_Buffer("
+                      + "ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?, 'quad_segs=16')"
+                      + "::geometry AS b) c")
               .params(circle.center().longitude(), circle.center().latitude(), circle.radiusM())
-              .query(String.class)
+              .query((rs, row) -> new String[] {rs.getString(1), rs.getString(2)})
               .single();
-      if (!"Valid Geometry".equals(reason)) {
+      if (!"Valid Geometry".equals(reasonAndArea[0])) {
         throw ApiProblem.badRequest(
-            "area", "the circle cannot be drawn as a valid polygon here: " + reason);
+            "area", "the circle cannot be drawn as a valid polygon here: " + reasonAndArea[0]);
       }
+      circleArea = reasonAndArea[1];
     }
     return statement
         .param("name", r.name().strip())
         .param("geojson", geoJson)
+        .param("circleArea", circleArea)
         .param("lon", circle == null ? null : circle.center().longitude())
         .param("lat", circle == null ? null : circle.center().latitude())
         .param("radius", circle == null ? null : circle.radiusM())

@@ -1,5 +1,8 @@
 package io.fleetline.api.geofence;
 
+import static io.fleetline.api.vehicle.VehicleViews.NOT_PRINTABLE;
+import static io.fleetline.api.vehicle.VehicleViews.PRINTABLE;
+
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -26,12 +29,7 @@ final class GeofenceViews {
           "{\"name\":\"Depot\",\"area\":{\"center\":{\"latitude\":52.52,"
               + "\"longitude\":13.405},\"radiusM\":250},\"speedLimitKmh\":30}")
   record GeofenceRequest(
-      @NotBlank
-          @Size(max = 200)
-          @Pattern(
-              regexp = "[^\\p{Cc}\\p{Cs}]*",
-              message = "must not contain control characters or unpaired surrogates")
-          String name,
+      @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String name,
       @NotNull
           @Schema(
               oneOf = {PolygonArea.class, Circle.class},

@@ -13,15 +13,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Request and response bodies of the vehicle resources. */
-final class VehicleViews {
+public final class VehicleViews {
 
   /**
    * Text without control characters or unpaired surrogates: PostgreSQL refuses NUL, an unpaired
    * surrogate has no UTF-8 form, and neither belongs in a name.
    */
-  static final String PRINTABLE = "[^\\p{Cc}\\p{Cs}]*";
+  public static final String PRINTABLE = "[^\\p{Cc}\\p{Cs}]*";
 
-  static final String NOT_PRINTABLE = "must not contain control characters or unpaired surrogates";
+  public static final String NOT_PRINTABLE =
+      "must not contain control characters or unpaired surrogates";
 
   private VehicleViews() {}
 
