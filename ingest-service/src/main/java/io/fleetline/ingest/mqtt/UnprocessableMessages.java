@@ -3,19 +3,16 @@ package io.fleetline.ingest.mqtt;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.validation.Rejection;
-import java.util.Arrays;
 import org.springframework.stereotype.Component;
 
 /**
  * Records an MQTT message that ingest will not process (over the size limit, or failing in a way no
- * retry can fix) on the rejected topic, with only the start of its payload, so that the message can
- * be acknowledged and is not redelivered forever.
+ * retry can fix) on the rejected topic, with at most the rejected topic's excerpt of its payload
+ * (and the payload's full length), so that the message can be acknowledged and is not redelivered
+ * forever.
  */
 @Component
 class UnprocessableMessages {
-
-  /** Enough of a payload to see what a device sent, never the whole of an oversized one. */
-  static final int EXCERPT_BYTES = 1024;
 
   private final PingIntake intake;
 
@@ -30,7 +27,7 @@ class UnprocessableMessages {
     intake.rejectUnattributed(
         String.valueOf(identifier),
         DeviceProtocol.MQTT.wireName(),
-        Arrays.copyOf(payload, Math.min(payload.length, EXCERPT_BYTES)),
+        payload,
         new Rejection(Rejection.MALFORMED, detail));
   }
 }

@@ -13,6 +13,7 @@ import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.KafkaTopics;
+import io.fleetline.ingest.publish.RejectedPing;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import io.fleetline.ingest.testing.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
@@ -274,7 +275,10 @@ class MqttIngestIntegrationTest {
                 1)
             .get(0);
     assertThat(header(rejected, PingHeaders.REJECT_REASON)).isEqualTo("malformed");
-    assertThat(rejected.value().length).as("only an excerpt is kept").isLessThanOrEqualTo(1024);
+    assertThat(rejected.value().length).as("only an excerpt is kept").isEqualTo(8192);
+    assertThat(Integer.parseInt(header(rejected, RejectedPing.TRUNCATED_HEADER)))
+        .as("the payload's full length")
+        .isGreaterThan(48 * 1024);
 
     subscriber.stop();
     subscriber.start();
