@@ -155,6 +155,16 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     } catch (MqttException e) {
       log.error("MQTT subscription to {} failed", filter, e);
     }
+    // The session may still hold the subscription of the group's name without its password
+    // digest; while it does, every message arrives twice.
+    String legacy = "$share/" + properties.shareGroup() + "/" + properties.topicFilter();
+    if (!legacy.equals(filter)) {
+      try {
+        client.unsubscribe(legacy);
+      } catch (MqttException e) {
+        log.warn("MQTT unsubscribe from {} failed: {}", legacy, e.getMessage());
+      }
+    }
   }
 
   @Override
