@@ -192,7 +192,10 @@ final class CopyRows {
       double fraction = Double.parseDouble(new String(text));
       micros = (long) Math.rint(fraction * 1_000_000);
     }
-    return (instant.getEpochSecond() - POSTGRES_EPOCH_S) * 1_000_000L + micros;
+    // Exact: an instant beyond some 292,000 years from 2000 has no microsecond count in a long,
+    // and must fail rather than wrap to another time (the listener never lets one through).
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond() - POSTGRES_EPOCH_S, 1_000_000L), micros);
   }
 
   /** The instant a {@code timestamptz} of {@link #postgresMicros} microseconds stands for. */

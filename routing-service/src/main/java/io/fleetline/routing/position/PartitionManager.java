@@ -23,6 +23,11 @@ class PartitionManager {
     known.remove(day);
   }
 
+  /** Forgets these days, so that each is checked (and made if missing) when next needed. */
+  void forget(Collection<LocalDate> days) {
+    known.removeAll(days);
+  }
+
   /** Creates missing partitions for these UTC days, each in its own short transaction. */
   void ensure(Connection connection, Collection<LocalDate> days) throws SQLException {
     for (LocalDate day : days) {

@@ -59,13 +59,16 @@ class PingBatchListener {
   private final DistributionSummary batchSize;
   private final Timer batchDuration;
   private final MeterRegistry meters;
+  private final PartitionSettings partitions;
 
   PingBatchListener(
       PositionWriter writer,
       EventPublisher events,
       PingConsumerHealth health,
       PingDeadLetters deadLetters,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      PartitionSettings partitions) {
+    this.partitions = partitions;
     this.writer = writer;
     this.events = events;
     this.health = health;
@@ -101,6 +104,9 @@ class PingBatchListener {
     long started = System.nanoTime();
     List<Delivered> pings = new ArrayList<>(records.size());
     List<CompletableFuture<?>> undecodable = new ArrayList<>();
+    Instant received = Instant.now();
+    Instant oldest = received.minus(partitions.retention());
+    Instant newest = received.plus(partitions.clockSkew());
     for (ConsumerRecord<String, byte[]> record : records) {
       VehiclePing ping;
       try {
@@ -109,7 +115,7 @@ class PingBatchListener {
         undecodable.add(deadLetters.undecodable(record, e.getMessage()));
         continue;
       }
-      String problem = StorablePing.problem(ping);
+      String problem = StorablePing.problem(ping, oldest, newest);
       if (problem == null) {
         pings.add(new Delivered(record, ping));
       } else {

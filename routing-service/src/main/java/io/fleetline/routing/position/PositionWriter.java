@@ -44,7 +44,9 @@ import org.springframework.stereotype.Component;
  * recorded_at} (late pings never move a vehicle backwards). A fixed number of statements per batch,
  * whatever its size. Then, in the same transaction, every {@link HistoryFollower} updates what is
  * derived from the vehicles' new history (trips, stops, events), so a batch is stored entirely or
- * not at all.
+ * not at all. A failure of the history write is a {@link HistoryWriteFailure}; should it be a
+ * partition dropped behind this instance's back, the batch's days are made again and the batch
+ * written once more.
  */
 @Component
 public class PositionWriter {
@@ -158,10 +160,40 @@ public class PositionWriter {
     if (pings.isEmpty()) {
       return new StoredBatch(0, List.of());
     }
+    Set<LocalDate> days = days(pings);
+    try {
+      return attempt(pings, days, owners, ownerOf);
+    } catch (HistoryWriteFailure e) {
+      if (!e.missingPartition()) {
+        throw e;
+      }
+      // Another instance dropped or detached a partition this one remembered: forget the batch's
+      // days, so they are made again, and write once more. A day past retention is made again
+      // too: the listener dead-letters pings older than retention, so only one that expired
+      // between that check and here lands in it, until the next maintenance round drops it.
+      log.warn(
+          "No history partition for a batch of {} pings of the UTC days {}: making them again",
+          pings.size(),
+          days);
+      partitions.forget(days);
+      return attempt(pings, days, owners, ownerOf);
+    }
+  }
+
+  private StoredBatch attempt(
+      List<VehiclePing> pings,
+      Set<LocalDate> days,
+      Collection<String> owners,
+      Map<UUID, String> ownerOf)
+      throws SQLException {
     long start = System.nanoTime();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(true);
-      partitions.ensure(connection, days(pings));
+      try {
+        partitions.ensure(connection, days);
+      } catch (SQLException e) {
+        throw new HistoryWriteFailure(e);
+      }
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         lock(connection, owners);
@@ -171,17 +203,21 @@ public class PositionWriter {
         Map<UUID, UUID> fleets = new HashMap<>();
         Map<UUID, List<Sample>> added = new HashMap<>();
         int inserted;
-        List<VehiclePing> distinct = distinctKeys(pings);
-        if (copyHistory(connection, distinct, storedAt)) {
-          for (VehiclePing ping : distinct) {
-            fleets.putIfAbsent(ping.vehicleId(), ping.fleetId());
-            added.computeIfAbsent(ping.vehicleId(), v -> new ArrayList<>()).add(sample(ping));
+        try {
+          List<VehiclePing> distinct = distinctKeys(pings);
+          if (copyHistory(connection, distinct, storedAt)) {
+            for (VehiclePing ping : distinct) {
+              fleets.putIfAbsent(ping.vehicleId(), ping.fleetId());
+              added.computeIfAbsent(ping.vehicleId(), v -> new ArrayList<>()).add(sample(ping));
+            }
+            inserted = distinct.size();
+            copy(connection, COPY_STAGING, rows(newestOfEachVehicle(distinct), storedAt));
+          } else {
+            copy(connection, COPY_STAGING, rows(pings, storedAt));
+            inserted = insertStaged(connection, fleets, added);
           }
-          inserted = distinct.size();
-          copy(connection, COPY_STAGING, rows(newestOfEachVehicle(distinct), storedAt));
-        } else {
-          copy(connection, COPY_STAGING, rows(pings, storedAt));
-          inserted = insertStaged(connection, fleets, added);
+        } catch (SQLException e) {
+          throw new HistoryWriteFailure(e);
         }
         long historyDone = System.nanoTime();
         Map<UUID, Instant> previousLatest = upsertLatest(connection);

@@ -8,6 +8,8 @@ import org.postgresql.util.ServerErrorMessage;
  * The database refusing a batch for what a ping holds (its content), as opposed to failing for a
  * reason that passes (connection, lock, serialization, resources, a crash): only a refusal makes a
  * batch worth splitting to find the ping responsible; every other failure retries the whole batch.
+ * Only the history write ({@link HistoryWriteFailure}) can refuse a ping: the same errors raised
+ * while deriving from it, and a partition missing for its day, retry the whole batch too.
  *
  * @param sqlState the SQLSTATE of the refusal
  * @param message the server's primary message, on one line and at most {@link #MAX_MESSAGE_CHARS}
@@ -17,8 +19,13 @@ record Refusal(String sqlState, String message) {
 
   static final int MAX_MESSAGE_CHARS = 200;
 
+  private static final String CHECK_VIOLATION = "23514";
+
   /** The refusal behind {@code failure}; null when the batch is to be retried as it is. */
   static Refusal of(Throwable failure) {
+    if (!inHistoryWrite(failure) || isMissingPartition(failure)) {
+      return null;
+    }
     SQLException sql = firstWithState(failure);
     if (sql == null || !isContent(sql.getSQLState())) {
       return null;
@@ -39,7 +46,31 @@ record Refusal(String sqlState, String message) {
     }
     return sqlState.startsWith("22")
         || sqlState.equals("23502") // not_null_violation
-        || sqlState.equals("23514"); // check_violation
+        || sqlState.equals(CHECK_VIOLATION);
+  }
+
+  /**
+   * Whether {@code failure} is PostgreSQL finding no partition for a row: a check violation of no
+   * constraint (told apart without reading its message, which may be translated). The ping is not
+   * at fault: its day's partition is missing.
+   */
+  static boolean isMissingPartition(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PSQLException psql && CHECK_VIOLATION.equals(psql.getSQLState())) {
+        ServerErrorMessage server = psql.getServerErrorMessage();
+        return server != null && server.getConstraint() == null;
+      }
+    }
+    return false;
+  }
+
+  private static boolean inHistoryWrite(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HistoryWriteFailure) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The message text trimmed to one bounded line, safe for a log line or a header. */
@@ -64,7 +95,10 @@ record Refusal(String sqlState, String message) {
 
   private static SQLException firstWithState(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+      // The writer's marker repeats its cause's state: the cause holds the server's message.
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && !(t instanceof HistoryWriteFailure)) {
         return sql;
       }
     }

@@ -1,18 +1,25 @@
 package io.fleetline.routing.position;
 
 import io.fleetline.common.VehiclePing;
+import java.time.Instant;
 
 /**
  * What routing needs of a decoded ping to store it, whatever ingest checked before publishing it:
- * its keys and required columns present, and a position on the globe. A ping without them is no
- * more storable on a retry than an undecodable record, and goes the same way.
+ * its keys and required columns present, a position on the globe, and times the history keeps. A
+ * ping without them is no more storable on a retry than an undecodable record, and goes the same
+ * way.
  */
 final class StorablePing {
 
   private StorablePing() {}
 
-  /** Why the ping cannot be stored; null when it can. */
-  static String problem(VehiclePing ping) {
+  /**
+   * Why the ping cannot be stored; null when it can. Its recorded time must lie within {@code
+   * [oldest, newest]} (history retention, clock skew), and so must its received time: a time beyond
+   * would make a partition never dropped, pin the vehicle's latest position, or not fit the
+   * database's microseconds.
+   */
+  static String problem(VehiclePing ping, Instant oldest, Instant newest) {
     if (ping.vehicleId() == null) {
       return "vehicleId is missing";
     }
@@ -34,6 +41,18 @@ final class StorablePing {
     }
     if (!(Math.abs(ping.longitude()) <= 180)) {
       return "longitude is not within ±180°";
+    }
+    if (ping.recordedAt().isBefore(oldest)) {
+      return "recordedAt is older than the history is kept";
+    }
+    if (ping.recordedAt().isAfter(newest)) {
+      return "recordedAt is too far in the future";
+    }
+    if (ping.receivedAt().isBefore(oldest)) {
+      return "receivedAt is older than the history is kept";
+    }
+    if (ping.receivedAt().isAfter(newest)) {
+      return "receivedAt is too far in the future";
     }
     return null;
   }

@@ -23,6 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -152,15 +155,16 @@ class PoisonPingIntegrationTest {
   }
 
   @Test
-  void aLoneSurrogateNulInTheProtocolAndATimeBeyondTheDatabasesAreIsolatedEachOnItsOwn()
+  void aLoneSurrogateAndNulInTheProtocolAreIsolatedEachOnItsOwnAndAFarFutureTimeIsUndecodable()
       throws Exception {
     List<VehiclePing> valid = validPings(1_000);
     VehiclePing surrogate = withAttribute(valid.get(300), "note", "half \ud800 a pair");
     VehiclePing protocol = withProtocol(valid.get(700), "ht\u0000tp");
-    // Refused while its day's history partition is made, before the batch transaction.
+    // Would make a partition never dropped and pin the vehicle's latest position for good.
     VehiclePing farFuture =
-        withRecordedAt(valid.get(800), Instant.parse("+300000-01-01T00:00:00Z"));
+        withRecordedAt(valid.get(800), Instant.parse("+200000-01-01T00:00:00Z"));
     double refusedBefore = refusedCount();
+    double undecodableBefore = deadLetteredCount("undecodable");
 
     send(valid.subList(0, 300));
     Sent surrogateSent = sendPoison(surrogate);
@@ -172,7 +176,11 @@ class PoisonPingIntegrationTest {
     awaitStored(valid);
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(refusedCount() - refusedBefore).isEqualTo(3));
+        .untilAsserted(
+            () -> {
+              assertThat(refusedCount() - refusedBefore).isEqualTo(2);
+              assertThat(deadLetteredCount("undecodable") - undecodableBefore).isEqualTo(1);
+            });
 
     List<ConsumerRecord<String, byte[]>> dead = deadLetters(vehicles(valid));
     assertThat(dead).hasSize(3);
@@ -180,9 +188,54 @@ class PoisonPingIntegrationTest {
     dead.forEach(r -> byValue.put(new String(r.value(), StandardCharsets.UTF_8), r));
     assertDeadLettered(byValue.get(surrogateSent.text()), surrogateSent, "22");
     assertDeadLettered(byValue.get(protocolSent.text()), protocolSent, "22021");
-    assertDeadLettered(byValue.get(farFutureSent.text()), farFutureSent, "22008");
+    ConsumerRecord<String, byte[]> farFutureDead = byValue.get(farFutureSent.text());
+    assertThat(farFutureDead).isNotNull();
+    assertThat(header(farFutureDead, "fleetline-dlt-reason")).isEqualTo("undecodable");
+    assertThat(header(farFutureDead, "fleetline-dlt-error"))
+        .isEqualTo("recordedAt is too far in the future");
+    assertThat(header(farFutureDead, "fleetline-dlt-partition"))
+        .isEqualTo(Integer.toString(farFutureSent.partition()));
+    assertThat(header(farFutureDead, "fleetline-dlt-offset"))
+        .isEqualTo(Long.toString(farFutureSent.offset()));
+    assertThat(tables.rows("SELECT count(*) FROM pg_class WHERE relname = 'positions_2000000101'"))
+        .containsExactly("0|");
     assertThat(readinessStatus()).isEqualTo(200);
     assertSameAsUndisturbed(valid);
+  }
+
+  @Test
+  void aPartitionDroppedBehindTheConsumersBackIsMadeAgainAndItsPingsStored() throws Exception {
+    Instant day = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.DAYS);
+    String partition =
+        "positions_" + DateTimeFormatter.ofPattern("yyyyMMdd").format(day.atZone(ZoneOffset.UTC));
+    List<VehiclePing> before =
+        Scenario.pings(UUID.randomUUID(), List.of(UUID.randomUUID()), day.plusSeconds(3_600));
+    send(before);
+    awaitStored(before);
+    // Another instance's maintenance, or an operator, takes the day away: this one still
+    // remembers it as made.
+    tables.execute("ALTER TABLE positions DETACH PARTITION " + partition);
+    tables.execute("DROP TABLE " + partition);
+    List<VehiclePing> after =
+        Scenario.pings(
+            UUID.randomUUID(),
+            List.of(UUID.randomUUID(), UUID.randomUUID()),
+            day.plusSeconds(7_200));
+    double deadBefore = refusedCount() + deadLetteredCount("undecodable");
+
+    List<Integer> readiness = whileWatchingReadiness(() -> awaitSentAndStored(after));
+
+    assertThat(readiness).isNotEmpty().containsOnly(200);
+    assertThat(refusedCount() + deadLetteredCount("undecodable")).isEqualTo(deadBefore);
+    assertThat(deadLetters(vehicles(after))).isEmpty();
+    assertThat(tables.rows("SELECT count(*) FROM " + partition))
+        .containsExactly(after.size() + "|");
+    assertSameAsUndisturbed(after);
+  }
+
+  private void awaitSentAndStored(List<VehiclePing> pings) throws Exception {
+    send(pings);
+    awaitStored(pings);
   }
 
   @Test

@@ -25,7 +25,7 @@ class PartitionMaintenanceTest {
 
   static final Clock NOW = Clock.fixed(Instant.parse("2026-06-15T12:00:00Z"), ZoneOffset.UTC);
   static final PartitionSettings SETTINGS =
-      new PartitionSettings(7, Duration.ofDays(30), Duration.ofHours(1));
+      new PartitionSettings(7, Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(1));
 
   TestDatabase database;
   PGSimpleDataSource dataSource;

@@ -284,4 +284,77 @@ class PositionWriterTest {
     }
     assertThat(count(countSql)).isEqualTo(1);
   }
+
+  @Test
+  void aDataErrorWhileDerivingRetriesTheBatchButOneOfTheHistoryWriteIsARefusal() {
+    HistoryFollower dividingByZero =
+        (connection, newHistory) -> {
+          try (Statement s = connection.createStatement()) {
+            s.execute("SELECT 1 / 0"); // 22012, raised after the history is in
+          }
+          return new HistoryFollower.Followed(List.of(), () -> {});
+        };
+    PositionWriter deriving =
+        new PositionWriter(
+            dataSource, new PartitionManager(), List.of(dividingByZero), BatchFault.NONE);
+    VehiclePing valid = ping(UUID.randomUUID(), "2026-11-26T09:00:00Z", 52.5, 13.4);
+    VehiclePing nulInProtocol =
+        new VehiclePing(
+            1,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            null,
+            "ht\u0000tp",
+            Instant.parse("2026-11-26T09:00:00Z"),
+            Instant.parse("2026-11-26T09:00:01Z"),
+            52.5,
+            13.4,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Map.of());
+
+    var derivedFailure =
+        org.assertj.core.api.Assertions.catchThrowable(() -> deriving.write(List.of(valid)));
+    var historyFailure =
+        org.assertj.core.api.Assertions.catchThrowable(() -> writer.write(List.of(nulInProtocol)));
+
+    assertThat(derivedFailure).isInstanceOf(java.sql.SQLException.class);
+    assertThat(((java.sql.SQLException) derivedFailure).getSQLState()).isEqualTo("22012");
+    assertThat(Refusal.of(derivedFailure)).isNull();
+    assertThat(historyFailure).isInstanceOf(HistoryWriteFailure.class);
+    assertThat(Refusal.of(historyFailure)).isNotNull();
+    assertThat(Refusal.of(historyFailure).sqlState()).isEqualTo("22021");
+  }
+
+  @Test
+  void aPartitionDroppedBehindTheWritersBackIsMadeAgainAndTheBatchStored() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    PositionWriter own =
+        new PositionWriter(dataSource, new PartitionManager(), List.of(), BatchFault.NONE);
+    own.write(List.of(ping(vehicle, "2027-03-03T08:00:00Z", 52.5, 13.4)));
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE positions DETACH PARTITION positions_20270303");
+      s.execute("DROP TABLE positions_20270303");
+    }
+
+    int inserted = own.write(List.of(ping(vehicle, "2027-03-03T09:00:00Z", 52.5, 13.4))).inserted();
+
+    assertThat(inserted).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM positions WHERE vehicle_id = '" + vehicle + "'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aTimeWithoutMicrosecondsInALongFailsRatherThanWraps() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> CopyRows.postgresMicros(Instant.parse("+300000-01-01T00:00:00Z")))
+        .isInstanceOf(ArithmeticException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CopyRows.postgresMicros(Instant.MIN))
+        .isInstanceOf(ArithmeticException.class);
+  }
 }

@@ -24,8 +24,8 @@ class RefusalTest {
         "23502", // not-null violation
         "23514" // check violation
       })
-  void contentErrorsIsolateThePing(String sqlState) {
-    Refusal refusal = Refusal.of(new SQLException("refused", sqlState));
+  void contentErrorsOfTheHistoryWriteIsolateThePing(String sqlState) {
+    Refusal refusal = Refusal.of(history(new SQLException("refused", sqlState)));
 
     assertThat(refusal).isNotNull();
     assertThat(refusal.sqlState()).isEqualTo(sqlState);
@@ -52,7 +52,40 @@ class RefusalTest {
         "2", // malformed
       })
   void failuresThatPassRetryTheWholeBatch(String sqlState) {
+    assertThat(Refusal.of(history(new SQLException("failed", sqlState)))).isNull();
     assertThat(Refusal.of(new SQLException("failed", sqlState))).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"22003", "22012", "22P02", "23502", "23514"})
+  void contentErrorsRaisedWhileDerivingRetryTheWholeBatch(String sqlState) {
+    // Trips, stops, events or the latest positions failing: a fault of that code or its state.
+    assertThat(Refusal.of(new SQLException("failed", sqlState))).isNull();
+    assertThat(
+            Refusal.of(
+                new SQLException(
+                    "batch write failed",
+                    new IllegalStateException(new SQLException("failed", sqlState)))))
+        .isNull();
+  }
+
+  @Test
+  void noPartitionForARowRetriesTheWholeBatchButACheckOfAConstraintIsolatesThePing() {
+    PSQLException noPartition =
+        new PSQLException(
+            new ServerErrorMessage(
+                "SERROR\0C23514\0Mno partition of relation \"positions\" found for row\0"
+                    + "DPartition key of the failing row contains (recorded_at).\0"
+                    + "tpositions\0"));
+    PSQLException check =
+        new PSQLException(
+            new ServerErrorMessage(
+                "SERROR\0C23514\0Mnew row violates check constraint \"c\"\0" + "tpositions\0nc\0"));
+
+    assertThat(Refusal.isMissingPartition(history(noPartition))).isTrue();
+    assertThat(Refusal.of(history(noPartition))).isNull();
+    assertThat(Refusal.isMissingPartition(history(check))).isFalse();
+    assertThat(Refusal.of(history(check))).isNotNull();
   }
 
   @Test
@@ -69,7 +102,8 @@ class RefusalTest {
   void aRefusalWrappedByTheWriterIsFoundInTheCauses() {
     SQLException wrapped =
         new SQLException(
-            "batch write failed", new RuntimeException(new SQLException("out of range", "22003")));
+            "batch write failed",
+            new RuntimeException(history(new SQLException("out of range", "22003"))));
 
     assertThat(Refusal.of(wrapped)).isEqualTo(new Refusal("22003", "out of range"));
   }
@@ -83,9 +117,14 @@ class RefusalTest {
                     + "D\\u0000 cannot be converted to text.\0"
                     + "WJSON data, line 1: {\"secret\":\"payload\\u0000\0"));
 
-    Refusal refusal = Refusal.of(server);
+    Refusal refusal = Refusal.of(history(server));
 
     assertThat(refusal).isEqualTo(new Refusal("22P05", "unsupported Unicode escape sequence"));
+  }
+
+  /** The failure as the writer reports it from the history write. */
+  private static HistoryWriteFailure history(SQLException failure) {
+    return new HistoryWriteFailure(failure);
   }
 
   @Test
