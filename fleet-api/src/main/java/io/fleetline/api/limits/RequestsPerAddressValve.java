@@ -1,6 +1,7 @@
 package io.fleetline.api.limits;
 
 import io.fleetline.api.problem.ProblemResponses;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.springframework.http.HttpStatus;
  * body is read: a client that opens connections and sends its body slowly, or never, holds at most
  * this many of the server's threads. Beyond the cap the request is answered {@code 429} at once and
  * its connection closed without waiting for the body it announced; so is a body refused as too
- * large ({@code 413}).
+ * large ({@code 413}). IPv6 addresses are counted by their /64, and an address that is not an IP
+ * literal (as a proxy may forward it) is counted as written, never looked up.
  */
 final class RequestsPerAddressValve extends ValveBase {
 
@@ -35,7 +37,20 @@ final class RequestsPerAddressValve extends ValveBase {
 
   @Override
   public void invoke(Request request, Response response) throws IOException, ServletException {
-    String address = request.getRemoteAddr();
+    // Tomcat runs the engine's valves again when an asynchronous request (a live stream, when it
+    // ends or times out) is dispatched back to the application. That request was admitted when it
+    // arrived, and its answer is already under way: a 429 written now would end up inside the event
+    // stream. So such a dispatch passes untouched.
+    //
+    // A live stream is counted only while its first dispatch runs: once the controller returns
+    // with the stream started, the thread is free and the count released below, so open streams
+    // never lock their address out of the API (streams have their own caps, per client and per
+    // fleet, in fleetline.api.live.*).
+    if (request.isAsyncDispatching() || request.getDispatcherType() == DispatcherType.ASYNC) {
+      getNext().invoke(request, response);
+      return;
+    }
+    String address = SourceAddresses.key(request.getRemoteAddr());
     if (inProgress.merge(address, 1, Integer::sum) > maxPerAddress) {
       release(address);
       refuse(request, response);
@@ -53,7 +68,7 @@ final class RequestsPerAddressValve extends ValveBase {
 
   /** Requests of the address in progress now. */
   int inProgress(String address) {
-    return inProgress.getOrDefault(address, 0);
+    return inProgress.getOrDefault(SourceAddresses.key(address), 0);
   }
 
   private void release(String address) {
