@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,41 @@ class RequestLimitsTest extends FleetApiTest {
     ApiClient.Response response = api.post("/api/v1/vehicles", fleetToken, huge);
     assertThat(response.status()).isEqualTo(413);
     assertThat(response.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void aChunkedFormBodyOfAPatchLargerThanTheLimitIsRefusedWithoutBeingReadWhole() throws Exception {
+    String vehicle = createVehicle(fleetToken, "Form");
+    byte[] chunk = ("a=" + "x".repeat(64 * 1024 - 2)).getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PATCH /api/v1/vehicles/"
+                  + vehicle
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                  + fleetToken
+                  + "\r\nContent-Type: application/x-www-form-urlencoded"
+                  + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      try {
+        // 2 MB, twice the limit, and the body never ends: only an answer that does not wait for
+        // the whole body arrives.
+        for (int i = 0; i < 32; i++) {
+          out.write(
+              (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+      } catch (IOException closedByTheServer) {
+        // it answered and closed before taking all of it
+      }
+      String answer =
+          new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+
+      assertThat(answer).matches("HTTP/1\\.1 41[35]");
+    }
   }
 
   @Test
