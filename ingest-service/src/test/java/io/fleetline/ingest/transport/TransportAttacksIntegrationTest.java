@@ -38,6 +38,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.web.filter.FormContentFilter;
 
 /**
  * Hostile clients on ingest's HTTP ports (pings and OsmAnd) over raw sockets: slow bodies, lying
@@ -288,6 +289,12 @@ class TransportAttacksIntegrationTest {
     assertThat(sendChunked(osmandPort, "/", "application/x-www-form-urlencoded", 65 * 1024))
         .startsWith("HTTP/1.1 413")
         .contains("application/problem+json");
+  }
+
+  @Test
+  void noFilterReadsPutPatchOrDeleteFormBodiesAheadOfIngestsOwnLimits() {
+    // Spring's form content filter would read such a body whole, without any limit, on any path.
+    assertThat(context.getBeansOfType(FormContentFilter.class)).isEmpty();
   }
 
   @Test
