@@ -154,10 +154,12 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ .Values.fleetApi.adminClient.key }}
 - name: FLEETLINE_API_DEVICESTOPIC
   value: {{ .Values.kafka.topics.devices | quote }}
+{{- /* Defaults here too: `helm upgrade --reuse-values` keeps the values of the release it
+upgrades, which may predate these keys. hasKey, because default would turn false into true. */}}
 - name: FLEETLINE_AUTH_AUDIENCE
-  value: {{ .Values.fleetApi.audience | quote }}
+  value: {{ .Values.fleetApi.audience | default "fleetline-api" | quote }}
 - name: SPRINGDOC_SWAGGERUI_ENABLED
-  value: {{ .Values.fleetApi.swaggerUi | quote }}
+  value: {{ ternary .Values.fleetApi.swaggerUi true (hasKey .Values.fleetApi "swaggerUi") | quote }}
 {{- if .Values.ingress.enabled }}
 {{- /* Behind the Ingress every request arrives from its controller: the client's address comes
 from X-Forwarded-For, trusted from private addresses only, so that the token endpoint's limits

@@ -7,12 +7,16 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.fleetline.deploy.Manifests.Node;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -343,6 +347,42 @@ class HelmChartTest {
         .isEqualTo("fleetline-api");
     assertThat(env(chosen).get("SPRINGDOC_SWAGGERUI_ENABLED").text("value")).isEqualTo("false");
     assertThat(env(chosen).get("FLEETLINE_AUTH_AUDIENCE").text("value")).isEqualTo("api://fleet");
+  }
+
+  @Test
+  void anUpgradeReusingTheValuesOfAReleaseWithoutTheAudienceOrSwaggerSwitchKeepsTheirDefaults()
+      throws IOException {
+    // helm upgrade --reuse-values renders the new templates with the earlier release's values,
+    // which lack the keys added since: here the chart's values without them.
+    Path chart = Path.of("target/reused-values-chart/fleetline");
+    try (Stream<Path> files = Files.walk(Repository.CHART)) {
+      for (Path source : files.toList()) {
+        Path target = chart.resolve(Repository.CHART.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path values = chart.resolve("values.yaml");
+    String withoutNewKeys =
+        Files.readString(values)
+            .replaceAll("(?m)^  audience: .*\\n", "")
+            .replaceAll("(?m)^  swaggerUi: .*\\n", "");
+    assertThat(withoutNewKeys).doesNotContain("  audience:", "  swaggerUi:");
+    Files.writeString(values, withoutNewKeys);
+
+    Node reused = container(render(chart, c -> c).named("Deployment", "fleetline-fleet-api"));
+    Node switchedOff =
+        container(
+            render(chart, c -> c.set("fleetApi.swaggerUi", false))
+                .named("Deployment", "fleetline-fleet-api"));
+
+    assertThat(env(reused).get("FLEETLINE_AUTH_AUDIENCE").text("value")).isEqualTo("fleetline-api");
+    assertThat(env(reused).get("SPRINGDOC_SWAGGERUI_ENABLED").text("value")).isEqualTo("true");
+    assertThat(env(switchedOff).get("SPRINGDOC_SWAGGERUI_ENABLED").text("value"))
+        .isEqualTo("false");
   }
 
   @Test
