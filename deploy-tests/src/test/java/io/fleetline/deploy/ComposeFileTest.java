@@ -161,6 +161,11 @@ class ComposeFileTest {
         .contains("pattern write fleetline/devices/%u/pings")
         .contains("message_size_limit")
         .doesNotContain("no-auth");
+    assertThat(broker)
+        .as("the broker re-reads the file when its contents change, not its reusable inode number")
+        .contains("cksum /mosquitto/auth/passwords")
+        .contains("kill -HUP")
+        .doesNotContain("stat -c %i");
     assertThat(environment("ingest-service").get("FLEETLINE_INGEST_MQTT_PASSWORDFILE"))
         .isEqualTo("/mqtt-auth/passwords");
     assertThat(environment("ingest-service").get("FLEETLINE_INGEST_MQTT_PASSWORD"))
