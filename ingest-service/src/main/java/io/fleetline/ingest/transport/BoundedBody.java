@@ -57,18 +57,21 @@ public final class BoundedBody {
         "Content-Encoding must be gzip or identity, was " + excerpt(encoding));
   }
 
-  private static byte[] readAtMost(
-      InputStream in, long declaredBytes, int limitBytes, Duration maxReadTime)
+  static byte[] readAtMost(InputStream in, long declaredBytes, int limitBytes, Duration maxReadTime)
       throws BodyException, IOException {
     long deadline = System.nanoTime() + maxReadTime.toNanos();
     // One byte past the limit tells "exactly at the limit" from "over it".
     int capacity = limitBytes + 1;
-    // A declared length sizes the first buffer only up to a bound, so an ordinary body is read
-    // without copies while a lie about the length costs at most that bound.
+    // A declared length sizes the first buffer only up to a bound, so a body up to that bound is
+    // read into one array of its exact size while a lie about the length costs at most the bound.
     long firstBytes = declaredBytes >= 0 ? Math.min(declaredBytes, FIRST_BUFFER_MAX) : CHUNK_BYTES;
     byte[] buffer = new byte[(int) Math.min(firstBytes, capacity)];
     int length = 0;
     while (true) {
+      if (length == declaredBytes) {
+        // HTTP framing: no byte follows the declared length.
+        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+      }
       if (length == buffer.length) {
         if (length == capacity) {
           throw tooLarge(limitBytes, "");
