@@ -1,5 +1,6 @@
 package io.fleetline.ingest.teltonika;
 
+import io.fleetline.ingest.transport.SourceKeys;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -20,7 +21,7 @@ final class ConnectionSlots {
 
   private final int maxHandshakesPerSource;
   private final int maxConnectionsPerDevice;
-  private final ConcurrentMap<InetAddress, Integer> handshakes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Integer> handshakes = new ConcurrentHashMap<>();
   private final ConcurrentMap<UUID, Deque<Channel>> devices = new ConcurrentHashMap<>();
 
   ConnectionSlots(int maxHandshakesPerSource, int maxConnectionsPerDevice) {
@@ -28,9 +29,12 @@ final class ConnectionSlots {
     this.maxConnectionsPerDevice = maxConnectionsPerDevice;
   }
 
-  /** Takes a handshake slot for the address; false when it already holds all of them. */
+  /**
+   * Takes a handshake slot for the address (an IPv6 one counted by its /64); false when it already
+   * holds all of them.
+   */
   boolean startHandshake(InetAddress source) {
-    if (handshakes.merge(source, 1, Integer::sum) <= maxHandshakesPerSource) {
+    if (handshakes.merge(SourceKeys.of(source), 1, Integer::sum) <= maxHandshakesPerSource) {
       return true;
     }
     endHandshake(source);
@@ -38,7 +42,8 @@ final class ConnectionSlots {
   }
 
   void endHandshake(InetAddress source) {
-    handshakes.computeIfPresent(source, (key, count) -> count == 1 ? null : count - 1);
+    handshakes.computeIfPresent(
+        SourceKeys.of(source), (key, count) -> count == 1 ? null : count - 1);
   }
 
   /** Counts the connection for the device; returns the older connections it replaces. */

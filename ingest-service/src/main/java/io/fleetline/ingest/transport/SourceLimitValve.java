@@ -15,8 +15,9 @@ import org.apache.tomcat.util.net.ApplicationBufferHandler;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Bounds the requests one remote address has in flight, before anything reads their bodies, so a
- * client that declares a body and sends it slowly holds a few worker threads, not all of them.
+ * Bounds the requests one remote address (an IPv6 one by its /64) has in flight, before anything
+ * reads their bodies, so a client that declares a body and sends it slowly holds a few worker
+ * threads, not all of them.
  *
  * <p>A Tomcat valve rather than a servlet filter because it also owns what happens to a body left
  * unread by an error answer. Tomcat would read (and wait for) the rest of it on a worker thread
@@ -49,7 +50,7 @@ final class SourceLimitValve extends ValveBase {
 
   @Override
   public void invoke(Request request, Response response) throws IOException, ServletException {
-    String source = request.getRemoteAddr();
+    String source = SourceKeys.of(request.getRemoteAddr());
     int sourceRequests = inFlight.merge(source, 1, Integer::sum);
     try {
       if (sourceRequests > maxRequestsPerSource) {
