@@ -9,7 +9,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -59,7 +58,7 @@ class OsmandPortFilter extends OncePerRequestFilter {
             "The query string is longer than " + maxQueryBytes + " bytes.");
         return;
       }
-      if (hasBody(request)) {
+      if (BoundedBody.present(request)) {
         try {
           bounded =
               OsmandBodyRequest.of(
@@ -85,11 +84,5 @@ class OsmandPortFilter extends OncePerRequestFilter {
     }
     bounded.setAttribute(ON_OSMAND_PORT, osmandPort);
     chain.doFilter(bounded, response);
-  }
-
-  private static boolean hasBody(HttpServletRequest request) {
-    return request.getContentLengthLong() > 0
-        || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
-        || request.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
   }
 }

@@ -45,6 +45,17 @@ public final class BoundedBody {
     return gzip ? gunzip(raw, limitBytes) : raw;
   }
 
+  /**
+   * Whether the request has a body to read and judge: a positive {@code Content-Length}, a {@code
+   * Transfer-Encoding}, or a {@code Content-Encoding} (an empty body that says it is gzip is
+   * malformed, not absent).
+   */
+  public static boolean present(HttpServletRequest request) {
+    return request.getContentLengthLong() > 0
+        || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+        || request.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
+  }
+
   private static boolean isGzip(String encoding) throws BodyException {
     if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
       return false;

@@ -58,7 +58,9 @@ final class SourceLimitValve extends ValveBase {
         return;
       }
       getNext().invoke(request, response);
-      if (response.getStatus() >= 400 && hasBody(request)) {
+      if (response.getStatus() >= 400
+          && BoundedBody.present(request)
+          && !request.getCoyoteRequest().isFinished()) {
         endWithoutReadingOn(request, response);
       }
     } finally {
@@ -82,16 +84,22 @@ final class SourceLimitValve extends ValveBase {
   }
 
   /**
-   * Sends the answer whole, then reads and discards the rest of the body within bounds. A body read
-   * to its end leaves a clean connection for the client's next request; otherwise it is closed
-   * rather than read on.
+   * Sends the answer whole with {@code Connection: close}, then reads and discards the rest of the
+   * body within bounds, so that a well-behaved client reads the answer rather than a connection
+   * reset. Not after a 408 (the body already had its time), nor when more than max-drain-size is
+   * still to come by its declared length. (A body read to its end, left alone by the caller, keeps
+   * the connection open for the client's next request.)
    */
   private void endWithoutReadingOn(Request request, Response response) throws IOException {
     if (!response.isCommitted()) {
       response.setHeader(HttpHeaders.CONNECTION, "close");
     }
     response.finishResponse();
-    if (!drained(request)) {
+    boolean worthDraining =
+        response.getStatus() != 408
+            && request.getContentLengthLong() - request.getCoyoteRequest().getBytesRead()
+                <= maxDrainBytes;
+    if (!worthDraining || !drained(request)) {
       request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
   }
@@ -131,10 +139,5 @@ final class SourceLimitValve extends ValveBase {
 
     @Override
     public void expand(int size) {}
-  }
-
-  private static boolean hasBody(Request request) {
-    return request.getContentLengthLong() > 0
-        || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
   }
 }
