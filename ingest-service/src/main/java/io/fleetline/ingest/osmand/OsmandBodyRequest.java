@@ -2,6 +2,8 @@ package io.fleetline.ingest.osmand;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
@@ -16,6 +18,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,11 +49,8 @@ final class OsmandBodyRequest extends HttpServletRequestWrapper {
     // The body stream has been read, so Tomcat's own parameters are the query string's only.
     Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameterMap());
     String type = request.getContentType();
-    if (type != null && type.toLowerCase().startsWith(FORM)) {
-      Charset charset =
-          request.getCharacterEncoding() == null
-              ? StandardCharsets.UTF_8
-              : Charset.forName(request.getCharacterEncoding());
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+      Charset charset = charsetOf(request);
       addFormFields(new String(body, charset), charset, parameters);
     }
     return new OsmandBodyRequest(request, body, parameters);
@@ -111,11 +111,29 @@ final class OsmandBodyRequest extends HttpServletRequestWrapper {
 
   @Override
   public BufferedReader getReader() {
-    Charset charset =
-        getCharacterEncoding() == null
-            ? StandardCharsets.UTF_8
-            : Charset.forName(getCharacterEncoding());
-    return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+    return new BufferedReader(
+        new InputStreamReader(new ByteArrayInputStream(body), charsetOf(this)));
+  }
+
+  /** The request's declared charset, UTF-8 when it declares none. */
+  private static Charset charsetOf(HttpServletRequest request) {
+    return request.getCharacterEncoding() == null
+        ? StandardCharsets.UTF_8
+        : Charset.forName(request.getCharacterEncoding());
+  }
+
+  /**
+   * The body the OsmAnd port's filter already read, whatever wraps this request; null when it read
+   * none.
+   */
+  static byte[] bodyOf(ServletRequest request) {
+    for (ServletRequest r = request; r != null; ) {
+      if (r instanceof OsmandBodyRequest bodyRequest) {
+        return bodyRequest.body;
+      }
+      r = r instanceof ServletRequestWrapper wrapper ? wrapper.getRequest() : null;
+    }
+    return null;
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -70,7 +71,8 @@ class OsmandController {
     List<OsmandPing> pings;
     byte[] original;
     if (isJson(request)) {
-      original = request.getInputStream().readNBytes(ingest.maxBodyBytes());
+      byte[] read = OsmandBodyRequest.bodyOf(request);
+      original = read != null ? read : request.getInputStream().readNBytes(ingest.maxBodyBytes());
       try {
         pings =
             OsmandJsonParser.parse(
@@ -123,7 +125,8 @@ class OsmandController {
 
   private static boolean isJson(HttpServletRequest request) {
     String type = request.getContentType();
-    return type != null && type.toLowerCase().startsWith(MediaType.APPLICATION_JSON_VALUE);
+    return type != null
+        && type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON_VALUE);
   }
 
   /** Query string and form body together; the first value of a repeated key wins. */
