@@ -623,9 +623,7 @@ write_env_file() {
       env_line FLEETLINE_TELTONIKA_ADDR "127.0.0.1:${PORT[teltonika]}"
     fi
     env_line FLEETLINE_MQTT_URL "tcp://127.0.0.1:${PORT[mqtt]}"
-    # ingest's account, the one that may read every device topic (devices log in as themselves).
-    env_line FLEETLINE_MQTT_USERNAME "$MQTT_INGEST_USER"
-    env_line FLEETLINE_MQTT_PASSWORD "$MQTT_INGEST_PASSWORD"
+    # Devices log in as themselves; ingest's account (it reads every device topic) stays out of here.
     env_line FLEETLINE_KAFKA_BOOTSTRAP "127.0.0.1:${PORT[kafka]}"
     env_line FLEETLINE_DB_URL "jdbc:postgresql://127.0.0.1:${PORT[pg]}/fleetline"
   ) >"$tmp"

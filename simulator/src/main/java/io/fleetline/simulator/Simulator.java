@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,9 @@ import java.util.TreeMap;
  * a device of a protocol from the mix, and drives them in the chosen mode.
  */
 public final class Simulator {
+
+  /** MQTT connections the simulator keeps open at most, about four threads each. */
+  static final int MAX_MQTT_CONNECTIONS = 4096;
 
   private Simulator() {}
 
@@ -77,7 +81,8 @@ public final class Simulator {
         options.runId());
 
     Retry retry = new Retry(options.retryFor());
-    Map<Protocol, Uplink> uplinks = uplinks(http, options, retry);
+    Map<Protocol, Uplink> uplinks =
+        uplinks(http, options, retry, Collections.frequency(protocols, Protocol.MQTT));
     try (TruthWriter truth = TruthWriter.into(options.truthDir())) {
       new RegistryProbe(http, options, uplinks).await(devices);
       RunRecorder recorder = new RunRecorder(truth, uplinks);
@@ -135,8 +140,13 @@ public final class Simulator {
     return vehicles;
   }
 
+  /**
+   * Each MQTT vehicle is a device with its own login, so each keeps its own connection open: up to
+   * {@link #MAX_MQTT_CONNECTIONS} (a client costs a few threads), beyond which the least recently
+   * used reconnects.
+   */
   private static Map<Protocol, Uplink> uplinks(
-      HttpClient http, SimulatorOptions options, Retry retry) {
+      HttpClient http, SimulatorOptions options, Retry retry, int mqttVehicles) {
     Map<Protocol, Uplink> uplinks = new EnumMap<>(Protocol.class);
     for (Protocol p : options.protocols().weights().keySet()) {
       uplinks.put(
@@ -146,7 +156,12 @@ public final class Simulator {
             case OSMAND -> new OsmandUplink(http, options.osmandUrl(), retry);
             case MQTT ->
                 new MqttUplink(
-                    options.mqttUrl(), options.runId(), Math.max(64, options.concurrency()), retry);
+                    options.mqttUrl(),
+                    options.runId(),
+                    Math.min(
+                        MAX_MQTT_CONNECTIONS,
+                        Math.max(mqttVehicles, Math.max(64, options.concurrency()))),
+                    retry);
             case TELTONIKA -> new TeltonikaUplink(options.teltonikaAddr(), retry);
           });
     }

@@ -18,8 +18,6 @@ record SimulatorOptions(
     String osmandUrl,
     String teltonikaAddr,
     String mqttUrl,
-    String mqttUsername,
-    String mqttPassword,
     String clientId,
     String clientSecret,
     int vehicles,
@@ -79,8 +77,8 @@ record SimulatorOptions(
         --ingest-url URL       ingest base URL, HTTP JSON    (FLEETLINE_INGEST_URL)
         --osmand-url URL       OsmAnd endpoint base URL      (FLEETLINE_OSMAND_URL)
         --teltonika-addr H:P   Teltonika TCP listener        (FLEETLINE_TELTONIKA_ADDR)
-        --mqtt-url URL         MQTT broker, tcp://host:port  (FLEETLINE_MQTT_URL, with
-                               FLEETLINE_MQTT_USERNAME / FLEETLINE_MQTT_PASSWORD when set)
+        --mqtt-url URL         MQTT broker, tcp://host:port  (FLEETLINE_MQTT_URL); each MQTT
+                               vehicle logs in as its own device
 
       The fleet:
         --vehicles N           vehicles to drive (default 10)
@@ -225,8 +223,6 @@ record SimulatorOptions(
         protocols.includes(Protocol.MQTT)
             ? required(flags, "mqtt-url", settings, "FLEETLINE_MQTT_URL")
             : null,
-        settings.get("FLEETLINE_MQTT_USERNAME"),
-        settings.get("FLEETLINE_MQTT_PASSWORD"),
         required(flags, "client-id", settings, "FLEETLINE_DEMO_CLIENT_ID"),
         required(flags, "client-secret", settings, "FLEETLINE_DEMO_CLIENT_SECRET"),
         positiveInt(flags.getOrDefault("vehicles", "10"), "--vehicles"),

@@ -129,16 +129,13 @@ class SimulatorOptionsTest {
             "FLEETLINE_INGEST_URL", "http://ingest",
             "FLEETLINE_OSMAND_URL", "http://osmand",
             "FLEETLINE_TELTONIKA_ADDR", "127.0.0.1:5027",
-            "FLEETLINE_MQTT_URL", "tcp://127.0.0.1:1883",
-            "FLEETLINE_MQTT_USERNAME", "u",
-            "FLEETLINE_MQTT_PASSWORD", "p");
+            "FLEETLINE_MQTT_URL", "tcp://127.0.0.1:1883");
     List<String> args = new java.util.ArrayList<>(PLATFORM);
     args.addAll(List.of("--protocols", "http=50,osmand=20,mqtt=20,teltonika=10"));
     SimulatorOptions options = SimulatorOptions.parse(args, env);
     assertThat(options.osmandUrl()).isEqualTo("http://osmand");
     assertThat(options.teltonikaAddr()).isEqualTo("127.0.0.1:5027");
     assertThat(options.mqttUrl()).isEqualTo("tcp://127.0.0.1:1883");
-    assertThat(options.mqttUsername()).isEqualTo("u");
 
     assertThatThrownBy(() -> parse("--protocols", "osmand=1"))
         .hasMessageContaining("--osmand-url is required (or FLEETLINE_OSMAND_URL");
