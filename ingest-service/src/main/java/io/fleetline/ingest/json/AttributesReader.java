@@ -21,6 +21,8 @@ final class AttributesReader {
   /** Kafka's default record limit: attributes larger than this could never be published. */
   static final long MAX_INPUT_BYTES = 1 << 20;
 
+  private static final int CHECK_EVERY = 64;
+
   private final JsonParser in;
   private final long start;
 
@@ -54,6 +56,9 @@ final class AttributesReader {
     while ((name = in.nextName()) != null) {
       in.nextToken();
       map.put(name, value());
+      if (map.size() % CHECK_EVERY == 0) {
+        checkSize();
+      }
     }
     return map;
   }
@@ -62,20 +67,36 @@ final class AttributesReader {
     List<Object> list = new ArrayList<>();
     while (in.nextToken() != JsonToken.END_ARRAY) {
       list.add(value());
+      if (list.size() % CHECK_EVERY == 0) {
+        checkSize();
+      }
     }
     return list;
   }
 
-  private Object value() {
+  /**
+   * Stops a reading past the input bound. Looked at where a nested object or array starts and every
+   * {@link #CHECK_EVERY} entries, not for every value: the parser's location is an allocation.
+   */
+  private void checkSize() {
     if (in.currentLocation().getByteOffset() - start > MAX_INPUT_BYTES) {
       throw new MalformedPingException(
           "attributes",
           Rejection.ATTRIBUTES_TOO_LARGE,
           "attributes are larger than " + MAX_INPUT_BYTES + " bytes");
     }
+  }
+
+  private Object value() {
     return switch (in.currentToken()) {
-      case START_OBJECT -> object();
-      case START_ARRAY -> array();
+      case START_OBJECT -> {
+        checkSize();
+        yield object();
+      }
+      case START_ARRAY -> {
+        checkSize();
+        yield array();
+      }
       case VALUE_STRING -> in.getString();
       case VALUE_NUMBER_INT -> in.getNumberValue();
       case VALUE_NUMBER_FLOAT -> finite(in.getDoubleValue());

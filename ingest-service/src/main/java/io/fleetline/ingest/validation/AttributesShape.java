@@ -9,28 +9,55 @@ import java.util.Map;
  * their JSON encoding in UTF-8 bytes (an upper bound: every control character counted as a six-byte
  * {@code \}{@code uXXXX} escape), their nesting depth, and the path of the first key or text value
  * that cannot be stored. The walk stops once the size is past {@code maxBytes} or the depth past
- * {@code maxDepth}, so an oversized value costs no more than the limit to judge.
+ * {@code maxDepth}, so an oversized value costs no more than the limit to judge. A double or float
+ * counts as its longest possible text; only a measure that this bound puts past the limit is taken
+ * again exactly.
  */
 final class AttributesShape {
 
   /** The most characters of one key shown in a path. */
   private static final int MAX_KEY_CHARS = 32;
 
+  /** The longest text of a double or float, e.g. {@code -2.2250738585072014E-308}. */
+  static final int MAX_FLOATING_CHARS = 24;
+
   private final int maxBytes;
   private final int maxDepth;
+
+  /** Whether doubles and floats are measured by their text rather than its upper bound. */
+  private final boolean exact;
+
+  private boolean estimated;
   private long bytes;
   private int depth;
   private String unstorablePath;
 
-  private AttributesShape(int maxBytes, int maxDepth) {
+  private AttributesShape(int maxBytes, int maxDepth, boolean exact) {
     this.maxBytes = maxBytes;
     this.maxDepth = maxDepth;
+    this.exact = exact;
   }
 
   static AttributesShape of(Map<String, Object> attributes, int maxBytes, int maxDepth) {
-    AttributesShape shape = new AttributesShape(maxBytes, maxDepth);
+    AttributesShape shape = new AttributesShape(maxBytes, maxDepth, false);
     shape.object(attributes, "attributes", 1);
+    if (shape.tooLarge() && shape.estimated) {
+      shape = new AttributesShape(maxBytes, maxDepth, true);
+      shape.object(attributes, "attributes", 1);
+    }
     return shape;
+  }
+
+  /** Characters of a long in decimal, without making its text. */
+  static int digits(long value) {
+    if (value == Long.MIN_VALUE) {
+      return 20;
+    }
+    int digits = value < 0 ? 2 : 1;
+    for (long rest = Math.abs(value); rest >= 10; rest /= 10) {
+      digits++;
+    }
+    return digits;
   }
 
   boolean tooLarge() {
@@ -65,6 +92,15 @@ final class AttributesShape {
       bytes += d.toString().length() + 2; // written as a string
     } else if (value instanceof Float f && !Float.isFinite(f)) {
       bytes += f.toString().length() + 2;
+    } else if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte) {
+      bytes += digits(((Number) value).longValue());
+    } else if (!exact && (value instanceof Double || value instanceof Float)) {
+      // Their text is never longer; measured exactly only when the bound decides the size.
+      bytes += MAX_FLOATING_CHARS;
+      estimated = true;
     } else if (value instanceof Number n) {
       bytes += n.toString().length();
     } else if (value instanceof Map<?, ?> map) {
