@@ -86,20 +86,17 @@ final class SourceLimitValve extends ValveBase {
   /**
    * Sends the answer whole with {@code Connection: close}, then reads and discards the rest of the
    * body within bounds, so that a well-behaved client reads the answer rather than a connection
-   * reset. Not after a 408 (the body already had its time), nor when more than max-drain-size is
-   * still to come by its declared length. (A body read to its end, left alone by the caller, keeps
-   * the connection open for the client's next request.)
+   * reset, also when more than max-drain-size is still to come (the client then has had the time of
+   * that much to read the answer). Not after a 408: the body already had its time. (A body read to
+   * its end, left alone by the caller, keeps the connection open for the client's next request.)
    */
   private void endWithoutReadingOn(Request request, Response response) throws IOException {
     if (!response.isCommitted()) {
       response.setHeader(HttpHeaders.CONNECTION, "close");
     }
     response.finishResponse();
-    boolean worthDraining =
-        response.getStatus() != 408
-            && request.getContentLengthLong() - request.getCoyoteRequest().getBytesRead()
-                <= maxDrainBytes;
-    if (!worthDraining || !drained(request)) {
+    // After a 408 the body already had its time: waiting on for it would hold the thread again.
+    if (response.getStatus() == 408 || !drained(request)) {
       request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
   }

@@ -109,17 +109,6 @@ class SlowBodyIntegrationTest {
     }
   }
 
-  @Test
-  void aRefusedBodyWithMoreThanTheDrainLimitToComeIsNotWaitedFor() throws Exception {
-    try (RawClient client = RawClient.connect("127.0.0.3", pingPort)) {
-      client.send(
-          "POST /api/v1/pings HTTP/1.1\r\nHost: ingest\r\nAuthorization: Bearer unknown\r\n"
-              + "Content-Type: application/json\r\nContent-Length: 3000000\r\n\r\n[");
-
-      assertThat(client.readUntilClosed()).startsWith("HTTP/1.1 401");
-    }
-  }
-
   private int osmandPort() {
     Connector[] connectors =
         ((TomcatWebServer) context.getWebServer()).getTomcat().getService().findConnectors();
