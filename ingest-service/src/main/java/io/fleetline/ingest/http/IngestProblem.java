@@ -32,24 +32,13 @@ class IngestProblem extends ErrorResponseException {
 
   /** The answer to a body that could not be taken: 413, 400, 415 or 408. */
   static IngestProblem body(BodyException e) {
-    return switch (e.kind()) {
-      case TOO_LARGE -> tooLarge(e.getMessage());
-      case MALFORMED_ENCODING -> malformed("", e.getMessage());
-      case UNSUPPORTED_ENCODING ->
-          new IngestProblem(
-              HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-              "unsupported-encoding",
-              "Unsupported content encoding",
-              e.getMessage(),
-              Map.of());
-      case TOO_SLOW ->
-          new IngestProblem(
-              HttpStatus.REQUEST_TIMEOUT,
-              "too-slow",
-              "Request body too slow",
-              e.getMessage(),
-              Map.of());
-    };
+    BodyException.Kind kind = e.kind();
+    return new IngestProblem(
+        HttpStatus.valueOf(kind.status()),
+        kind.type(),
+        kind.title(),
+        e.getMessage(),
+        kind == BodyException.Kind.MALFORMED_ENCODING ? Map.of("field", "") : Map.of());
   }
 
   static IngestProblem unavailable(String detail) {

@@ -20,9 +20,6 @@ import tools.jackson.core.JsonToken;
  */
 public final class JsonPingReader {
 
-  /** Longer than any ISO-8601 time (nanoseconds, offset, a nine-digit year): not worth parsing. */
-  private static final int MAX_TIME_CHARS = 64;
-
   private static final int RECORDED_AT = 0;
   private static final int LATITUDE = 1;
   private static final int LONGITUDE = 2;
@@ -152,7 +149,7 @@ public final class JsonPingReader {
         throw new MalformedPingException(name, name + " must be an ISO-8601 string");
       }
       try {
-        if (text[field].length() > MAX_TIME_CHARS) {
+        if (text[field].length() > DeviceText.MAX_TIME_CHARS) {
           throw new DateTimeException("too long for a time");
         }
         return IsoTime.parse(text[field]);

@@ -42,9 +42,6 @@ final class OsmandQueryParser {
           "ignition",
           "odometer");
 
-  /** Longer than any time the protocol allows (ISO-8601 with nanoseconds and an offset). */
-  private static final int MAX_TIME_CHARS = 64;
-
   /** Epoch milliseconds have 13 digits until the year 2286; 18 still fit a long. */
   private static final int MAX_EPOCH_DIGITS = 18;
 
@@ -101,7 +98,7 @@ final class OsmandQueryParser {
    */
   static Instant timestamp(String field, String value) {
     String v = value.strip();
-    if (v.isEmpty() || v.length() > MAX_TIME_CHARS) {
+    if (v.isEmpty() || v.length() > DeviceText.MAX_TIME_CHARS) {
       throw badTimestamp(field, value);
     }
     if (isAsciiDigits(v)) {

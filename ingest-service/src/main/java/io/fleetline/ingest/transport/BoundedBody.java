@@ -1,5 +1,6 @@
 package io.fleetline.ingest.transport;
 
+import io.fleetline.ingest.validation.DeviceText;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -65,7 +66,7 @@ public final class BoundedBody {
     }
     throw new BodyException(
         BodyException.Kind.UNSUPPORTED_ENCODING,
-        "Content-Encoding must be gzip or identity, was " + excerpt(encoding));
+        "Content-Encoding must be gzip or identity, was " + DeviceText.quoted(encoding));
   }
 
   static byte[] readAtMost(InputStream in, long declaredBytes, int limitBytes, Duration maxReadTime)
@@ -147,10 +148,5 @@ public final class BoundedBody {
     return new BodyException(
         BodyException.Kind.TOO_SLOW,
         "The body did not arrive within " + maxReadTime.toSeconds() + " s.");
-  }
-
-  private static String excerpt(String value) {
-    String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= 32 ? printable : printable.substring(0, 32) + "…";
   }
 }

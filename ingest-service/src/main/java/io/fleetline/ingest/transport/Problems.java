@@ -28,18 +28,7 @@ public final class Problems {
 
   /** The answer to a body that could not be taken, as a status and a problem type. */
   public static void write(HttpServletResponse response, BodyException e) throws IOException {
-    switch (e.kind()) {
-      case TOO_LARGE -> write(response, 413, "too-large", "Request too large", e.getMessage());
-      case MALFORMED_ENCODING ->
-          write(response, 400, "malformed", "Malformed request", e.getMessage());
-      case UNSUPPORTED_ENCODING ->
-          write(
-              response,
-              415,
-              "unsupported-encoding",
-              "Unsupported content encoding",
-              e.getMessage());
-      case TOO_SLOW -> write(response, 408, "too-slow", "Request body too slow", e.getMessage());
-    }
+    BodyException.Kind kind = e.kind();
+    write(response, kind.status(), kind.type(), kind.title(), e.getMessage());
   }
 }

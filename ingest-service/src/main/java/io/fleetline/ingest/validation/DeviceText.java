@@ -9,6 +9,12 @@ public final class DeviceText {
   /** The most characters of a device's value quoted in a rejection detail. */
   public static final int MAX_QUOTED_CHARS = 64;
 
+  /**
+   * Longer than any time a device may send (ISO-8601 with nanoseconds, an offset and a nine-digit
+   * year): not worth parsing.
+   */
+  public static final int MAX_TIME_CHARS = 64;
+
   private DeviceText() {}
 
   /**
