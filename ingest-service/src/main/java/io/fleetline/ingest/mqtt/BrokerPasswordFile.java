@@ -47,6 +47,8 @@ class BrokerPasswordFile implements SmartLifecycle {
   private volatile boolean written;
   private volatile String writtenContents;
   private volatile boolean signalPending;
+  // System.nanoTime() after which the last signal is sent once more, or 0 when none is due.
+  private volatile long repeatSignalAt;
 
   BrokerPasswordFile(MqttProperties properties, DeviceRegistry registry) {
     this.properties = properties;
@@ -61,6 +63,11 @@ class BrokerPasswordFile implements SmartLifecycle {
   /** Whether the file was written but the broker not yet told to re-read it. */
   boolean signalPending() {
     return signalPending;
+  }
+
+  /** Whether the last signal is still to be sent once more (see {@link #refresh()}). */
+  boolean repeatSignalPending() {
+    return repeatSignalAt != 0;
   }
 
   @Override
@@ -85,6 +92,10 @@ class BrokerPasswordFile implements SmartLifecycle {
   /**
    * Rewrites the file if the devices that may log in changed since the last write, then tells the
    * broker; a failed write or signal is retried on the next run, the signal without rewriting.
+   *
+   * <p>Mosquitto clears its reload flag only after a reload has finished, so a SIGHUP that arrives
+   * while it is still reading the previous file is lost, and a device written then would be refused
+   * until the next change. Each signal is therefore sent once more when the writes have settled.
    */
   void refresh() {
     if (!registry.isLoaded()) {
@@ -92,6 +103,7 @@ class BrokerPasswordFile implements SmartLifecycle {
     }
     long changes = registry.changes();
     if (changes == writtenAtChange && !signalPending) {
+      repeatSignalWhenDue();
       return;
     }
     try {
@@ -108,10 +120,29 @@ class BrokerPasswordFile implements SmartLifecycle {
       if (signalPending) {
         signalBroker();
         signalPending = false;
+        repeatSignalAt = Math.max(1, System.nanoTime() + settleNanos());
       }
     } catch (IOException | RuntimeException e) {
       log.error("Could not update the MQTT password file {}: {}", properties.passwordFile(), e);
     }
+  }
+
+  private void repeatSignalWhenDue() {
+    long due = repeatSignalAt;
+    if (due == 0 || System.nanoTime() - due < 0) {
+      return;
+    }
+    try {
+      signalBroker();
+      repeatSignalAt = 0;
+    } catch (IOException | RuntimeException e) {
+      log.error("Could not signal the MQTT broker again: {}", e.toString());
+    }
+  }
+
+  /** Long enough for the broker to finish a reload, short enough not to keep a device waiting. */
+  private long settleNanos() {
+    return Math.max(50, properties.passwordFileDebounce().toMillis()) * 4_000_000L;
   }
 
   /** The file's contents: ingest's account first, then the devices that may log in. */

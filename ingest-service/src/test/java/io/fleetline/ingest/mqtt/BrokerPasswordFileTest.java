@@ -1,6 +1,7 @@
 package io.fleetline.ingest.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
@@ -80,6 +81,35 @@ class BrokerPasswordFileTest {
       file.refresh();
       assertThat(file.signalPending()).isFalse();
       assertThat(passwords).doesNotExist();
+    }
+  }
+
+  @Test
+  void eachSignalIsSentOnceMoreWhenTheWritesHaveSettledSinceTheBrokerDropsOneDuringAReload()
+      throws Exception {
+    DeviceRegistry registry = LoadedRegistry.of(device(DeviceProtocol.MQTT, "truck-1"));
+    try (MosquittoBroker broker = MosquittoBroker.start()) {
+      Path pidFile = Path.of(broker.ingestSettings().get("fleetline.ingest.mqtt.broker-pid-file"));
+      BrokerPasswordFile file = passwordFile(registry, pidFile);
+
+      file.refresh();
+      assertThat(file.signalPending()).isFalse();
+      assertThat(file.repeatSignalPending()).as("a second signal is due later").isTrue();
+
+      await("the second signal")
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                file.refresh();
+                return !file.repeatSignalPending();
+              });
+      Path log = pidFile.resolveSibling(pidFile.getFileName().toString().replace(".pid", ".log"));
+      await("the broker reloaded twice")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(log).split("Reloading config", -1).length - 1 >= 2);
+
+      file.refresh();
+      assertThat(file.repeatSignalPending()).as("nothing changed: no further signal").isFalse();
     }
   }
 
