@@ -60,18 +60,8 @@ public final class KafkaTopics {
   /** Every record the topic holds now, read from the beginning to its current end. */
   public List<ConsumerRecord<String, byte[]>> all(String topic) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<String, byte[]>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    try (var consumer = fromTheBeginning(topic)) {
+      List<TopicPartition> partitions = List.copyOf(consumer.assignment());
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       org.awaitility.Awaitility.await(topic + " read to its end")
           .atMost(Duration.ofSeconds(30))
@@ -103,18 +93,8 @@ public final class KafkaTopics {
   public List<ConsumerRecord<String, byte[]>> await(
       String topic, Predicate<ConsumerRecord<String, byte[]>> match, int count) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<String, byte[]>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    try (var consumer = fromTheBeginning(topic)) {
+      List<TopicPartition> partitions = List.copyOf(consumer.assignment());
       org.awaitility.Awaitility.await(topic + " has " + count + " matching records")
           .atMost(Duration.ofSeconds(30))
           .until(
@@ -128,5 +108,22 @@ public final class KafkaTopics {
               });
     }
     return found;
+  }
+
+  /** A consumer assigned every partition of {@code topic}, positioned at its beginning. */
+  private KafkaConsumer<String, byte[]> fromTheBeginning(String topic) {
+    var consumer =
+        new KafkaConsumer<String, byte[]>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
   }
 }

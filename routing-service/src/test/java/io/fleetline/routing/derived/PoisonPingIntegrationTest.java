@@ -333,32 +333,26 @@ class PoisonPingIntegrationTest {
 
   /** The ping a millisecond later, carrying the attribute: a new key, a value Java can encode. */
   private static VehiclePing withAttribute(VehiclePing p, String name, String value) {
-    return new VehiclePing(
-        p.v(),
-        p.vehicleId(),
-        p.fleetId(),
-        p.deviceId(),
-        p.protocol(),
-        p.recordedAt().plusMillis(1),
-        p.receivedAt(),
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
-        Map.of(name, value));
+    return copy(p, p.protocol(), p.recordedAt().plusMillis(1), Map.of(name, value));
   }
 
   private static VehiclePing withRecordedAt(VehiclePing p, Instant recordedAt) {
+    return copy(p, p.protocol(), recordedAt, p.attributes());
+  }
+
+  private static VehiclePing withProtocol(VehiclePing p, String protocol) {
+    return copy(p, protocol, p.recordedAt().plusMillis(1), p.attributes());
+  }
+
+  /** {@code p} with another protocol, event time and attributes; everything else as it was. */
+  private static VehiclePing copy(
+      VehiclePing p, String protocol, Instant recordedAt, Map<String, Object> attributes) {
     return new VehiclePing(
         p.v(),
         p.vehicleId(),
         p.fleetId(),
         p.deviceId(),
-        p.protocol(),
+        protocol,
         recordedAt,
         p.receivedAt(),
         p.latitude(),
@@ -369,27 +363,7 @@ class PoisonPingIntegrationTest {
         p.accuracyM(),
         p.odometerKm(),
         p.ignition(),
-        p.attributes());
-  }
-
-  private static VehiclePing withProtocol(VehiclePing p, String protocol) {
-    return new VehiclePing(
-        p.v(),
-        p.vehicleId(),
-        p.fleetId(),
-        p.deviceId(),
-        protocol,
-        p.recordedAt().plusMillis(1),
-        p.receivedAt(),
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
-        p.attributes());
+        attributes);
   }
 
   private static void assertDeadLettered(
