@@ -18,6 +18,9 @@ final class FleetChannel {
   final Set<LiveSubscriber> subscribers = new CopyOnWriteArraySet<>();
   volatile Instant idleSince = Instant.now();
 
+  /** Whether the hub has forgotten this channel, so that a client must join a new one instead. */
+  private boolean retired;
+
   FleetChannel(int capacity, long createdAtSeq) {
     this.capacity = capacity;
     this.recent = new ArrayDeque<>(Math.min(capacity, 64));
@@ -29,6 +32,24 @@ final class FleetChannel {
       unknownUpTo = recent.removeFirst().seq();
     }
     recent.addLast(message);
+  }
+
+  /** A client left; the replay buffer is kept for the retention after the last one. */
+  synchronized void leave(LiveSubscriber subscriber) {
+    subscribers.remove(subscriber);
+    if (subscribers.isEmpty()) {
+      idleSince = Instant.now();
+    }
+  }
+
+  /** Retires the channel if nobody has listened to it since {@code cutoff}. */
+  synchronized boolean retireIfIdleSince(Instant cutoff) {
+    retired = subscribers.isEmpty() && idleSince.isBefore(cutoff);
+    return retired;
+  }
+
+  synchronized boolean retired() {
+    return retired;
   }
 
   /** The messages after {@code seq}, or {@code null} when some of them are no longer known. */

@@ -4,6 +4,9 @@ import io.fleetline.api.position.PositionView;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.VehiclePing;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -12,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads pings and events from Kafka for the live stream. Every instance reads every partition from
  * the newest record on, in a consumer group of its own that never commits: the stream is a view of
- * now, while history is served from the database.
+ * now, while history is served from the database. The pings partitions are paused while no client
+ * wants them, so that an instance nobody watches fetches and decompresses none of the device load;
+ * the events topic is read throughout, being small, and a paused events partition would need the
+ * same skip to its end on resume for no saving worth having.
  */
 @Component
 @ConditionalOnProperty(name = "fleetline.api.live.enabled", matchIfMissing = true)
@@ -42,20 +50,49 @@ class LiveFeedConsumer implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(LiveFeedConsumer.class);
 
+  /** Also how soon pings are paused after the last fleet's replay buffer is dropped. */
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
   private final KafkaProperties kafka;
   private final LiveProperties properties;
   private final LiveHub hub;
   private final JsonMapper json;
+  private final PingDemand demand;
   private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
+
+  /** Written by the consumer thread only, which alone may pause or resume the consumer. */
+  private volatile boolean pingsPaused = true;
+
+  private final AtomicLong pingsRead = new AtomicLong();
+  private final AtomicLong eventsRead = new AtomicLong();
+
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile boolean running;
   private Thread thread;
 
-  LiveFeedConsumer(KafkaProperties kafka, LiveProperties properties, LiveHub hub, JsonMapper json) {
+  LiveFeedConsumer(
+      KafkaProperties kafka,
+      LiveProperties properties,
+      LiveHub hub,
+      JsonMapper json,
+      MeterRegistry meters) {
     this.kafka = kafka;
     this.properties = properties;
     this.hub = hub;
     this.json = json;
+    this.demand = hub.demand();
+    Gauge.builder("fleetline.live.pings.paused", this, f -> f.pingsPaused ? 1 : 0)
+        .description("1 while no live client wants pings and the feed fetches none")
+        .register(meters);
+    read(properties.pingsTopic(), pingsRead, meters);
+    read(properties.eventsTopic(), eventsRead, meters);
+  }
+
+  private static void read(String topic, AtomicLong records, MeterRegistry meters) {
+    FunctionCounter.builder("fleetline.live.records.read", records, AtomicLong::get)
+        .description("Kafka records the live feed has read, by topic")
+        .tag("topic", topic)
+        .register(meters);
   }
 
   @Override
@@ -87,19 +124,26 @@ class LiveFeedConsumer implements SmartLifecycle {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
               partitions.forEach(p -> assignedTopics.add(p.topic()));
+              if (pingsPaused) {
+                consumer.pause(pings(partitions));
+              }
             }
           });
+      demand.onDemand(this::wake);
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          try {
-            dispatch(record);
-          } catch (RuntimeException e) {
-            log.debug("Skipping an unreadable {} record: {}", record.topic(), e.getMessage());
+        try {
+          followDemand();
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+            try {
+              dispatch(record);
+            } catch (RuntimeException e) {
+              log.debug("Skipping an unreadable {} record: {}", record.topic(), e.getMessage());
+            }
           }
+        } catch (WakeupException e) {
+          // A client waits for pings, or the feed stops: the loop's condition tells which.
         }
       }
-    } catch (WakeupException e) {
-      // stopping
     } catch (RuntimeException e) {
       log.error("The live feed consumer stopped", e);
     } finally {
@@ -107,11 +151,47 @@ class LiveFeedConsumer implements SmartLifecycle {
     }
   }
 
+  /** Pauses or resumes the pings partitions as the clients want them. */
+  private void followDemand() {
+    boolean wanted = demand.wanted();
+    if (wanted && pingsPaused) {
+      Set<TopicPartition> pings = pings(consumer.assignment());
+      // From the newest ping on, not from where reading stopped: no client wants stale positions.
+      consumer.seekToEnd(pings);
+      pings.forEach(consumer::position); // fixes the offsets before the waiting clients go on
+      consumer.resume(pings);
+      pingsPaused = false;
+      log.debug("Reading pings again for the live stream's clients");
+    } else if (!wanted && !pingsPaused) {
+      consumer.pause(pings(consumer.assignment()));
+      pingsPaused = true;
+      log.debug("Pausing pings: no live client and no replay buffer left");
+    }
+    if (wanted) {
+      demand.reading();
+    }
+  }
+
+  private Set<TopicPartition> pings(Collection<TopicPartition> partitions) {
+    return partitions.stream()
+        .filter(p -> p.topic().equals(properties.pingsTopic()))
+        .collect(Collectors.toSet());
+  }
+
+  private void wake() {
+    KafkaConsumer<String, byte[]> current = consumer;
+    if (running && current != null) {
+      current.wakeup();
+    }
+  }
+
   private void dispatch(ConsumerRecord<String, byte[]> record) {
+    boolean isPing = record.topic().equals(properties.pingsTopic());
+    (isPing ? pingsRead : eventsRead).incrementAndGet();
     if (record.value() == null) {
       return;
     }
-    if (record.topic().equals(properties.pingsTopic())) {
+    if (isPing) {
       Header fleet = record.headers().lastHeader(PingHeaders.FLEET_ID);
       if (fleet != null
           && !hub.listening(UUID.fromString(new String(fleet.value(), StandardCharsets.UTF_8)))) {
@@ -156,6 +236,11 @@ class LiveFeedConsumer implements SmartLifecycle {
 
   private static Float toFloat(Double value) {
     return value == null ? null : value.floatValue();
+  }
+
+  /** Whether the pings partitions are paused because no client wants pings. */
+  boolean pingsPaused() {
+    return pingsPaused;
   }
 
   /** Whether both topics have partitions assigned, so that new records will be seen. */

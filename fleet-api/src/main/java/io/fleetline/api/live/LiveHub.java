@@ -4,6 +4,7 @@ import io.fleetline.api.problem.ApiProblem;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,17 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Fans live messages out to the clients of each fleet. Only fleets that have (or recently had) a
- * client keep a replay buffer, so memory grows with listeners, not with the number of fleets.
+ * client keep a replay buffer, so memory grows with listeners, not with the number of fleets; while
+ * no fleet keeps one, the feed reads no pings at all.
  */
 @Component
 class LiveHub implements SmartLifecycle, DisposableBean {
+
+  /**
+   * How long a client that connects while pings are paused waits for the feed to read them again;
+   * normally one round trip to Kafka, and if Kafka is slower the stream opens anyway.
+   */
+  private static final Duration FEED_RESUME_WAIT = Duration.ofSeconds(3);
 
   /** Distinguishes this instance's event ids from another's, which it cannot resume. */
   private final String instance = Long.toString(System.currentTimeMillis(), 36);
@@ -37,6 +45,9 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   private final ExecutorService senders;
   private final StreamSlots slots;
   private final AtomicLong dropped = new AtomicLong();
+
+  /** Pings are wanted while any fleet has clients now or a replay buffer for recent ones. */
+  private final PingDemand demand = new PingDemand(() -> !channels.isEmpty());
 
   LiveHub(LiveProperties properties, MeterRegistry meters) {
     this.properties = properties;
@@ -89,28 +100,41 @@ class LiveHub implements SmartLifecycle, DisposableBean {
       throw tooManyStreams(fleetId, clientId);
     }
     SseEmitter emitter = new SseEmitter(properties.timeout().toMillis());
-    FleetChannel channel =
-        channels.computeIfAbsent(
-            fleetId, id -> new FleetChannel(properties.replayBuffer(), sequence.get()));
-    LiveSubscriber[] self = new LiveSubscriber[1];
-    LiveSubscriber subscriber =
-        new LiveSubscriber(
-            emitter,
-            properties.subscriberQueue(),
-            senders,
-            instance,
-            () -> {
-              channel.subscribers.remove(self[0]);
-              if (channel.subscribers.isEmpty()) {
-                channel.idleSince = Instant.now();
-              }
-            },
-            () -> slots.release(clientId, fleetId));
-    self[0] = subscriber;
-    emitter.onCompletion(subscriber::ended);
-    emitter.onTimeout(subscriber::ended);
-    emitter.onError(e -> subscriber.ended());
+    while (true) {
+      FleetChannel channel =
+          channels.computeIfAbsent(
+              fleetId, id -> new FleetChannel(properties.replayBuffer(), sequence.get()));
+      // The channel makes pings wanted; the stream opens once the feed reads them.
+      demand.awaitReading(FEED_RESUME_WAIT);
+      LiveSubscriber[] self = new LiveSubscriber[1];
+      LiveSubscriber subscriber =
+          new LiveSubscriber(
+              emitter,
+              properties.subscriberQueue(),
+              senders,
+              instance,
+              () -> channel.leave(self[0]),
+              () -> slots.release(clientId, fleetId));
+      self[0] = subscriber;
+      if (join(channel, subscriber, lastEventId)) {
+        emitter.onCompletion(subscriber::ended);
+        emitter.onTimeout(subscriber::ended);
+        emitter.onError(e -> subscriber.ended());
+        subscriber.offer(LiveMessage.HEARTBEAT);
+        return emitter;
+      }
+    }
+  }
+
+  /**
+   * Replays what the client missed, if asked and known, and adds it to the channel's clients; false
+   * when the channel was retired meanwhile, so that the client joins the fleet's new one.
+   */
+  private boolean join(FleetChannel channel, LiveSubscriber subscriber, String lastEventId) {
     synchronized (channel) {
+      if (channel.retired()) {
+        return false;
+      }
       if (lastEventId != null && !lastEventId.isBlank()) {
         List<LiveMessage> missed = missed(channel, lastEventId.strip());
         if (missed == null) {
@@ -129,9 +153,8 @@ class LiveHub implements SmartLifecycle, DisposableBean {
       if (!subscriber.isClosed()) {
         channel.subscribers.add(subscriber);
       }
+      return true;
     }
-    subscriber.offer(LiveMessage.HEARTBEAT);
-    return emitter;
   }
 
   private ApiProblem tooManyStreams(UUID fleetId, String clientId) {
@@ -172,19 +195,33 @@ class LiveHub implements SmartLifecycle, DisposableBean {
     channels.values().forEach(c -> c.subscribers.forEach(s -> offer(s, LiveMessage.HEARTBEAT)));
   }
 
-  /** Drops the replay buffers of fleets nobody has listened to for a while. */
   @Scheduled(fixedDelay = 60_000)
   void forgetIdleFleets() {
-    Instant cutoff = Instant.now().minus(properties.retention());
-    channels
-        .entrySet()
-        .removeIf(
-            e -> e.getValue().subscribers.isEmpty() && e.getValue().idleSince.isBefore(cutoff));
+    forgetIdleFleets(Instant.now());
+  }
+
+  /**
+   * Drops the replay buffers of fleets nobody has listened to for the retention before {@code now};
+   * once none is left, the feed stops reading pings.
+   */
+  void forgetIdleFleets(Instant now) {
+    Instant cutoff = now.minus(properties.retention());
+    channels.forEach(
+        (fleetId, channel) -> {
+          if (channel.retireIfIdleSince(cutoff)) {
+            channels.remove(fleetId, channel);
+          }
+        });
   }
 
   /** Whether the fleet has a channel, i.e. clients now or recently. */
   boolean listening(UUID fleetId) {
     return channels.containsKey(fleetId);
+  }
+
+  /** Whether pings are wanted, shared with the feed that reads them. */
+  PingDemand demand() {
+    return demand;
   }
 
   int subscribers(UUID fleetId) {

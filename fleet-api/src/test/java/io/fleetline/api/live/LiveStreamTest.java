@@ -40,6 +40,7 @@ class LiveStreamTest extends FleetApiTest {
   @Autowired LiveHub hub;
   @Autowired KafkaTemplate<String, byte[]> kafka;
   @Autowired MeterRegistry meters;
+  @Autowired LiveProperties properties;
 
   final HttpClient http = HttpClient.newHttpClient();
   final List<Stream<String>> open = new CopyOnWriteArrayList<>();
@@ -102,6 +103,64 @@ class LiveStreamTest extends FleetApiTest {
 
     List<String> stranger = connect(fleetToken, "someone-else-42", 2);
     await().atMost(Duration.ofSeconds(30)).until(() -> stranger.contains("event:reset"));
+  }
+
+  @Test
+  void pingsAreNotFetchedWhileNobodyListens() throws Exception {
+    nobodyListens();
+
+    assertPingsAreNotFetched();
+    assertThat(meters.get("fleetline.live.pings.paused").gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aClientConnectingAfterASilenceGetsNewPingsButNoneFromTheSilence() throws Exception {
+    nobodyListens();
+    double pingsBefore = read(Topics.PINGS);
+    for (int i = 1; i <= 5; i++) {
+      ping(vehicle, fleetId, 61.0 + i / 10.0);
+    }
+
+    List<String> lines = connect(readOnlyToken, null, 1);
+    assertThat(feed.pingsPaused()).as("the stream opens once pings are read").isFalse();
+    ping(vehicle, fleetId, 62.5);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(lines).anyMatch(l -> l.contains("\"latitude\":62.5")));
+    assertThat(lines).noneMatch(l -> l.contains("\"latitude\":61."));
+    assertThat(read(Topics.PINGS) - pingsBefore)
+        .as("the pings published while nobody listened were skipped, not fetched")
+        .isEqualTo(1.0);
+    assertThat(meters.get("fleetline.live.pings.paused").gauge().value()).isZero();
+  }
+
+  @Test
+  void pingsStopBeingFetchedOnceTheLastClientLeftAndItsReplayBufferIsDropped() throws Exception {
+    UUID fleet = UUID.fromString(fleetId);
+    List<String> lines = connect(readOnlyToken, null, 1);
+    ping(vehicle, fleetId, 63.0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> lines.stream().anyMatch(l -> l.contains("\"latitude\":63.0")));
+    open.forEach(Stream::close);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              hub.heartbeat(); // a write is how the service learns that the client left
+              assertThat(hub.subscribers(fleet)).isZero();
+            });
+
+    // Within the retention the fleet's replay buffer is kept for a client that resumes.
+    hub.forgetIdleFleets(Instant.now());
+    assertThat(hub.listening(fleet)).isTrue();
+    double pingsBefore = read(Topics.PINGS);
+    ping(vehicle, fleetId, 64.0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> read(Topics.PINGS) > pingsBefore);
+
+    nobodyListens();
+    assertPingsAreNotFetched();
   }
 
   @Test
@@ -239,6 +298,37 @@ class LiveStreamTest extends FleetApiTest {
       }
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> hub.streamsOf(clientId) == 0);
+  }
+
+  /** Ends every stream and lets the retention of every replay buffer pass: pings are paused. */
+  private void nobodyListens() {
+    open.forEach(Stream::close);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              hub.heartbeat(); // a write is how the service learns that a client left
+              hub.forgetIdleFleets(Instant.now().plus(properties.retention()).plusSeconds(1));
+              assertThat(feed.pingsPaused()).isTrue();
+            });
+  }
+
+  /** Publishes pings and then an event: once the event is read, so would the pings have been. */
+  private void assertPingsAreNotFetched() throws Exception {
+    double pingsBefore = read(Topics.PINGS);
+    double eventsBefore = read(Topics.EVENTS);
+    for (int i = 0; i < 20; i++) {
+      ping(vehicle, fleetId, 60.0);
+    }
+    event(fleetId, vehicle);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> read(Topics.EVENTS) > eventsBefore);
+    assertThat(read(Topics.PINGS)).isEqualTo(pingsBefore);
+  }
+
+  /** Records of the topic that the live feed has read so far. */
+  private double read(String topic) {
+    return meters.get("fleetline.live.records.read").tag("topic", topic).functionCounter().count();
   }
 
   /** Opens a stream on a socket with a tiny receive buffer that is never read. */
