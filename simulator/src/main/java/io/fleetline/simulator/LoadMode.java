@@ -20,9 +20,11 @@ final class LoadMode {
   private static final double UNPACED_RATE_BOUND = 200_000;
 
   private final Fleet fleet;
+  private final WindowFile window;
 
-  LoadMode(Fleet fleet) {
+  LoadMode(Fleet fleet, WindowFile window) {
     this.fleet = fleet;
+    this.window = window;
   }
 
   /** Where event time starts, so that {@code duration} at the rate stays in the past. */
@@ -41,12 +43,17 @@ final class LoadMode {
     long startNanos = System.nanoTime();
     long endNanos = startNanos + options.duration().toNanos();
     fleet.restartPacing();
+    // The window: from the first upload after registration to the end of sending.
+    long windowStart = System.currentTimeMillis();
+    window.opened(windowStart);
     Progress progress = Progress.every(Duration.ofSeconds(1), fleet.recorder());
     try {
       fleet.runWorkers(options.concurrency(), mine -> drive(mine, endNanos));
     } finally {
       progress.stop();
     }
+    long windowEnd = System.currentTimeMillis();
+    window.closed(windowEnd);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     long accepted = fleet.recorder().accepted();
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -56,6 +63,8 @@ final class LoadMode {
     summary.put("concurrency", options.concurrency());
     summary.put("targetRate", options.ratePerSecond());
     summary.put("durationS", Math.round(seconds * 10) / 10.0);
+    summary.put("windowStart", windowStart);
+    summary.put("windowEnd", windowEnd);
     fleet.recorder().addTo(summary);
     summary.put("acceptedPerSecond", Math.round(accepted / seconds));
     return summary;

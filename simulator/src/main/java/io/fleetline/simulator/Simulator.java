@@ -94,7 +94,8 @@ public final class Simulator {
       try {
         summary =
             switch (options.mode()) {
-              case "load" -> new LoadMode(fleet).run();
+              case "load" -> new LoadMode(fleet, WindowFile.at(options.windowFile())).run();
+              case "devices" -> new DevicesMode(fleet, WindowFile.at(options.windowFile())).run();
               case "backfill" -> new ReplayMode(fleet, true).run();
               case "chaos" -> new ReplayMode(fleet, false).run();
               default -> new DemoMode(fleet).run(now);
@@ -124,6 +125,7 @@ public final class Simulator {
           switch (options.mode()) {
             case "load" -> LoadMode.eventStart(options, now);
             case "backfill", "chaos" -> now.minus(options.history());
+            case "devices" -> now;
             default ->
                 now.plus(DemoMode.offset(options.interval(), i, devices.size()))
                     .minus(options.interval());

@@ -39,13 +39,16 @@ record SimulatorOptions(
     double gpsJumpRatio,
     Duration retryFor,
     Path truthDir,
-    String summaryFile) {
+    String summaryFile,
+    int connections,
+    Duration warmup,
+    String windowFile) {
 
-  static final Set<String> MODES = Set.of("demo", "load", "backfill", "chaos");
+  static final Set<String> MODES = Set.of("demo", "load", "backfill", "chaos", "devices");
 
   static final String USAGE =
       """
-      Usage: java -jar simulator.jar [demo|load|backfill|chaos] [options]
+      Usage: java -jar simulator.jar [demo|load|backfill|chaos|devices] [options]
 
       Drives a simulated fleet: registers V vehicles through fleet-api, each with one device of a
       protocol from --protocols, then drives them on a street grid around a city centre and sends
@@ -67,6 +70,15 @@ record SimulatorOptions(
                   that the vehicle's protocol can carry; each is written to the ground truth with
                   the reason ingest should give, and where the protocol answers with a reason
                   (HTTP, OsmAnd) the answer is checked
+        devices   devices as they really report, one ping per message with event time now, all
+                  connections on two event-loop threads: each device on its own connection
+                  (OsmAnd and HTTP JSON kept alive, MQTT, Teltonika) pings every --interval,
+                  phases spread over the interval, one ping in flight (a tick that finds it
+                  unacknowledged is late); or with --connections C, the closed loop: OsmAnd or
+                  HTTP JSON devices take turns on C kept-alive connections, each sending the next
+                  request as soon as the last is answered. Connections open 500 a second; once
+                  every device was acknowledged once, --warmup, then a window of --duration is
+                  measured (acknowledged/s, acknowledgement latency, the simulator's own CPU)
 
       Where the platform is (flags win over the environment, which wins over the env file):
         --env-file PATH        read FLEETLINE_* settings from this file
@@ -96,7 +108,7 @@ record SimulatorOptions(
 
       Running:
         --duration SECONDS     demo/load: how long to run; demo 0 = until stopped (default demo 0,
-                               load 60)
+                               load 60); devices: the measured window (default 60)
         --history DURATION     backfill/chaos: how much driving to simulate before now, e.g. 90m,
                                3h, 45s (default backfill 3h, chaos 30m)
         --rate PINGS_PER_S     load, backfill, chaos: target rate over all vehicles, 0 = as
@@ -110,6 +122,11 @@ record SimulatorOptions(
         --truth DIR            write the ground truth there: vehicles.jsonl, pings.jsonl (every
                                valid ping sent), invalid.jsonl (every invalid one with the reason
                                expected), trips.jsonl (the trips really driven), summary.json
+        --connections C        devices: the closed loop over C connections (osmand or http only)
+        --warmup SECONDS       devices: time between every device acknowledged once and the
+                               window (default 20)
+        --window-file PATH     load, devices: append "start <epochMillis>" when the measured window
+                               opens and "end <epochMillis>" when it closes
         --summary-file PATH    also write the JSON summary to this file
         --help                 this text
       """;
@@ -142,7 +159,10 @@ record SimulatorOptions(
           "invalid-ratio",
           "retry-for",
           "truth",
-          "summary-file");
+          "summary-file",
+          "connections",
+          "warmup",
+          "window-file");
 
   /** Parses arguments; settings not given fall back to the environment, then the env file. */
   static SimulatorOptions parse(List<String> args, Map<String, String> environment)
@@ -160,7 +180,7 @@ record SimulatorOptions(
       }
       if (!arg.startsWith("--")) {
         throw new IllegalArgumentException(
-            "unexpected argument '" + arg + "' (modes: demo, load, backfill, chaos)");
+            "unexpected argument '" + arg + "' (modes: demo, load, backfill, chaos, devices)");
       }
       String name = arg.substring(2);
       if (!FLAGS.contains(name)) {
@@ -208,6 +228,7 @@ record SimulatorOptions(
       throw new IllegalArgumentException("--run-id must be 1-8 lower-case letters or digits");
     }
     String truth = flags.get("truth");
+    int connections = devicesOptions(mode, flags, protocols, invalidRatio);
     return new SimulatorOptions(
         mode,
         required(flags, "api-url", settings, "FLEETLINE_API_URL"),
@@ -234,7 +255,9 @@ record SimulatorOptions(
         positive(flags.getOrDefault("block-m", "250"), "--block-m"),
         Duration.ofSeconds(
             nonNegativeLong(
-                flags.getOrDefault("duration", mode.equals("load") ? "60" : "0"), "--duration")),
+                flags.getOrDefault(
+                    "duration", mode.equals("load") || mode.equals("devices") ? "60" : "0"),
+                "--duration")),
         history,
         seed(flags.get("seed")),
         runId,
@@ -246,7 +269,51 @@ record SimulatorOptions(
         ratio(flags.getOrDefault("gps-jump-ratio", "0.002"), "--gps-jump-ratio"),
         Duration.ofSeconds(nonNegativeLong(flags.getOrDefault("retry-for", "30"), "--retry-for")),
         truth == null ? null : Path.of(truth),
-        flags.get("summary-file"));
+        flags.get("summary-file"),
+        connections,
+        Duration.ofSeconds(nonNegativeLong(flags.getOrDefault("warmup", "20"), "--warmup")),
+        flags.get("window-file"));
+  }
+
+  /**
+   * The closed loop's connection count (0 = one connection per device), after checking what only
+   * the devices mode takes and what it cannot do.
+   */
+  private static int devicesOptions(
+      String mode, Map<String, String> flags, ProtocolMix protocols, double invalidRatio) {
+    boolean devices = mode.equals("devices");
+    for (String flag : List.of("connections", "warmup")) {
+      if (!devices && flags.containsKey(flag)) {
+        throw new IllegalArgumentException("--" + flag + " applies to the devices mode only");
+      }
+    }
+    if (flags.containsKey("window-file") && !devices && !mode.equals("load")) {
+      throw new IllegalArgumentException("--window-file applies to the load and devices modes");
+    }
+    if (!devices) {
+      return 0;
+    }
+    if (invalidRatio > 0) {
+      throw new IllegalArgumentException(
+          "the devices mode sends valid pings only (no --invalid-ratio)");
+    }
+    if (flags.getOrDefault("duration", "60").strip().matches("0+")) {
+      throw new IllegalArgumentException(
+          "the devices mode needs a --duration, the measured window");
+    }
+    if (!flags.containsKey("connections")) {
+      return 0;
+    }
+    int connections = positiveInt(flags.get("connections"), "--connections");
+    if (protocols.weights().size() != 1
+        || !(protocols.includes(Protocol.OSMAND) || protocols.includes(Protocol.HTTP))) {
+      throw new IllegalArgumentException(
+          "--connections (the closed loop) takes one protocol, osmand or http, got --protocols "
+              + protocols
+              + "; MQTT and Teltonika devices each keep their own connection: leave out"
+              + " --connections");
+    }
+    return connections;
   }
 
   /** "90s", "30m", "3h", "2d" or plain seconds. */

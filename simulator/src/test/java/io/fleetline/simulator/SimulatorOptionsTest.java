@@ -104,6 +104,57 @@ class SimulatorOptionsTest {
   }
 
   @Test
+  void theDevicesModeTakesAClosedLoopAWarmupAndAWindowFile() throws Exception {
+    SimulatorOptions interval = parse("devices", "--interval", "1");
+    assertThat(interval.connections()).isZero();
+    assertThat(interval.warmup()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(interval.duration()).isEqualTo(Duration.ofSeconds(60));
+
+    SimulatorOptions closed =
+        parse(
+            "devices",
+            "--connections",
+            "16",
+            "--warmup",
+            "5",
+            "--duration",
+            "30",
+            "--window-file",
+            "target/w");
+    assertThat(closed.connections()).isEqualTo(16);
+    assertThat(closed.warmup()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(closed.windowFile()).isEqualTo("target/w");
+    assertThat(parse("load", "--window-file", "target/w").windowFile()).isEqualTo("target/w");
+  }
+
+  @Test
+  void whatOnlyTheDevicesModeTakesIsRefusedElsewhereWithAReason() {
+    assertThatThrownBy(() -> parse("load", "--connections", "16"))
+        .hasMessageContaining("--connections applies to the devices mode only");
+    assertThatThrownBy(() -> parse("demo", "--warmup", "5"))
+        .hasMessageContaining("--warmup applies to the devices mode only");
+    assertThatThrownBy(() -> parse("chaos", "--window-file", "w"))
+        .hasMessageContaining("--window-file applies to the load and devices modes");
+    assertThatThrownBy(() -> parse("devices", "--invalid-ratio", "0.1"))
+        .hasMessageContaining("valid pings only");
+    assertThatThrownBy(() -> parse("devices", "--duration", "0"))
+        .hasMessageContaining("needs a --duration");
+    assertThatThrownBy(() -> parse("devices", "--connections", "0"))
+        .hasMessageContaining("--connections must be positive");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "devices",
+                    "--protocols",
+                    "teltonika",
+                    "--teltonika-addr",
+                    "127.0.0.1:5027",
+                    "--connections",
+                    "16"))
+        .hasMessageContaining("takes one protocol, osmand or http");
+  }
+
+  @Test
   void eachModeHasItsOwnDefaults() throws Exception {
     assertThat(parse().mode()).isEqualTo("demo");
     assertThat(parse().duration()).isZero();
@@ -218,7 +269,11 @@ class SimulatorOptionsTest {
             "--teltonika-addr",
             "--mqtt-url",
             "--block-m",
-            "--summary-file")) {
+            "--summary-file",
+            "devices",
+            "--connections",
+            "--warmup",
+            "--window-file")) {
       assertThat(SimulatorOptions.USAGE).contains(word);
     }
   }
