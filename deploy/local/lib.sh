@@ -37,6 +37,24 @@ die() {
   exit 1
 }
 
+# Raises the open-file limit of this shell, and so of every process it launches, to the hard
+# limit (at least 65536 where raising the hard limit is allowed), so that ingest and Mosquitto can
+# hold 10,000+ device connections: a JVM raises its own soft limit, Mosquitto and PostgreSQL do not.
+raise_open_files_limit() {
+  local hard ceiling
+  ceiling="$(cat /proc/sys/fs/nr_open 2>/dev/null || echo 1048576)"
+  hard="$(ulimit -Hn)"
+  [[ $hard == unlimited ]] && hard=$ceiling
+  if ((hard < 65536)) && ulimit -Hn 65536 2>/dev/null; then
+    hard=65536
+  fi
+  if ! ulimit -Sn "$hard" 2>/dev/null; then
+    warn "could not raise the open-file limit to $hard (it stays $(ulimit -Sn))"
+  elif ((hard < 65536)); then
+    warn "the open-file limit is $hard (a higher one needs root): no process can hold more connections"
+  fi
+}
+
 # PostgreSQL refuses to run as root, so as root every server-side command runs as the `postgres`
 # system user (from the cluster's own directory, which that user can always enter).
 as_pg() {

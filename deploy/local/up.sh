@@ -437,6 +437,9 @@ password_file $MQTT_DIR/passwords
 acl_file $MQTT_DIR/acl
 # Larger publishes are dropped by the broker (a v3.1.1 device still gets its PUBACK).
 message_size_limit $MQTT_MESSAGE_SIZE_LIMIT
+# No cap on client connections (every MQTT device keeps its own); the open-file limit up.sh raises
+# is the bound.
+max_connections -1
 persistence true
 persistence_location $MQTT_DIR/data/
 log_dest file $log
@@ -718,6 +721,7 @@ bring_up() {
   ((SKIP_SERVICES)) || ensure_secrets
   ensure_mqtt_secret
 
+  raise_open_files_limit
   local started=$SECONDS
   start_kafka # starts in the background while PostgreSQL and Mosquitto come up
   start_postgres
