@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
@@ -69,8 +70,7 @@ public class PingIntake {
     try {
       if (!budget.tryAcquire(
           permits, properties.capacityWait().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new PingsNotDurableException(
-            "ingest is at capacity (" + properties.maxPingsInFlight() + " pings in flight)", null);
+        throw atCapacity();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -78,8 +78,53 @@ public class PingIntake {
     }
   }
 
+  /**
+   * Like {@link #accept}, without waiting: the future completes once everything is durable, or
+   * fails with {@link PingsNotDurableException}. An upload that finds no room under the in-flight
+   * bound is refused at once rather than waiting for it, since the caller may be an event loop.
+   */
+  public CompletableFuture<IntakeResult> acceptAsync(
+      DeviceRegistration device, String protocol, List<DecodedPing> items) {
+    int permits = Math.min(items.size(), properties.maxPingsInFlight());
+    if (!budget.tryAcquire(permits)) {
+      return CompletableFuture.failedFuture(atCapacity());
+    }
+    try {
+      Upload upload = validate(device, protocol, items);
+      return publisher
+          .publishAsync(upload.accepted, upload.rejected)
+          .thenApply(durable -> upload.result())
+          .whenComplete((result, failure) -> budget.release(permits));
+    } catch (RuntimeException e) {
+      budget.release(permits);
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private PingsNotDurableException atCapacity() {
+    return new PingsNotDurableException(
+        "ingest is at capacity (" + properties.maxPingsInFlight() + " pings in flight)", null);
+  }
+
   private IntakeResult validateAndPublish(
       DeviceRegistration device, String protocol, List<DecodedPing> items) {
+    Upload upload = validate(device, protocol, items);
+    publisher.publish(upload.accepted, upload.rejected);
+    return upload.result();
+  }
+
+  /** An upload's items sorted into what goes to the pings topic and what to the rejected one. */
+  private record Upload(
+      List<VehiclePing> accepted,
+      List<RejectedPing> rejected,
+      List<IntakeResult.ItemRejection> rejections) {
+
+    IntakeResult result() {
+      return new IntakeResult(accepted.size(), rejections);
+    }
+  }
+
+  private Upload validate(DeviceRegistration device, String protocol, List<DecodedPing> items) {
     // Milliseconds are the contract's precision; finer digits would only make duplicates differ.
     Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<VehiclePing> accepted = new ArrayList<>(items.size());
@@ -105,8 +150,7 @@ public class PingIntake {
         accepted.add(toPing(device, protocol, receivedAt, item.candidate()));
       }
     }
-    publisher.publish(accepted, rejected);
-    return new IntakeResult(accepted.size(), rejections);
+    return new Upload(accepted, rejected, rejections);
   }
 
   /**

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.Callback;
@@ -24,8 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes validated pings (key = vehicle id, so a vehicle's pings stay ordered in one partition)
- * and rejected originals, and returns only once Kafka has acknowledged every one of them. That wait
- * is what lets a protocol adapter acknowledge a device: nothing acknowledged is ever lost.
+ * and rejected originals, and reports them done only once Kafka has acknowledged every one of them.
+ * That wait is what lets a protocol adapter acknowledge a device: nothing acknowledged is ever
+ * lost.
  */
 @Component
 public class PingPublisher {
@@ -35,12 +39,21 @@ public class PingPublisher {
   private final KafkaTemplate<String, byte[]> kafka;
   private final IngestProperties properties;
   private final MeterRegistry meters;
+  private final Timer sendLatency;
 
   public PingPublisher(
       KafkaTemplate<String, byte[]> kafka, IngestProperties properties, MeterRegistry meters) {
     this.kafka = kafka;
     this.properties = properties;
     this.meters = meters;
+    // From handing an upload to the producer until Kafka acknowledged all of it.
+    this.sendLatency =
+        meters == null
+            ? null
+            : Timer.builder("fleetline.ingest.kafka.send")
+                .description("Time until Kafka acknowledged every record of an upload")
+                .publishPercentileHistogram()
+                .register(meters);
   }
 
   /**
@@ -49,7 +62,29 @@ public class PingPublisher {
    * @throws PingsNotDurableException when Kafka failed or did not answer within the publish timeout
    */
   public void publish(List<VehiclePing> accepted, List<RejectedPing> rejected) {
-    UploadAcks acks = new UploadAcks(accepted.size() + rejected.size());
+    CompletableFuture<Void> durable = publishAsync(accepted, rejected);
+    try {
+      durable.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PingsNotDurableException("interrupted while waiting for Kafka", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof PingsNotDurableException notDurable
+          ? notDurable
+          : new PingsNotDurableException("Kafka did not store the pings", e.getCause());
+    }
+  }
+
+  /**
+   * Sends both lists; the future completes once Kafka has acknowledged every record, or fails with
+   * {@link PingsNotDurableException} when Kafka failed or did not answer within the publish
+   * timeout. Completion runs on the producer's network thread, so what follows it must be short.
+   *
+   * @throws PingsNotDurableException when the producer refused the records at once
+   */
+  public CompletableFuture<Void> publishAsync(
+      List<VehiclePing> accepted, List<RejectedPing> rejected) {
+    UploadAcks acks = new UploadAcks(accepted.size() + rejected.size(), System.nanoTime());
     try {
       // The producer itself, not KafkaTemplate.send: per record the template adds a future, an
       // observation and trace-log checks, which at 1000 records per upload cost more than the send.
@@ -68,22 +103,42 @@ public class PingPublisher {
     } catch (RuntimeException e) {
       throw new PingsNotDurableException("Kafka refused the pings: " + e.getMessage(), e);
     }
-    long started = System.nanoTime();
-    acks.await(properties.publishTimeout());
-    if (meters != null) {
-      sendLatency().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    }
-    countOutcomes(accepted, rejected);
+    Duration timeout = properties.publishTimeout();
+    return acks.durable
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (done, failure) -> {
+              if (failure == null) {
+                if (sendLatency != null) {
+                  sendLatency.record(System.nanoTime() - acks.startedNanos, TimeUnit.NANOSECONDS);
+                }
+                countOutcomes(accepted, rejected);
+                return null;
+              }
+              throw failure instanceof TimeoutException
+                  ? new PingsNotDurableException(
+                      "Kafka did not acknowledge within " + timeout, null)
+                  : new PingsNotDurableException("Kafka did not store the pings", failure);
+            });
   }
 
-  /** Counts Kafka's acknowledgements of one upload's records and keeps the first failure. */
+  /**
+   * Counts Kafka's acknowledgements of one upload's records and completes once all are in, failed
+   * with the first failure.
+   */
   private static final class UploadAcks implements Callback {
 
-    private final CountDownLatch pending;
+    private final AtomicInteger pending;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final CompletableFuture<Void> durable = new CompletableFuture<>();
+    private final long startedNanos;
 
-    UploadAcks(int records) {
-      pending = new CountDownLatch(records);
+    UploadAcks(int records, long startedNanos) {
+      pending = new AtomicInteger(records);
+      this.startedNanos = startedNanos;
+      if (records == 0) {
+        durable.complete(null);
+      }
     }
 
     @Override
@@ -91,20 +146,12 @@ public class PingPublisher {
       if (exception != null) {
         failure.compareAndSet(null, exception);
       }
-      pending.countDown();
-    }
-
-    void await(Duration timeout) {
-      try {
-        if (!pending.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new PingsNotDurableException("Kafka did not acknowledge within " + timeout, null);
+      if (pending.decrementAndGet() == 0) {
+        if (failure.get() == null) {
+          durable.complete(null);
+        } else {
+          durable.completeExceptionally(failure.get());
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PingsNotDurableException("interrupted while waiting for Kafka", e);
-      }
-      if (failure.get() != null) {
-        throw new PingsNotDurableException("Kafka did not store the pings", failure.get());
       }
     }
   }
@@ -135,14 +182,6 @@ public class PingPublisher {
                         "reason",
                         key.get(1))
                     .increment(n));
-  }
-
-  /** From handing an upload to the producer until Kafka acknowledged all of it. */
-  private Timer sendLatency() {
-    return Timer.builder("fleetline.ingest.kafka.send")
-        .description("Time until Kafka acknowledged every record of an upload")
-        .publishPercentileHistogram()
-        .register(meters);
   }
 
   private ProducerRecord<String, byte[]> pingRecord(
