@@ -47,6 +47,15 @@ public final class BoundedBody {
   }
 
   /**
+   * A body already read within the limit, decompressed when its {@code Content-Encoding} says gzip
+   * (inflated only up to the same limit).
+   */
+  public static byte[] decode(String contentEncoding, byte[] raw, int limitBytes)
+      throws BodyException {
+    return isGzip(contentEncoding) ? gunzip(raw, limitBytes) : raw;
+  }
+
+  /**
    * Whether the request has a body to read and judge: a positive {@code Content-Length}, a {@code
    * Transfer-Encoding}, or a {@code Content-Encoding} (an empty body that says it is gzip is
    * malformed, not absent).
@@ -138,13 +147,19 @@ public final class BoundedBody {
     return false;
   }
 
+  /** The answer to a body larger than the limit. */
+  public static BodyException tooLarge(int limitBytes) {
+    return tooLarge(limitBytes, "");
+  }
+
   private static BodyException tooLarge(int limitBytes, String when) {
     return new BodyException(
         BodyException.Kind.TOO_LARGE,
         "The body is larger than " + limitBytes + " bytes" + when + ".");
   }
 
-  private static BodyException tooSlow(Duration maxReadTime) {
+  /** The answer to a body that did not arrive within its time. */
+  public static BodyException tooSlow(Duration maxReadTime) {
     return new BodyException(
         BodyException.Kind.TOO_SLOW,
         "The body did not arrive within " + maxReadTime.toSeconds() + " s.");

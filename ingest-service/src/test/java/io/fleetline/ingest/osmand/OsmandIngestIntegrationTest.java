@@ -53,7 +53,7 @@ class OsmandIngestIntegrationTest {
 
   @LocalServerPort int mainPort;
 
-  @Autowired OsmandConnector connector;
+  @Autowired OsmandServer server;
   @Autowired DeviceRegistry registry;
 
   final HttpClient http = HttpClient.newHttpClient();
@@ -81,7 +81,7 @@ class OsmandIngestIntegrationTest {
                 registry
                     .find(new io.fleetline.common.DeviceKey(DeviceProtocol.OSMAND, "phone-42"))
                     .isPresent());
-    osmand = "http://127.0.0.1:" + connector.boundPort();
+    osmand = "http://127.0.0.1:" + server.port();
   }
 
   @Test

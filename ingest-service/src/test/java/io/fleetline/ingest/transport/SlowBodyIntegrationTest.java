@@ -9,9 +9,7 @@ import io.fleetline.common.DeviceTokens;
 import io.fleetline.ingest.KafkaTopics;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.UUID;
-import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -19,7 +17,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -110,12 +107,6 @@ class SlowBodyIntegrationTest {
   }
 
   private int osmandPort() {
-    Connector[] connectors =
-        ((TomcatWebServer) context.getWebServer()).getTomcat().getService().findConnectors();
-    return Arrays.stream(connectors)
-        .mapToInt(Connector::getLocalPort)
-        .filter(port -> port != pingPort)
-        .findFirst()
-        .orElseThrow();
+    return context.getEnvironment().getRequiredProperty("local.osmand.port", Integer.class);
   }
 }

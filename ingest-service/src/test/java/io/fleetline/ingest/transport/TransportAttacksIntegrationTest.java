@@ -54,7 +54,7 @@ import org.springframework.web.filter.FormContentFilter;
       "fleetline.ingest.osmand.port=0",
       "server.tomcat.threads.max=100",
       "server.tomcat.connection-timeout=120s",
-      "fleetline.ingest.osmand.max-threads=100",
+      "fleetline.ingest.osmand.io-threads=2",
       "fleetline.ingest.osmand.connection-timeout=120s",
       "fleetline.ingest.transport.max-requests-per-source=8",
       "fleetline.ingest.transport.max-body-read-time=120s"
@@ -109,12 +109,7 @@ class TransportAttacksIntegrationTest {
             () ->
                 registry.findByToken(TOKEN).isPresent()
                     && registry.find(new DeviceKey(DeviceProtocol.OSMAND, PHONE)).isPresent());
-    osmandPort =
-        Arrays.stream(connectors())
-            .mapToInt(Connector::getLocalPort)
-            .filter(port -> port != pingPort)
-            .findFirst()
-            .orElseThrow();
+    osmandPort = context.getEnvironment().getRequiredProperty("local.osmand.port", Integer.class);
   }
 
   @Test
