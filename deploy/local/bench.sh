@@ -284,7 +284,7 @@ read -r STORED P50 P95 P99 <<<"$(psql_q "
   FROM positions WHERE $IN_WINDOW" | tr '|' ' ')"
 
 per_stored() { # cpu seconds -> µs per stored ping
-  awk -v s="$1" -v n="$STORED" 'BEGIN {printf "%.1f", n > 0 ? s * 1e6 / n : 0}'
+  awk -v s="$1" -v n="$STORED" 'BEGIN {printf "%.1f", (n > 0 ? s * 1e6 / n : 0)}'
 }
 processes_json="{"
 sep=""
@@ -292,6 +292,10 @@ total_s=0
 for name in "${PROCESSES[@]}"; do
   [[ -n ${CPU_END[$name]:-} ]] || continue
   cpu_s="$(awk -v a="${CPU_START[$name]:-0}" -v b="${CPU_END[$name]}" -v t="$TICKS_PER_S" 'BEGIN {printf "%.2f", (b - a) / t}')"
+  if [[ $name == simulator ]] && ((CPU_END[$name] < CPU_START[$name])); then
+    # It ended before the window's end could be sampled: its own count of the window instead.
+    cpu_s="$(jq .generatorCpuSeconds "$SUMMARY")"
+  fi
   [[ $name == simulator ]] || total_s="$(awk -v a="$total_s" -v b="$cpu_s" 'BEGIN {printf "%.2f", a + b}')"
   processes_json+="$sep\"$name\":{\"cpuSeconds\":$cpu_s,\"cpuMicrosPerStoredPing\":$(per_stored "$cpu_s"),\"peakRssMiB\":${PEAK_MIB[$name]:-0}}"
   sep=","
