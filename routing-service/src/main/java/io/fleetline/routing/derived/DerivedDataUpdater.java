@@ -12,6 +12,9 @@ import io.fleetline.routing.trip.Detection;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.TripDetector;
 import io.fleetline.routing.trip.TripStore;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -46,6 +48,11 @@ import org.springframework.stereotype.Component;
  * database, and only what changed is written; anything else (late pings, a vehicle seen first, a
  * partition just assigned, a failed batch) reads the window from the database as described above.
  * Both give the same rows, since they run the same detection over the same samples.
+ *
+ * <p>Memory is bounded twice ({@link DerivedSettings}): the kept windows of all vehicles hold at
+ * most a budget of samples ({@link VehicleWindows}), and windows read from the database are
+ * streamed in vehicle order, detected and written a group of vehicles at a time, so a batch of a
+ * backlog touching many vehicles with long windows never holds all their history at once.
  */
 @Component
 @ConditionalOnProperty(
@@ -90,12 +97,17 @@ class DerivedDataUpdater implements HistoryFollower {
           WHERE p.vehicle_id = w.vehicle_id AND p.recorded_at < w.since
           ORDER BY p.recorded_at DESC LIMIT 1) b ON true""";
 
+  /** Rows the database sends at a time while a batch's windows are read. */
+  private static final int FETCH_ROWS = 10_000;
+
   private final TripDetector trips;
   private final EventDetector events;
   private final GeofenceCache geofences;
   private final TripStore tripStore;
   private final EventStore eventStore;
   private final VehicleWindows windows;
+  private final int readChunkSamples;
+  private final DistributionSummary readGroupSamples;
 
   DerivedDataUpdater(
       TripDetector trips,
@@ -103,13 +115,51 @@ class DerivedDataUpdater implements HistoryFollower {
       GeofenceCache geofences,
       TripStore tripStore,
       EventStore eventStore,
-      @Value("${fleetline.routing.derived.max-window-samples:20000}") int maxWindowSamples) {
+      DerivedSettings settings,
+      MeterRegistry meters) {
     this.trips = trips;
     this.events = events;
     this.geofences = geofences;
     this.tripStore = tripStore;
     this.eventStore = eventStore;
-    this.windows = new VehicleWindows(maxWindowSamples);
+    this.readChunkSamples = settings.readChunkSamples();
+    this.windows =
+        new VehicleWindows(
+            settings.maxWindowSamples(),
+            settings.keptSamplesBudget(Runtime.getRuntime().maxMemory()));
+    this.readGroupSamples =
+        DistributionSummary.builder("fleetline.routing.derived.read.samples")
+            .description(
+                "History samples read from the database and held together, per group of vehicles"
+                    + " detected and written")
+            .register(meters);
+    Gauge.builder("fleetline.routing.derived.kept.samples", windows, VehicleWindows::keptSamples)
+        .description("History samples held in memory in vehicles' windows between batches")
+        .register(meters);
+    Gauge.builder("fleetline.routing.derived.kept.samples.budget", windows, VehicleWindows::budget)
+        .description("The most history samples vehicles' windows may hold together")
+        .register(meters);
+    Gauge.builder("fleetline.routing.derived.kept.windows", windows, VehicleWindows::size)
+        .description("Vehicles whose window is held in memory between batches")
+        .register(meters);
+  }
+
+  /**
+   * The windows a batch will keep once it commits, together at most the budget of kept samples:
+   * until then they are held besides the windows already kept.
+   */
+  private final class NextWindows {
+    final Map<UUID, VehicleWindow> windows = new HashMap<>();
+    private long samples;
+
+    void offer(UUID vehicle, VehicleWindow window) {
+      int size = window.samples().size();
+      if (DerivedDataUpdater.this.windows.keepable(size)
+          && samples + size <= DerivedDataUpdater.this.windows.budget()) {
+        windows.put(vehicle, window);
+        samples += size;
+      }
+    }
   }
 
   @Override
@@ -131,14 +181,15 @@ class DerivedDataUpdater implements HistoryFollower {
           }
         });
     List<PendingEvent> detected = new ArrayList<>();
-    Map<UUID, VehicleWindow> next = new HashMap<>();
-    recompute(connection, unknown, detected, next);
+    NextWindows next = new NextWindows();
+    // Windows that were kept come first to the budget of windows kept after this batch.
     append(connection, newHistory, appending, detected, next);
+    recompute(connection, unknown, detected, next);
     List<VehicleEvent> events = eventStore.insertNew(connection, detected);
     return new Followed(
         events,
         () ->
-            next.forEach(
+            next.windows.forEach(
                 (vehicle, window) ->
                     windows.put(newHistory.get(vehicle).owner(), vehicle, window)));
   }
@@ -154,7 +205,7 @@ class DerivedDataUpdater implements HistoryFollower {
       Map<UUID, NewHistory> newHistory,
       Map<UUID, VehicleWindow> appending,
       List<PendingEvent> detected,
-      Map<UUID, VehicleWindow> next)
+      NextWindows next)
       throws SQLException {
     List<TripStore.Change> changes = new ArrayList<>(appending.size());
     for (Map.Entry<UUID, VehicleWindow> e : appending.entrySet()) {
@@ -185,7 +236,7 @@ class DerivedDataUpdater implements HistoryFollower {
               known.before(),
               known.stored(),
               known.eventKeys());
-      next.put(vehicle, grown.next(detection, keys));
+      next.offer(vehicle, grown.next(detection, keys));
     }
     tripStore.update(connection, changes);
   }
@@ -213,12 +264,16 @@ class DerivedDataUpdater implements HistoryFollower {
     return keys;
   }
 
-  /** Detection over windows read from the database; what starts in them is replaced. */
+  /**
+   * Detection over windows read from the database; what starts in them is replaced. The windows are
+   * streamed in vehicle order, and detected and written whenever the vehicles read so far hold
+   * {@code readChunkSamples}: only their trips (whose paths are the samples) wait for the write.
+   */
   private void recompute(
       Connection connection,
       Map<UUID, NewHistory> newHistory,
       List<PendingEvent> detected,
-      Map<UUID, VehicleWindow> next)
+      NextWindows next)
       throws SQLException {
     if (newHistory.isEmpty()) {
       return;
@@ -226,28 +281,85 @@ class DerivedDataUpdater implements HistoryFollower {
     Map<UUID, String> since = new HashMap<>();
     Set<UUID> afterStop = new HashSet<>();
     windows(connection, newHistory, since, afterStop);
-    Map<UUID, List<Sample>> samples = samples(connection, since);
     Map<UUID, Sample> before = before(connection, since, newHistory);
-    List<TripStore.Window> results = new ArrayList<>(since.size());
-    for (Map.Entry<UUID, String> w : since.entrySet()) {
-      UUID vehicle = w.getKey();
-      NewHistory added = newHistory.get(vehicle);
-      UUID fleet = added.fleetId();
-      List<Sample> window = samples.getOrDefault(vehicle, List.of());
-      boolean fromDeparture = afterStop.contains(vehicle);
-      Detection detection = fromDeparture ? trips.detectAfterStop(window) : trips.detect(window);
-      results.add(new TripStore.Window(vehicle, fleet, w.getValue(), detection));
-      Set<String> keys =
-          detect(vehicle, fleet, before.get(vehicle), window, detection, Set.of(), detected);
-      if (added.owner() != null && !window.isEmpty()) {
-        Instant start = ALL.equals(w.getValue()) ? null : Instant.parse(w.getValue());
-        VehicleWindow read =
-            new VehicleWindow(
-                fleet, start, fromDeparture, window, before.get(vehicle), detection, keys);
-        next.put(vehicle, read.next(detection, keys));
+    Set<UUID> unread = new HashSet<>(since.keySet());
+    List<TripStore.Window> results = new ArrayList<>();
+    int held = 0;
+    try (PreparedStatement s = PositionWriter.binary(connection.prepareStatement(SAMPLES))) {
+      bindWindows(connection, s, since);
+      // A constant lower bound lets the planner skip partitions older than every window.
+      s.setString(3, lowest(since));
+      s.setFetchSize(FETCH_ROWS);
+      try (ResultSet rs = s.executeQuery()) {
+        UUID vehicle = null;
+        List<Sample> window = new ArrayList<>();
+        while (rs.next()) {
+          UUID rowVehicle = rs.getObject(1, UUID.class);
+          if (!rowVehicle.equals(vehicle)) {
+            if (vehicle != null) {
+              results.add(
+                  detectRead(
+                      vehicle, window, since, afterStop, before, newHistory, detected, next));
+              held += window.size();
+              unread.remove(vehicle);
+              if (held >= readChunkSamples) {
+                readGroupSamples.record(held);
+                tripStore.replace(connection, results);
+                results.clear();
+                held = 0;
+              }
+            }
+            vehicle = rowVehicle;
+            window = new ArrayList<>();
+          }
+          window.add(PositionWriter.sample(rs, 2));
+        }
+        if (vehicle != null) {
+          results.add(
+              detectRead(vehicle, window, since, afterStop, before, newHistory, detected, next));
+          held += window.size();
+          unread.remove(vehicle);
+        }
       }
     }
+    for (UUID vehicle : unread) {
+      results.add(
+          detectRead(vehicle, List.of(), since, afterStop, before, newHistory, detected, next));
+    }
+    readGroupSamples.record(held);
     tripStore.replace(connection, results);
+  }
+
+  /** Detection over one vehicle's window as read from the database. */
+  private TripStore.Window detectRead(
+      UUID vehicle,
+      List<Sample> window,
+      Map<UUID, String> since,
+      Set<UUID> afterStop,
+      Map<UUID, Sample> before,
+      Map<UUID, NewHistory> newHistory,
+      List<PendingEvent> detected,
+      NextWindows next) {
+    NewHistory added = newHistory.get(vehicle);
+    UUID fleet = added.fleetId();
+    boolean fromDeparture = afterStop.contains(vehicle);
+    Detection detection = fromDeparture ? trips.detectAfterStop(window) : trips.detect(window);
+    Set<String> keys =
+        detect(vehicle, fleet, before.get(vehicle), window, detection, Set.of(), detected);
+    String start = since.get(vehicle);
+    if (added.owner() != null && !window.isEmpty()) {
+      VehicleWindow read =
+          new VehicleWindow(
+              fleet,
+              ALL.equals(start) ? null : Instant.parse(start),
+              fromDeparture,
+              window,
+              before.get(vehicle),
+              detection,
+              keys);
+      next.offer(vehicle, read.next(detection, keys));
+    }
+    return new TripStore.Window(vehicle, fleet, start, detection);
   }
 
   /**
@@ -288,31 +400,16 @@ class DerivedDataUpdater implements HistoryFollower {
     }
   }
 
-  private static Map<UUID, List<Sample>> samples(Connection c, Map<UUID, String> since)
-      throws SQLException {
-    String lowest = ALL;
-    if (!since.containsValue(ALL)) {
-      lowest =
-          since.values().stream()
-              .map(Instant::parse)
-              .min(Instant::compareTo)
-              .orElseThrow()
-              .toString();
+  /** The earliest start of the windows. */
+  private static String lowest(Map<UUID, String> since) {
+    if (since.containsValue(ALL)) {
+      return ALL;
     }
-    Map<UUID, List<Sample>> samples = new HashMap<>();
-    try (PreparedStatement s = PositionWriter.binary(c.prepareStatement(SAMPLES))) {
-      bindWindows(c, s, since);
-      // A constant lower bound lets the planner skip partitions older than every window.
-      s.setString(3, lowest);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          samples
-              .computeIfAbsent(rs.getObject(1, UUID.class), v -> new ArrayList<>())
-              .add(PositionWriter.sample(rs, 2));
-        }
-      }
-    }
-    return samples;
+    return since.values().stream()
+        .map(Instant::parse)
+        .min(Instant::compareTo)
+        .orElseThrow()
+        .toString();
   }
 
   private Map<UUID, Sample> before(

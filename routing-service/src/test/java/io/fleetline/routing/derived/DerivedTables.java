@@ -12,6 +12,8 @@ import io.fleetline.routing.position.TestWriters;
 import io.fleetline.routing.trip.TripDetector;
 import io.fleetline.routing.trip.TripSettings;
 import io.fleetline.routing.trip.TripStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,6 +36,7 @@ final class DerivedTables {
   final PositionWriter writer;
   final GeofenceCache geofences;
   final DerivedDataUpdater updater;
+  final MeterRegistry meters = new SimpleMeterRegistry();
   private final boolean owned;
 
   /**
@@ -49,13 +52,13 @@ final class DerivedTables {
    *     (every window read from the database)
    */
   DerivedTables(TestDatabase database, BatchFault fault, boolean owned) {
-    this(database, fault, owned, 20_000);
+    this(database, fault, owned, DerivedSettings.defaults());
   }
 
   /**
-   * @param maxWindowSamples longer windows are not kept in memory
+   * @param settings how many samples windows may hold, kept or read
    */
-  DerivedTables(TestDatabase database, BatchFault fault, boolean owned, int maxWindowSamples) {
+  DerivedTables(TestDatabase database, BatchFault fault, boolean owned, DerivedSettings settings) {
     this.database = database;
     this.owned = owned;
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -71,7 +74,8 @@ final class DerivedTables {
             geofences,
             new TripStore(),
             new EventStore(EventSettings.defaults()),
-            maxWindowSamples);
+            settings,
+            meters);
     writer = TestWriters.writer(dataSource, List.of(updater), fault);
   }
 

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestPostgis;
 import io.fleetline.routing.position.BatchFault;
+import io.fleetline.routing.trip.Sample;
+import io.fleetline.routing.trip.Track;
+import io.micrometer.core.instrument.DistributionSummary;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,13 +36,28 @@ class KeptWindowsTest {
           UUID.fromString("00000000-0000-0000-0000-00000000000c"));
   static final Instant START = Instant.parse("2026-11-24T06:00:00Z");
 
-  @ParameterizedTest(name = "seed {0}, at most {1} samples kept")
-  @CsvSource({"1, 20000", "2, 20000", "3, 20000", "4, 20000", "5, 30", "6, 30"})
-  void inOrderBatchesWithStragglersGiveWhatReadingEveryWindowGives(long seed, int maxSamples) {
+  @ParameterizedTest(
+      name = "seed {0}, windows of at most {1} samples kept, {2} in all, read {3} at a time")
+  @CsvSource({
+    "1, 20000, 1000000, 100000",
+    "2, 20000, 1000000, 100000",
+    "3, 20000, 1000000, 100000",
+    "4, 20000, 1000000, 100000",
+    "5, 30, 1000000, 100000",
+    "6, 30, 1000000, 100000",
+    "7, 20000, 150, 40",
+    "8, 20000, 60, 1"
+  })
+  void inOrderBatchesWithStragglersGiveWhatReadingEveryWindowGives(
+      long seed, int maxWindowSamples, long maxKeptSamples, int readChunkSamples) {
     Random random = new Random(seed);
     List<VehiclePing> arrival = inOrderWithStragglers(random);
     DerivedTables kept =
-        new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, true, maxSamples);
+        new DerivedTables(
+            TestPostgis.newDatabase(),
+            BatchFault.NONE,
+            true,
+            new DerivedSettings(maxWindowSamples, maxKeptSamples, readChunkSamples));
     DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
 
     int from = 0;
@@ -121,6 +140,97 @@ class KeptWindowsTest {
     assertSameTables(kept, read);
   }
 
+  @Test
+  void windowsOfManyIdlingVehiclesStayWithinTheKeptSamplesBudgetAndGiveWhatReadingGives() {
+    List<VehiclePing> pings = idlingFleet(25);
+    long budget = 2_000;
+    DerivedTables kept =
+        new DerivedTables(
+            TestPostgis.newDatabase(),
+            BatchFault.NONE,
+            true,
+            new DerivedSettings(20_000, budget, 100_000));
+    DerivedTables unbounded =
+        new DerivedTables(
+            TestPostgis.newDatabase(),
+            BatchFault.NONE,
+            true,
+            new DerivedSettings(20_000, Long.MAX_VALUE, 100_000));
+    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+
+    double mostKept = 0;
+    double mostUnbounded = 0;
+    for (int i = 0; i < pings.size(); i += 500) {
+      List<VehiclePing> batch = pings.subList(i, Math.min(pings.size(), i + 500));
+      kept.write(batch);
+      unbounded.write(batch);
+      read.write(batch);
+      mostKept = Math.max(mostKept, keptSamples(kept));
+      mostUnbounded = Math.max(mostUnbounded, keptSamples(unbounded));
+    }
+
+    // Without a budget the idling vehicles' windows grow far past it.
+    assertThat(mostUnbounded).isGreaterThan(4.0 * budget);
+    assertThat(mostKept).isLessThanOrEqualTo(budget).isGreaterThan(budget / 2.0);
+    assertThat(kept.meters.get("fleetline.routing.derived.kept.samples.budget").gauge().value())
+        .isEqualTo(budget);
+    assertSameTables(kept, read);
+    assertSameTables(unbounded, read);
+  }
+
+  @Test
+  void aBacklogAfterAnAssignmentIsReadAGroupOfVehiclesAtATimeGivingWhatOneReadGives() {
+    List<VehiclePing> pings = idlingFleet(25);
+    int half = pings.size() / 2;
+    int chunk = 1_000;
+    DerivedTables grouped =
+        new DerivedTables(
+            TestPostgis.newDatabase(),
+            BatchFault.NONE,
+            true,
+            new DerivedSettings(20_000, null, chunk));
+    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    grouped.write(pings.subList(0, half));
+    read.write(pings.subList(0, half));
+    // The partition is assigned anew: the backlog's one batch reads every vehicle's window.
+    grouped.updater.forget(List.of(DerivedTables.PARTITION));
+    grouped.write(pings.subList(half, pings.size()));
+    read.write(pings.subList(half, pings.size()));
+
+    DistributionSummary groups =
+        grouped.meters.get("fleetline.routing.derived.read.samples").summary();
+    // At most a vehicle's whole history: 9 minutes idling, 3 driving, 6 idling.
+    int longestWindow = 9 * 60 + 3 * 12 + 6 * 60;
+    assertThat(groups.max()).isLessThan(chunk + longestWindow);
+    assertThat(groups.totalAmount()).isGreaterThan(5.0 * (chunk + longestWindow));
+    assertSameTables(grouped, read);
+  }
+
+  private static double keptSamples(DerivedTables tables) {
+    return tables.meters.get("fleetline.routing.derived.kept.samples").gauge().value();
+  }
+
+  /**
+   * Vehicles idling with the engine on and reporting every second, GPS jitter of 10 m, then a drive
+   * and idling again, in time order: until each departs, its window is all its history.
+   */
+  private static List<VehiclePing> idlingFleet(int vehicles) {
+    List<VehiclePing> pings = new ArrayList<>();
+    for (int i = 0; i < vehicles; i++) {
+      UUID vehicle = new UUID(0xa11, i);
+      Track track =
+          new Track(START, 52.5 + i * 0.01, 13.4, i)
+              .park(Duration.ofMinutes(6 + i % 4), Duration.ofSeconds(1), 10, true)
+              .drive(Duration.ofMinutes(3), Duration.ofSeconds(5), 40, 90)
+              .park(Duration.ofMinutes(4 + i % 3), Duration.ofSeconds(1), 10, true);
+      for (Sample s : track.samples()) {
+        pings.add(Scenario.ping(FLEET, vehicle, s));
+      }
+    }
+    pings.sort(Comparator.comparing(VehiclePing::recordedAt));
+    return pings;
+  }
+
   private static void assertSameTables(DerivedTables actual, DerivedTables expected) {
     assertThat(actual.trips()).containsExactlyElementsOf(expected.trips()).isNotEmpty();
     assertThat(actual.stops()).containsExactlyElementsOf(expected.stops()).isNotEmpty();
@@ -155,7 +265,7 @@ class KeptWindowsTest {
     return Scenario.ping(
         p.fleetId(),
         p.vehicleId(),
-        new io.fleetline.routing.trip.Sample(
+        new Sample(
             p.recordedAt().plusSeconds(seconds),
             p.latitude(),
             p.longitude(),
