@@ -28,6 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +50,7 @@ class PingConsumptionIntegrationTest {
 
   @Autowired JdbcClient jdbc;
   @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+  @Autowired ConsumerFactory<?, ?> consumers;
 
   @Test
   void pingsAreStoredOnceWithTheNewestAsLatestAndGarbageGoesToTheDeadLetterTopic()
@@ -106,7 +108,29 @@ class PingConsumptionIntegrationTest {
                   .isEqualTo(2);
               assertThat(meters.get("fleetline.routing.batch.duration").timer().count())
                   .isPositive();
+              // The vehicle's window is kept for its next batch, and counted.
+              assertThat(meters.get("fleetline.routing.derived.kept.samples").gauge().value())
+                  .isPositive();
             });
+  }
+
+  /**
+   * A polled ping holds about 1.3 KB until its batch is written: a poll of 20000 is about 26 MB per
+   * consumer thread, and a fetch buffers at most 8 MiB of compressed batches for all of a
+   * consumer's partitions.
+   */
+  @Test
+  void onePollHoldsAtMostTwentyThousandPingsAndAFetchAtMostEightMebibytes() {
+    Map<String, Object> config = consumers.getConfigurationProperties();
+    assertThat(config.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)).hasToString("20000");
+    assertThat(config.get(ConsumerConfig.FETCH_MAX_BYTES_CONFIG)).hasToString("8388608");
+    assertThat(config.get(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)).hasToString("8388608");
+  }
+
+  @Test
+  void keptWindowsMayHoldATenthOfTheHeapAtAHundredBytesASample() {
+    assertThat(meters.get("fleetline.routing.derived.kept.samples.budget").gauge().value())
+        .isEqualTo(Runtime.getRuntime().maxMemory() / 10 / 100);
   }
 
   private List<String> deadLetters() {
