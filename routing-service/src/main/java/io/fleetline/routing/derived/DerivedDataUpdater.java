@@ -289,7 +289,8 @@ class DerivedDataUpdater implements HistoryFollower {
       bindWindows(connection, s, since);
       // A constant lower bound lets the planner skip partitions older than every window.
       s.setString(3, lowest(since));
-      s.setFetchSize(FETCH_ROWS);
+      // Rows come a round trip at a time, never many more than a group holds.
+      s.setFetchSize(Math.min(FETCH_ROWS, readChunkSamples));
       try (ResultSet rs = s.executeQuery()) {
         UUID vehicle = null;
         List<Sample> window = new ArrayList<>();

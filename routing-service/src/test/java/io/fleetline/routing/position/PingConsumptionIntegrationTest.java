@@ -116,8 +116,8 @@ class PingConsumptionIntegrationTest {
 
   /**
    * A polled ping holds about 1.3 KB until its batch is written: a poll of 20000 is about 26 MB per
-   * consumer thread, and a fetch buffers at most 8 MiB of compressed batches for all of a
-   * consumer's partitions.
+   * consumer thread, and a fetch buffers at most 8 MiB of record batches for all of a consumer's
+   * partitions.
    */
   @Test
   void onePollHoldsAtMostTwentyThousandPingsAndAFetchAtMostEightMebibytes() {
