@@ -12,13 +12,18 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection of the devices mode, with exactly one ping in flight: either one device pinging
@@ -38,6 +43,7 @@ abstract class DeviceLink extends ChannelInboundHandlerAdapter {
   static final int MAX_ANSWER_BYTES = 64 * 1024;
 
   private static final long FIRST_BACKOFF_MS = 200;
+  private static final AtomicInteger LINKS = new AtomicInteger();
   private static final long LAST_BACKOFF_MS = 5_000;
 
   /** What the links of one run share. */
@@ -56,6 +62,7 @@ abstract class DeviceLink extends ChannelInboundHandlerAdapter {
   private final Run run;
   private final EventLoop loop;
   private final SocketAddress address;
+  private final SocketAddress source;
   private final List<SimVehicle> vehicles;
   private final long phaseNanos;
   private final long[] lastRecordedMs;
@@ -77,6 +84,7 @@ abstract class DeviceLink extends ChannelInboundHandlerAdapter {
     this.run = run;
     this.loop = loop;
     this.address = address;
+    this.source = sourceFor(address, LINKS.getAndIncrement());
     this.vehicles = vehicles;
     this.phaseNanos = phaseNanos;
     this.lastRecordedMs = new long[vehicles.size()];
@@ -112,6 +120,27 @@ abstract class DeviceLink extends ChannelInboundHandlerAdapter {
     return vehicles.get(0).device().protocol();
   }
 
+  /**
+   * Where a link connects from. A real fleet's devices come from many addresses, and ingest limits
+   * what one address may have in progress; on the loopback interface each link therefore takes its
+   * own address in 127.1.0.0/16 (Linux answers for all of 127/8), so those limits see what they
+   * would see in the field. Elsewhere the system chooses.
+   */
+  static SocketAddress sourceFor(SocketAddress target, int link) {
+    if (target instanceof InetSocketAddress inet
+        && inet.getAddress() instanceof Inet4Address v4
+        && v4.isLoopbackAddress()) {
+      int n = link % (250 * 250);
+      byte[] bytes = {127, 1, (byte) (n / 250), (byte) (n % 250 + 1)};
+      try {
+        return new InetSocketAddress(InetAddress.getByAddress(bytes), 0);
+      } catch (UnknownHostException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+    }
+    return null;
+  }
+
   private void connect() {
     if (run.stopping().get()) {
       return;
@@ -126,7 +155,7 @@ abstract class DeviceLink extends ChannelInboundHandlerAdapter {
                 ch.pipeline().addLast(DeviceLink.this);
               }
             })
-        .connect(address)
+        .connect(address, source)
         .addListener(
             (ChannelFutureListener)
                 f -> {
