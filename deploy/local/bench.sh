@@ -276,8 +276,9 @@ for _ in $(seq 1 120); do
 done
 
 WINDOW_S="$(awk -v a="$WINDOW_START" -v b="$WINDOW_END" 'BEGIN {printf "%.3f", (b - a) / 1000}')"
-read -r STORED P50 P95 P99 <<<"$(psql_q "
+read -r STORED LAST_STORED P50 P95 P99 <<<"$(psql_q "
   SELECT count(*),
+         coalesce(round(1000 * extract(epoch FROM max(stored_at))), 0),
          coalesce(round(1000 * percentile_cont(0.50) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at))), 0),
          coalesce(round(1000 * percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at))), 0),
          coalesce(round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at))), 0)
@@ -307,7 +308,7 @@ api_p99="$(sort -n "$API_TIMES" | awk '{a[NR]=$1} END {i = int(NR * 0.99) + 1; i
 jq -n --argjson sim "$(cat "$SUMMARY")" --argjson processes "$processes_json" \
   --arg mode "$( ((DEVICES_MODE)) && echo devices || echo load)" \
   --arg wstart "$WINDOW_START" --arg wend "$WINDOW_END" --arg windowS "$WINDOW_S" \
-  --arg stored "$STORED" --arg acknowledged "$ACKNOWLEDGED" \
+  --arg stored "$STORED" --arg acknowledged "$ACKNOWLEDGED" --arg lastStored "$LAST_STORED" \
   --arg p50 "$P50" --arg p95 "$P95" --arg p99 "$P99" --arg apiP50 "$api_p50" --arg apiP99 "$api_p99" \
   --arg totalS "$total_s" --arg totalMicros "$(per_stored "$total_s")" \
   '($windowS | tonumber) as $w | ($stored | tonumber) as $n |
@@ -315,12 +316,15 @@ jq -n --argjson sim "$(cat "$SUMMARY")" --argjson processes "$processes_json" \
     windowStart: ($wstart | tonumber), windowEnd: ($wend | tonumber), windowS: $w,
     acknowledged: ($acknowledged | tonumber),
     stored: $n, storedPerSecond: (if $w > 0 then ($n / $w * 10 | round) / 10 else 0 end),
+    drainedPerSecond: ((($lastStored | tonumber) - ($wstart | tonumber)) as $d
+      | if $d > 0 then ($n / $d * 10000 | round) / 10 else 0 end),
     latencyP50Ms: ($p50 | tonumber), latencyP95Ms: ($p95 | tonumber), latencyP99Ms: ($p99 | tonumber),
     apiLatencyMs: {vehiclesPageP50: ($apiP50 | tonumber), vehiclesPageP99: ($apiP99 | tonumber)},
     processes: $processes,
     platformCpuSeconds: ($totalS | tonumber),
     totalCpuMicrosPerStoredPing: ($totalMicros | tonumber),
     notes: ["stored: rows whose received_at lies in the window; latency: their stored_at - received_at",
+            "drainedPerSecond: those rows over the time from the window start to the last one stored; below storedPerSecond when storage fell behind",
             "cpuSeconds: /proc utime+stime between the window file'"'"'s start and end lines (polled every 0.2 s)",
             "postgres: the postmaster and every child alive at a sample, plus the postmaster'"'"'s cutime/cstime (children that ended and were reaped in between); peakRssMiB is the largest VmHWM of its processes",
             "totalCpuMicrosPerStoredPing: the services, Kafka, Mosquitto and PostgreSQL, not the simulator (its /proc figure is under processes.simulator, its own under simulator.generatorCpuSeconds in the devices mode)"],
