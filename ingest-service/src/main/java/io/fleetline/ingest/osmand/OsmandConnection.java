@@ -30,7 +30,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +62,9 @@ final class OsmandConnection extends ChannelDuplexHandler {
   private static final String ALLOW = "Allow";
   private static final String CONNECTION = "Connection";
 
+  /** Requests a client may send ahead of its answers; real devices send one at a time. */
+  private static final int MAX_PIPELINED = 16;
+
   /** Where the connection is in its current request. */
   private enum State {
     /** Between requests. */
@@ -70,6 +80,8 @@ final class OsmandConnection extends ChannelDuplexHandler {
   }
 
   private final OsmandEndpoint endpoint;
+  private final Executor intake;
+  private final AtomicInteger answering;
   private final OsmandLimits limits;
   private final SourceSlots sources;
   private final String source;
@@ -78,6 +90,12 @@ final class OsmandConnection extends ChannelDuplexHandler {
   private boolean holdsSlot;
   private boolean keepAlive;
   private boolean http10;
+
+  /** An answer is on its way out; the next request waits for it. */
+  private boolean writing;
+
+  private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+  private int pipelinedRequests;
   private String query;
   private String contentType;
   private String contentEncoding;
@@ -94,8 +112,15 @@ final class OsmandConnection extends ChannelDuplexHandler {
   private ChannelHandlerContext http;
 
   OsmandConnection(
-      OsmandEndpoint endpoint, OsmandLimits limits, SourceSlots sources, String source) {
+      OsmandEndpoint endpoint,
+      Executor intake,
+      AtomicInteger answering,
+      OsmandLimits limits,
+      SourceSlots sources,
+      String source) {
     this.endpoint = endpoint;
+    this.intake = intake;
+    this.answering = answering;
     this.limits = limits;
     this.sources = sources;
     this.source = source;
@@ -124,6 +149,13 @@ final class OsmandConnection extends ChannelDuplexHandler {
     http = ctx;
   }
 
+  /** The connection reads only on demand (see {@link #demand}). */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    ctx.read();
+    super.channelActive(ctx);
+  }
+
   /** Holds the request to its time from its first byte; the answer cancels it. */
   private void scheduleDeadline(ChannelHandlerContext ctx) {
     if (deadline != null) {
@@ -135,6 +167,41 @@ final class OsmandConnection extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.ANSWERING || writing) {
+      // Pipelined behind a request not yet answered: kept, in order, for when it is. Only what
+      // one read decoded can arrive here, since no read is asked for meanwhile.
+      if (msg instanceof HttpRequest && ++pipelinedRequests > MAX_PIPELINED) {
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      pipelined.add(msg);
+      return;
+    }
+    process(ctx, msg);
+    demand(ctx);
+  }
+
+  /**
+   * Goes on with what is next: requests that were pipelined first, then the socket. Between
+   * requests nothing is read until the last answer is out, so a client that never reads its answers
+   * cannot make the server pile up output.
+   */
+  private void demand(ChannelHandlerContext ctx) {
+    while (state != State.ANSWERING && !writing) {
+      Object next = pipelined.poll();
+      if (next == null) {
+        ctx.read();
+        return;
+      }
+      if (next instanceof HttpRequest) {
+        pipelinedRequests--;
+      }
+      process(ctx, next);
+    }
+  }
+
+  private void process(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof HttpRequest request) {
         onHead(ctx, request);
@@ -151,6 +218,11 @@ final class OsmandConnection extends ChannelDuplexHandler {
     if (state != State.IDLE) {
       // A request pipelined behind a closing answer: never read.
       return;
+    }
+    if (requestStartNanos == 0) {
+      // Its bytes came in one read with the previous request's.
+      requestStartNanos = System.nanoTime();
+      scheduleDeadline(ctx);
     }
     DecoderResult decoded = request.decoderResult();
     keepAlive = HttpUtil.isKeepAlive(request);
@@ -172,7 +244,7 @@ final class OsmandConnection extends ChannelDuplexHandler {
       return;
     }
     holdsSlot = true;
-    String uri = request.uri();
+    String uri = requestTarget(request.uri());
     int mark = uri.indexOf('?');
     String path = mark < 0 ? uri : uri.substring(0, mark);
     query = mark < 0 ? null : uri.substring(mark + 1);
@@ -220,6 +292,11 @@ final class OsmandConnection extends ChannelDuplexHandler {
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
     ByteBuf bytes = content.content();
     boolean last = content instanceof LastHttpContent;
+    if (state == State.READING && content.decoderResult().isFailure()) {
+      // A broken chunk: the body cannot be trusted, and the decoder reads nothing after it.
+      answerAndClose(ctx, unreadable(content.decoderResult().cause()));
+      return;
+    }
     if (state == State.DISCARDING) {
       discarded += bytes.readableBytes();
       if (last || discarded > limits.maxDrainBytes()) {
@@ -255,7 +332,7 @@ final class OsmandConnection extends ChannelDuplexHandler {
       body = null;
     }
     state = State.ANSWERING;
-    ctx.channel().config().setAutoRead(false);
+    answering.incrementAndGet();
     byte[] decoded;
     try {
       decoded = BoundedBody.decode(contentEncoding, raw, limits.maxBodyBytes());
@@ -263,25 +340,40 @@ final class OsmandConnection extends ChannelDuplexHandler {
       answer(ctx, OsmandAnswer.of(e));
       return;
     }
-    endpoint
-        .receive(query, contentType, charset, decoded)
-        .whenComplete(
-            (answer, failure) -> {
-              OsmandAnswer reply =
-                  failure == null
-                      ? answer
-                      : OsmandAnswer.problem(500, "internal", "Internal error", null).closing();
-              if (ctx.executor().inEventLoop()) {
-                answer(ctx, reply);
-              } else {
-                ctx.executor().execute(() -> answer(ctx, reply));
-              }
-            });
+    // Validation and the hand-over to Kafka run off the event loop: a send can block (for topic
+    // metadata, or a full producer buffer while Kafka is away), and the loop serves every other
+    // connection and its timers.
+    CompletableFuture<OsmandAnswer> answered;
+    try {
+      answered =
+          CompletableFuture.supplyAsync(
+                  () -> endpoint.receive(query, contentType, charset, decoded), intake)
+              .thenCompose(future -> future)
+              .orTimeout(limits.maxAnswerTime().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      answer(ctx, endpoint.busy());
+      return;
+    }
+    answered.whenCompleteAsync(
+        (answer, failure) -> answer(ctx, failure == null ? answer : failed(failure)),
+        ctx.executor());
+  }
+
+  private OsmandAnswer failed(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof TimeoutException) {
+      return endpoint.busy();
+    }
+    log.error("OsmAnd request failed", cause);
+    return OsmandAnswer.problem(500, "internal", "Internal error", null).closing();
   }
 
   /** Answers the request whose body has been read whole. */
   private void answer(ChannelHandlerContext ctx, OsmandAnswer answer) {
-    boolean close = answer.close() || !keepAlive;
+    if (state == State.ANSWERING) {
+      answering.decrementAndGet();
+    }
+    boolean close = answer.close() || !keepAlive || !ctx.channel().isActive();
     ChannelFuture written = write(ctx, answer, close);
     endRequest();
     if (close) {
@@ -289,7 +381,15 @@ final class OsmandConnection extends ChannelDuplexHandler {
       written.addListener(ChannelFutureListener.CLOSE);
     } else {
       state = State.IDLE;
-      ctx.channel().config().setAutoRead(true);
+      writing = true;
+      written.addListener(
+          (ChannelFutureListener)
+              f -> {
+                writing = false;
+                if (f.isSuccess()) {
+                  demand(ctx);
+                }
+              });
     }
   }
 
@@ -308,7 +408,6 @@ final class OsmandConnection extends ChannelDuplexHandler {
     scheduleDeadline(ctx);
     state = State.DISCARDING;
     discarded = 0;
-    ctx.channel().config().setAutoRead(true);
   }
 
   /** Answers and closes at once, the rest of the request unread. */
@@ -402,6 +501,36 @@ final class OsmandConnection extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * The request target as the device meant it: raw UTF-8 bytes (which the decoder hands over as
+   * ISO-8859-1 characters) decoded, and an absolute-form target ({@code http://host:5055/?id=…})
+   * reduced to its path and query.
+   */
+  static String requestTarget(String uri) {
+    String target = uri;
+    for (int i = 0; i < uri.length(); i++) {
+      if (uri.charAt(i) > 0x7f) {
+        target = new String(uri.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        break;
+      }
+    }
+    if (!target.startsWith("/")) {
+      int scheme = target.indexOf("://");
+      if (scheme > 0) {
+        int path = target.indexOf('/', scheme + 3);
+        int query = target.indexOf('?', scheme + 3);
+        int start = path < 0 ? query : query < 0 ? path : Math.min(path, query);
+        target =
+            start < 0
+                ? "/"
+                : target.charAt(start) == '?'
+                    ? "/" + target.substring(start)
+                    : target.substring(start);
+      }
+    }
+    return target;
+  }
+
   private static OsmandAnswer unreadable(Throwable cause) {
     if (cause instanceof TooLongHttpLineException) {
       return OsmandAnswer.problem(
@@ -428,7 +557,12 @@ final class OsmandConnection extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     releaseBody();
-    endRequest();
+    pipelined.forEach(ReferenceCountUtil::release);
+    pipelined.clear();
+    if (state != State.ANSWERING) {
+      // A request with Kafka keeps its address's slot until answered, connection or not.
+      endRequest();
+    }
     super.channelInactive(ctx);
   }
 

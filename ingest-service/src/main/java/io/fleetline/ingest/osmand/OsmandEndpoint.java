@@ -133,6 +133,11 @@ class OsmandEndpoint {
         400, "malformed", "Malformed OsmAnd request", e.getMessage(), Map.of("field", e.field()));
   }
 
+  /** The answer when the positions could not even be handed to Kafka in time. */
+  OsmandAnswer busy() {
+    return unavailable("The positions could not be taken in now; nothing was stored. Retry later.");
+  }
+
   private OsmandAnswer unavailable(String detail) {
     return OsmandAnswer.problem(503, "unavailable", "Temporarily unavailable", detail)
         .retryAfter(Math.max(1, ingest.retryAfter().toSeconds()));

@@ -36,15 +36,15 @@ final class OsmandParameters {
             && body.length > 0;
     OsmandParameters parameters = new OsmandParameters(query, isForm ? body : null);
     if (query != null) {
-      parameters.add(query, StandardCharsets.UTF_8, "query string");
+      parameters.add(query, StandardCharsets.UTF_8, false);
     }
     if (isForm) {
-      parameters.add(new String(body, charset), charset, "form body");
+      parameters.add(new String(body, charset), charset, true);
     }
     return parameters;
   }
 
-  private void add(String encoded, Charset charset, String where) {
+  private void add(String encoded, Charset charset, boolean form) {
     int start = 0;
     while (start <= encoded.length()) {
       int end = encoded.indexOf('&', start);
@@ -54,24 +54,30 @@ final class OsmandParameters {
       if (end > start) {
         int eq = encoded.indexOf('=', start);
         boolean hasValue = eq >= 0 && eq < end;
-        String name = decode(encoded.substring(start, hasValue ? eq : end), charset, where);
-        String value = hasValue ? decode(encoded.substring(eq + 1, end), charset, where) : "";
-        values.putIfAbsent(name, value);
+        try {
+          String name = decode(encoded.substring(start, hasValue ? eq : end), charset);
+          String value = hasValue ? decode(encoded.substring(eq + 1, end), charset) : "";
+          values.putIfAbsent(name, value);
+        } catch (IllegalArgumentException e) {
+          if (form) {
+            throw new OsmandFormatException(
+                "", "The form body is not valid percent-encoding in its charset.");
+          }
+          // As servlet containers do: a broken query pair is left out, the position is kept.
+        }
       }
       start = end + 1;
     }
   }
 
-  private static String decode(String text, Charset charset, String where) {
+  /**
+   * @throws IllegalArgumentException when the text is not valid percent-encoding
+   */
+  private static String decode(String text, Charset charset) {
     if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
       return text;
     }
-    try {
-      return URLDecoder.decode(text, charset);
-    } catch (IllegalArgumentException e) {
-      throw new OsmandFormatException(
-          "", "The " + where + " is not valid percent-encoding in its charset.");
-    }
+    return URLDecoder.decode(text, charset);
   }
 
   Map<String, String> values() {

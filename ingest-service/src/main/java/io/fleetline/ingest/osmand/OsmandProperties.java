@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param acceptCount connections the operating system queues before the port accepts them
  * @param ioThreads event loops serving the port's connections; no request holds one while Kafka
  *     acknowledges it
+ * @param intakeThreads threads that validate requests and hand them to Kafka, off the event loops
+ *     (a hand-over can block while Kafka is away)
  */
 @ConfigurationProperties("fleetline.ingest.osmand")
 public record OsmandProperties(
@@ -35,4 +37,5 @@ public record OsmandProperties(
     @DefaultValue("20s") Duration keepAliveTimeout,
     @DefaultValue("20000") int maxConnections,
     @DefaultValue("1024") int acceptCount,
-    @DefaultValue("2") int ioThreads) {}
+    @DefaultValue("2") int ioThreads,
+    @DefaultValue("4") int intakeThreads) {}

@@ -25,6 +25,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -60,6 +62,8 @@ class OsmandServer implements SmartLifecycle {
   private final Counter refusedConnections;
   private final ChannelGroup connections =
       new DefaultChannelGroup("osmand", GlobalEventExecutor.INSTANCE);
+  private final AtomicInteger answering = new AtomicInteger();
+  private ThreadPoolExecutor intakeExecutor;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel serverChannel;
@@ -101,6 +105,16 @@ class OsmandServer implements SmartLifecycle {
     if (!properties.enabled() || running) {
       return;
     }
+    int threads = properties.intakeThreads();
+    // One request per connection is with the intake at a time, so the queue never outgrows this.
+    intakeExecutor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(properties.maxConnections()),
+            new DefaultThreadFactory("osmand-intake", true));
     bossGroup =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("osmand-accept", true), NioIoHandler.newFactory());
@@ -116,6 +130,8 @@ class OsmandServer implements SmartLifecycle {
               .channel(NioServerSocketChannel.class)
               .option(ChannelOption.SO_BACKLOG, properties.acceptCount())
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // Each connection reads on demand (see OsmandConnection).
+              .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
@@ -151,7 +167,12 @@ class OsmandServer implements SmartLifecycle {
     connections.add(channel);
     OsmandConnection connection =
         new OsmandConnection(
-            endpoint, limits, sources, SourceKeys.of(channel.remoteAddress().getAddress()));
+            endpoint,
+            intakeExecutor,
+            answering,
+            limits,
+            sources,
+            SourceKeys.of(channel.remoteAddress().getAddress()));
     HttpDecoderConfig decoding =
         new HttpDecoderConfig()
             .setMaxInitialLineLength(limits.maxQueryBytes() + REQUEST_LINE_OVERHEAD)
@@ -176,8 +197,8 @@ class OsmandServer implements SmartLifecycle {
     running = false;
     serverChannel.close().syncUninterruptibly();
     long deadline = System.nanoTime() + drainTimeout.toNanos();
-    // Requests in flight hold their connection's read paused until answered.
-    while (sourcesBusy() && System.nanoTime() < deadline) {
+    // Requests with Kafka get their answers; idle connections are closed below.
+    while (answering.get() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -190,11 +211,10 @@ class OsmandServer implements SmartLifecycle {
     log.info("OsmAnd listener stopped");
   }
 
-  private boolean sourcesBusy() {
-    return sources.busy();
-  }
-
   private void shutDownThreads() {
+    if (intakeExecutor != null) {
+      intakeExecutor.shutdownNow();
+    }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -34,11 +34,6 @@ final class SourceSlots {
     inProgress.computeIfPresent(source, (key, count) -> count == 1 ? null : count - 1);
   }
 
-  /** Whether any address has a request in progress. */
-  boolean busy() {
-    return !inProgress.isEmpty();
-  }
-
   int max() {
     return max;
   }

@@ -11,6 +11,7 @@ import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.KafkaTopics;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -297,6 +299,80 @@ class OsmandIngestIntegrationTest {
 
     assertThat(osmandOnMainPort.statusCode()).isEqualTo(404);
     assertThat(apiOnOsmandPort.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void pipelinedRequestsAreEachAnsweredInOrder() throws Exception {
+    Instant first = Instant.now().minusSeconds(50).truncatedTo(ChronoUnit.MILLIS);
+    Instant second = first.plusSeconds(1);
+
+    String answers =
+        exchange(
+            positionRequest(first, "")
+                + positionRequest(second, "")
+                + "GET /?id=nobody&lat=1&lon=2 HTTP/1.1\r\nHost: osmand\r\nConnection: close\r\n\r\n");
+
+    assertThat(answers.split("HTTP/1.1 ", -1)).hasSize(4);
+    assertThat(answers).matches("(?s)HTTP/1.1 200 .*HTTP/1.1 200 .*HTTP/1.1 404 .*");
+    assertThat(pingRecordedAt(first).recordedAt()).isEqualTo(first);
+    assertThat(pingRecordedAt(second).recordedAt()).isEqualTo(second);
+  }
+
+  @Test
+  void aBrokenChunkIsAnswered400AndNothingOfItIsStored() throws Exception {
+    String answer =
+        exchange(
+            "POST / HTTP/1.1\r\nHost: osmand\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + "8\r\nid=phone\r\nzz\r\n-42&lat=1&lon=2\r\n0\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
+  }
+
+  @Test
+  void aQueryPairThatIsNotPercentEncodingIsLeftOutAndThePositionKept() throws Exception {
+    Instant recordedAt = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+    String answer = exchange(positionRequest(recordedAt, "&note=50%zz&batt=80"));
+
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    VehiclePing ping = pingRecordedAt(recordedAt);
+    assertThat(ping.attributes()).containsEntry("batt", 80).doesNotContainKey("note");
+  }
+
+  @Test
+  void anAbsoluteFormRequestTargetIsServedLikeItsPath() throws Exception {
+    Instant recordedAt = Instant.now().minusSeconds(70).truncatedTo(ChronoUnit.MILLIS);
+
+    String answer =
+        exchange(
+            positionRequest(recordedAt, "")
+                .replace("GET /?", "GET http://osmand.example:5055/?")
+                .replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"));
+
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    assertThat(pingRecordedAt(recordedAt).recordedAt()).isEqualTo(recordedAt);
+  }
+
+  private static String positionRequest(Instant recordedAt, String extra) {
+    return "GET /?id=phone-42&lat=52.5&lon=13.4&timestamp="
+        + recordedAt.toEpochMilli()
+        + extra
+        + " HTTP/1.1\r\nHost: osmand\r\n\r\n";
+  }
+
+  /** Writes raw bytes to the port and reads until the server closes (or 30 s pass). */
+  private String exchange(String requests) throws Exception {
+    String text =
+        requests.endsWith("Connection: close\r\n\r\n") || !requests.startsWith("GET")
+            ? requests
+            : requests.substring(0, requests.length() - 2) + "Connection: close\r\n\r\n";
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private HttpResponse<String> postJson(String body) throws Exception {
