@@ -91,6 +91,7 @@ class SecurityConfiguration {
                 s.registeredClientRepository(clients)
                     .authorizationService(authorizations)
                     .authorizationServerSettings(settings)
+                    .tokenEndpoint(t -> t.authenticationProviders(RegisteredScopesByDefault::wrap))
                     .clientAuthentication(
                         c ->
                             c.authenticationProviders(p -> p.add(0, unknownClients))

@@ -32,6 +32,7 @@ public final class ApiClient {
     return response.json().get("access_token").stringValue();
   }
 
+  /** The token endpoint's answer; {@code scope} may be {@code null} to send none. */
   public Response tokenResponse(String clientId, String secret, String scope) throws Exception {
     String basic =
         Base64.getEncoder()
@@ -42,7 +43,8 @@ public final class ApiClient {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
-                    "grant_type=client_credentials&scope=" + scope.replace(" ", "%20")))
+                    "grant_type=client_credentials"
+                        + (scope == null ? "" : "&scope=" + scope.replace(" ", "%20"))))
             .build();
     return send(request);
   }
