@@ -155,22 +155,20 @@ public class PingIntake {
 
   /**
    * Records an upload that cannot be attributed to a device (unknown or unreadable sender) in the
-   * rejected topic, so that nothing is dropped silently; returns once it is durable.
+   * rejected topic, so that nothing is dropped silently. The future completes once it is durable,
+   * or fails with {@link PingsNotDurableException}; nothing waits for Kafka's answer meanwhile.
    */
-  public void rejectUnattributed(
+  public CompletableFuture<Void> rejectUnattributedAsync(
       String key, String protocol, byte[] original, Rejection rejection) {
     Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    publisher.publish(
-        List.of(),
-        List.of(
-            RejectedPing.of(
-                key,
-                original,
-                rejection,
-                protocol,
-                receivedAt,
-                null,
-                rejectedTopic.excerptBytes())));
+    RejectedPing rejected =
+        RejectedPing.of(
+            key, original, rejection, protocol, receivedAt, null, rejectedTopic.excerptBytes());
+    try {
+      return publisher.publishAsync(List.of(), List.of(rejected));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static VehiclePing toPing(

@@ -13,14 +13,15 @@ import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.Rejection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes one MQTT message durable: pings of a known device go through the shared intake, anything
- * else (unknown device, unreadable payload) goes to the rejected topic. Returns normally only when
- * the message may be acknowledged to the broker. Until the device registry has loaded no device is
- * known yet, so nothing may be judged: a message then stays unacknowledged for the broker to
- * redeliver.
+ * Hands one MQTT message to Kafka: pings of a known device go through the shared intake, anything
+ * else (unknown device, unreadable payload) goes to the rejected topic. The answer is a future that
+ * completes only when the message may be acknowledged to the broker; nothing here waits for Kafka.
+ * Until the device registry has loaded no device is known yet, so nothing may be judged: a message
+ * then stays unacknowledged for the broker to redeliver.
  */
 @Component
 class MqttPingHandler {
@@ -43,11 +44,14 @@ class MqttPingHandler {
   }
 
   /**
-   * @throws PingsNotDurableException when Kafka cannot take it now, or the registry is loading
+   * Judges the message now and returns once it is handed to Kafka. The future fails with {@link
+   * PingsNotDurableException} when Kafka cannot take it now or the registry is loading, and with
+   * any other exception when the message cannot be processed at all.
    */
-  void handle(String identifier, byte[] payload) {
+  CompletableFuture<Void> handle(String identifier, byte[] payload) {
     if (!ready()) {
-      throw new PingsNotDurableException("the device registry is still loading", null);
+      return CompletableFuture.failedFuture(
+          new PingsNotDurableException("the device registry is still loading", null));
     }
     Optional<DeviceRegistration> device =
         identifier == null
@@ -55,7 +59,7 @@ class MqttPingHandler {
             : registry.find(new DeviceKey(DeviceProtocol.MQTT, identifier));
     if (device.isEmpty() || !device.get().enabled()) {
       String reason = device.isEmpty() ? Rejection.UNKNOWN_DEVICE : Rejection.DEVICE_DISABLED;
-      intake.rejectUnattributed(
+      return intake.rejectUnattributedAsync(
           String.valueOf(identifier),
           PROTOCOL,
           payload,
@@ -65,19 +69,17 @@ class MqttPingHandler {
                   + DeviceText.quoted(String.valueOf(identifier))
                   + " is "
                   + reason.replace('_', ' ')));
-      return;
     }
     List<DecodedPing> items;
     try {
       items = PingJson.decode(payload, ingest.maxBatchSize());
     } catch (PingJson.MalformedBodyException e) {
-      intake.rejectUnattributed(
+      return intake.rejectUnattributedAsync(
           device.get().vehicleId().toString(),
           PROTOCOL,
           payload,
           new Rejection(Rejection.MALFORMED, e.getMessage()));
-      return;
     }
-    intake.accept(device.get(), PROTOCOL, items);
+    return intake.acceptAsync(device.get(), PROTOCOL, items).thenApply(result -> null);
   }
 }

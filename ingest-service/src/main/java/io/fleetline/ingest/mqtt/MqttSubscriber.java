@@ -1,16 +1,19 @@
 package io.fleetline.ingest.mqtt;
 
 import io.fleetline.ingest.publish.PingsNotDurableException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -32,21 +35,32 @@ import org.springframework.stereotype.Component;
  * broker redelivers it from the persistent session. Any other failure of one message, and a payload
  * over the size limit, rejects that message and acknowledges it: a message that cannot be processed
  * must not come back after every reconnect or restart.
+ *
+ * <p>No thread waits for Kafka: a message is judged on the client's callback thread as it arrives
+ * and handed to Kafka, and the acknowledgement is sent from Kafka's completion, on the producer's
+ * network thread. Paho's {@code messageArrivedComplete} only queues the PUBACK for its sender
+ * thread (under a lock held for queue operations alone), so it is safe to call there.
  */
 @Component
 class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   private static final Logger log = LoggerFactory.getLogger(MqttSubscriber.class);
 
+  private static final String ACKNOWLEDGED = "acknowledged";
+  private static final String TOO_LARGE = "too_large";
+  private static final String UNPROCESSABLE = "unprocessable";
+  private static final String NOT_DURABLE = "not_durable";
+
   private final MqttProperties properties;
   private final MqttPingHandler handler;
   private final BrokerPasswordFile passwords;
   private final UnprocessableMessages unprocessable;
-  private final MeterRegistry meters;
+  private final Map<String, Counter> outcomes;
   private final Semaphore inFlight;
   private final AtomicBoolean reconnecting = new AtomicBoolean();
+  // Which connection a message arrived on: its message id means something on that one alone.
+  private final AtomicLong connection = new AtomicLong();
   private volatile MqttAsyncClient client;
-  private volatile ThreadPoolExecutor workers;
   private volatile ScheduledExecutorService scheduler;
   private volatile boolean running;
 
@@ -60,8 +74,17 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     this.handler = handler;
     this.passwords = passwords;
     this.unprocessable = unprocessable;
-    this.meters = meters;
+    this.outcomes =
+        Map.of(
+            ACKNOWLEDGED, outcomeCounter(meters, ACKNOWLEDGED),
+            TOO_LARGE, outcomeCounter(meters, TOO_LARGE),
+            UNPROCESSABLE, outcomeCounter(meters, UNPROCESSABLE),
+            NOT_DURABLE, outcomeCounter(meters, NOT_DURABLE));
     this.inFlight = new Semaphore(properties.maxInFlight());
+  }
+
+  private static Counter outcomeCounter(MeterRegistry meters, String result) {
+    return meters.counter("fleetline.ingest.mqtt.messages", "result", result);
   }
 
   @Override
@@ -69,15 +92,6 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     if (!properties.enabled()) {
       return;
     }
-    int threads = Math.max(2, Math.min(32, properties.maxInFlight()));
-    workers =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(properties.maxInFlight()),
-            r -> new Thread(r, "mqtt-ingest"));
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "mqtt-reconnect"));
     try {
       client = new MqttAsyncClient(properties.url(), clientId(), new MemoryPersistence());
@@ -148,6 +162,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   @Override
   public void connectComplete(boolean reconnect, String serverUri) {
+    connection.incrementAndGet();
     String filter = "$share/" + properties.subscriptionGroup() + "/" + properties.topicFilter();
     try {
       client.subscribe(filter, 1);
@@ -172,58 +187,123 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     // Blocking here, on the client's callback thread, stops reading from the broker: the bound
     // on messages in flight is the bound on memory.
     inFlight.acquire();
-    try {
-      workers.execute(() -> process(topic, message));
-    } catch (RuntimeException e) {
+    if (!running) {
+      // Stopping: left unacknowledged, the broker redelivers it to the next session.
       inFlight.release();
-      throw e;
+      return;
+    }
+    judge(
+        new MqttArrival(
+            MqttTopics.deviceIdentifier(properties.topicFilter(), topic),
+            message,
+            connection.get()));
+  }
+
+  /** Hands the message to Kafka and acknowledges it, or leaves it for redelivery, once it is. */
+  private void judge(MqttArrival arrival) {
+    CompletableFuture<String> outcome;
+    try {
+      outcome = handOver(arrival);
+    } catch (RuntimeException | StackOverflowError e) {
+      outcome = rejectUnprocessable(arrival, e);
+    }
+    outcome.whenComplete((result, failure) -> finish(arrival, result, failure));
+  }
+
+  /**
+   * Stores or rejects one message; the future says which, or fails with {@link
+   * PingsNotDurableException} when the message may not be acknowledged.
+   */
+  private CompletableFuture<String> handOver(MqttArrival arrival) {
+    byte[] payload = arrival.message().getPayload();
+    long limit = properties.maxPayloadSize().toBytes();
+    if (payload.length > limit) {
+      return unprocessable
+          .reject(
+              arrival.identifier(),
+              payload,
+              "MQTT payload of "
+                  + payload.length
+                  + " bytes is over the limit of "
+                  + limit
+                  + " bytes")
+          .thenApply(durable -> TOO_LARGE);
+    }
+    // Failures other than Kafka's arise while judging, before anything is sent, so the rejection
+    // below runs on this thread, never on the producer's.
+    return handler
+        .handle(arrival.identifier(), payload)
+        .thenApply(durable -> ACKNOWLEDGED)
+        .exceptionallyCompose(
+            failure ->
+                unwrap(failure) instanceof PingsNotDurableException
+                    ? CompletableFuture.failedFuture(unwrap(failure))
+                    : rejectUnprocessable(arrival, unwrap(failure)));
+  }
+
+  private CompletableFuture<String> rejectUnprocessable(MqttArrival arrival, Throwable failure) {
+    log.warn(
+        "MQTT message of device '{}' could not be processed: {}",
+        arrival.identifier(),
+        failure.toString());
+    try {
+      return unprocessable
+          .reject(
+              arrival.identifier(),
+              arrival.message().getPayload(),
+              "MQTT payload could not be processed: " + failure.getClass().getName())
+          .thenApply(durable -> UNPROCESSABLE);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
-  private void process(String topic, MqttMessage message) {
-    String identifier = MqttTopics.deviceIdentifier(properties.topicFilter(), topic);
-    byte[] payload = message.getPayload();
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
+
+  /** Runs where Kafka completes, on the producer's network thread: short, and never waits. */
+  private void finish(MqttArrival arrival, String result, Throwable failure) {
     try {
-      String result = judge(identifier, payload);
-      client.messageArrivedComplete(message.getId(), message.getQos());
-      meters.counter("fleetline.ingest.mqtt.messages", "result", result).increment();
-    } catch (PingsNotDurableException e) {
-      meters.counter("fleetline.ingest.mqtt.messages", "result", "not_durable").increment();
-      log.warn("MQTT message on {} not acknowledged, Kafka failed: {}", topic, e.getMessage());
-      scheduleReconnect();
-    } catch (MqttException | RuntimeException e) {
-      // The acknowledgement itself failed: the broker redelivers; storage is idempotent.
-      log.warn("MQTT message on {} not acknowledged: {}", topic, e.toString());
+      if (failure == null) {
+        acknowledge(arrival);
+        outcomes.get(result).increment();
+      } else {
+        outcomes.get(NOT_DURABLE).increment();
+        log.debug("MQTT message not acknowledged, Kafka failed: {}", failure.toString());
+        scheduleReconnect(unwrap(failure));
+      }
     } finally {
       inFlight.release();
     }
   }
 
-  /**
-   * Stores or rejects one message and says which; throws only when it may not be acknowledged.
-   *
-   * @throws PingsNotDurableException when Kafka cannot take the message or its rejection now
-   */
-  private String judge(String identifier, byte[] payload) {
-    long limit = properties.maxPayloadSize().toBytes();
-    if (payload.length > limit) {
-      unprocessable.reject(
-          identifier,
-          payload,
-          "MQTT payload of " + payload.length + " bytes is over the limit of " + limit + " bytes");
-      return "too_large";
+  private void acknowledge(MqttArrival arrival) {
+    if (arrival.connection() != connection.get()) {
+      // Its id belongs to an earlier connection; the broker redelivers it on this one, and
+      // storage is idempotent.
+      return;
     }
     try {
-      handler.handle(identifier, payload);
-      return "acknowledged";
-    } catch (PingsNotDurableException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      log.warn("MQTT message of device '{}' could not be processed: {}", identifier, e.toString());
-      unprocessable.reject(
-          identifier, payload, "MQTT payload could not be processed: " + e.getClass().getName());
-      return "unprocessable";
+      client.messageArrivedComplete(arrival.message().getId(), arrival.message().getQos());
+    } catch (MqttException | RuntimeException e) {
+      // The broker redelivers it; storage is idempotent.
+      log.warn(
+          "MQTT message of device '{}' not acknowledged: {}", arrival.identifier(), e.toString());
     }
+  }
+
+  /** Kafka failed a message: its redelivery comes after a reconnect. */
+  private void scheduleReconnect(Throwable kafkaFailure) {
+    if (running && !reconnecting.get()) {
+      log.warn(
+          "MQTT messages not acknowledged, Kafka failed: {}; reconnecting in {}",
+          kafkaFailure.getMessage(),
+          properties.reconnectDelay());
+    }
+    scheduleReconnect();
   }
 
   /** Reconnecting is how an MQTT 3.1.1 client asks the broker to resend unacknowledged messages. */
@@ -233,6 +313,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
     scheduler.schedule(
         () -> {
+          connection.incrementAndGet();
           try {
             if (client.isConnected()) {
               client.disconnectForcibly(1_000, 1_000);
@@ -251,6 +332,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   @Override
   public void connectionLost(Throwable cause) {
+    connection.incrementAndGet();
     log.warn("MQTT connection to {} lost: {}", properties.url(), cause.toString());
     scheduleReconnect();
   }
@@ -268,8 +350,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
     try {
       scheduler.shutdownNow();
-      workers.shutdown();
-      workers.awaitTermination(10, TimeUnit.SECONDS);
+      awaitMessagesInFlight();
       if (client.isConnected()) {
         client.disconnect().waitForCompletion(5_000);
       }
@@ -278,6 +359,14 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       log.debug("MQTT shutdown: {}", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Gives messages handed to Kafka a while to become durable and be acknowledged. */
+  private void awaitMessagesInFlight() throws InterruptedException {
+    int all = properties.maxInFlight();
+    if (inFlight.tryAcquire(all, 10, TimeUnit.SECONDS)) {
+      inFlight.release(all);
     }
   }
 

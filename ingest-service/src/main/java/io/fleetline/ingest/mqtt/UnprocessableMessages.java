@@ -3,6 +3,7 @@ package io.fleetline.ingest.mqtt;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.validation.Rejection;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,10 +22,11 @@ class UnprocessableMessages {
   }
 
   /**
-   * @throws io.fleetline.ingest.publish.PingsNotDurableException when Kafka cannot take it now
+   * Completes once the rejection is durable; fails with {@link
+   * io.fleetline.ingest.publish.PingsNotDurableException} when Kafka cannot take it now.
    */
-  void reject(String identifier, byte[] payload, String detail) {
-    intake.rejectUnattributed(
+  CompletableFuture<Void> reject(String identifier, byte[] payload, String detail) {
+    return intake.rejectUnattributedAsync(
         String.valueOf(identifier),
         DeviceProtocol.MQTT.wireName(),
         payload,

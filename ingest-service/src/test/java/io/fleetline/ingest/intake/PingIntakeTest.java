@@ -64,6 +64,12 @@ class PingIntakeTest {
         }
       }
     }
+
+    @Override
+    public CompletableFuture<Void> publishAsync(List<VehiclePing> a, List<RejectedPing> r) {
+      publish(a, r);
+      return CompletableFuture.completedFuture(null);
+    }
   }
 
   static IngestProperties properties(int maxInFlight) {
@@ -169,7 +175,9 @@ class PingIntakeTest {
             DecodedPing.malformed(0, huge, "bad"),
             DecodedPing.malformed(1, small, "bad"),
             valid(2, 52)));
-    intake.rejectUnattributed("some-device", "mqtt", huge, new Rejection("unknown_device", "?"));
+    intake
+        .rejectUnattributedAsync("some-device", "mqtt", huge, new Rejection("unknown_device", "?"))
+        .join();
 
     assertThat(publisher.rejected)
         .extracting(r -> r.original().length, RejectedPing::originalLength, RejectedPing::truncated)

@@ -65,8 +65,8 @@ class MqttPingHandlerTest {
             .getBytes(StandardCharsets.UTF_8);
 
     assertThat(handler.ready()).isFalse();
-    assertThatThrownBy(() -> handler.handle("tracker-1", ping))
-        .isInstanceOf(PingsNotDurableException.class)
+    assertThatThrownBy(() -> handler.handle("tracker-1", ping).join())
+        .hasCauseInstanceOf(PingsNotDurableException.class)
         .hasMessageContaining("registry is still loading");
   }
 
@@ -74,7 +74,7 @@ class MqttPingHandlerTest {
   void aMegabyteAttributeIsRejectedAsTooLargeWithAnExcerptAndItsNeighbourAccepted() {
     String huge = ping("{\"blob\":\"" + "x".repeat(1_100_000) + "\"}");
 
-    handler.handle("tracker-1", utf8("[" + huge + "," + ping("{}") + "]"));
+    handler.handle("tracker-1", utf8("[" + huge + "," + ping("{}") + "]")).join();
 
     assertThat(uploads.accepted).hasSize(1);
     assertThat(uploads.rejected)
@@ -91,8 +91,8 @@ class MqttPingHandlerTest {
   void anUnreadableMegabytePayloadIsKeptAsAnExcerpt() {
     byte[] payload = utf8("[" + ping("{}") + "," + "x".repeat(1_100_000));
 
-    handler.handle("tracker-1", payload);
-    handler.handle("nobody", payload);
+    handler.handle("tracker-1", payload).join();
+    handler.handle("nobody", payload).join();
 
     assertThat(uploads.accepted).isEmpty();
     assertThat(uploads.rejected)
@@ -109,18 +109,20 @@ class MqttPingHandlerTest {
 
   @Test
   void nulOrALoneSurrogateInAnAttributeKeyOrNestedValueIsRejectedAsMalformed() {
-    handler.handle(
-        "tracker-1",
-        utf8(
-            "["
-                + ping("{\"note\":\"a\\u0000b\"}")
-                + ","
-                + ping("{\"a\\u0000\":1}")
-                + ","
-                + ping("{\"trip\":{\"stops\":[\"\\ud800\"]}}")
-                + ","
-                + ping("{\"driver\":\"\\ud83d\\ude9a\"}")
-                + "]"));
+    handler
+        .handle(
+            "tracker-1",
+            utf8(
+                "["
+                    + ping("{\"note\":\"a\\u0000b\"}")
+                    + ","
+                    + ping("{\"a\\u0000\":1}")
+                    + ","
+                    + ping("{\"trip\":{\"stops\":[\"\\ud800\"]}}")
+                    + ","
+                    + ping("{\"driver\":\"\\ud83d\\ude9a\"}")
+                    + "]"))
+        .join();
 
     assertThat(uploads.rejected)
         .extracting(RejectedPing::rejection)

@@ -17,7 +17,7 @@ class UnprocessableMessagesTest {
     byte[] payload = new byte[300_000];
     Arrays.fill(payload, (byte) 'x');
 
-    unprocessable.reject("tracker-1", payload, "over the size limit");
+    unprocessable.reject("tracker-1", payload, "over the size limit").join();
 
     assertThat(uploads.rejected).hasSize(1);
     RejectedPing rejected = uploads.rejected.get(0);
@@ -28,7 +28,7 @@ class UnprocessableMessagesTest {
 
   @Test
   void aShortPayloadIsKeptWhole() {
-    unprocessable.reject("tracker-1", new byte[] {1, 2, 3}, "unprocessable");
+    unprocessable.reject("tracker-1", new byte[] {1, 2, 3}, "unprocessable").join();
 
     assertThat(uploads.rejected.get(0).original()).containsExactly(1, 2, 3);
     assertThat(uploads.rejected.get(0).truncated()).isFalse();
