@@ -1,6 +1,6 @@
 package io.fleetline.api.live;
 
-import io.fleetline.api.position.PositionView;
+import io.fleetline.api.position.PositionJson;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.VehiclePing;
@@ -198,7 +198,7 @@ class LiveFeedConsumer implements SmartLifecycle {
         return; // nobody of that fleet is connected: skip decoding
       }
       VehiclePing ping = FleetlineJson.read(record.value(), VehiclePing.class);
-      hub.publish(ping.fleetId(), "position", json.writeValueAsString(position(ping)));
+      hub.publish(ping.fleetId(), "position", PositionJson.of(json, ping));
     } else {
       JsonNode event = FleetlineJson.mapper().readTree(record.value());
       UUID fleetId = fleetOf(record, event);
@@ -217,25 +217,6 @@ class LiveFeedConsumer implements SmartLifecycle {
     }
     JsonNode fleet = event.path("fleetId");
     return fleet.isString() ? UUID.fromString(fleet.asString()) : null;
-  }
-
-  private static PositionView position(VehiclePing ping) {
-    return new PositionView(
-        ping.vehicleId(),
-        ping.recordedAt(),
-        ping.receivedAt(),
-        ping.latitude(),
-        ping.longitude(),
-        toFloat(ping.speedKmh()),
-        toFloat(ping.headingDeg()),
-        toFloat(ping.altitudeM()),
-        toFloat(ping.accuracyM()),
-        ping.ignition(),
-        ping.attributes());
-  }
-
-  private static Float toFloat(Double value) {
-    return value == null ? null : value.floatValue();
   }
 
   /** Whether the pings partitions are paused because no client wants pings. */

@@ -54,12 +54,10 @@ class PositionController {
     // One query tells "no such vehicle in this fleet" from "no position yet".
     Optional<Optional<PositionView>> found =
         jdbc.sql(
-                """
-                SELECT v.id AS vehicle_id, p.recorded_at, p.received_at, ST_Y(p.location) AS lat,
-                       ST_X(p.location) AS lon, p.speed_kmh, p.heading_deg, p.altitude_m,
-                       p.accuracy_m, p.ignition, p.attributes::text AS attributes
-                FROM vehicles v LEFT JOIN latest_positions p ON p.vehicle_id = v.id
-                WHERE v.id = ? AND v.fleet_id = ?""")
+                "SELECT "
+                    + PositionColumn.SELECT
+                    + " FROM vehicles v LEFT JOIN latest_positions p ON p.vehicle_id = v.id"
+                    + " WHERE v.id = ? AND v.fleet_id = ?")
             .params(vehicleId, callerFleet.of(caller))
             .query((rs, row) -> Optional.ofNullable(PositionRows.map(rs)))
             .optional();
@@ -102,7 +100,7 @@ class PositionController {
     String where = condition(area, params);
     String sql =
         "SELECT "
-            + PositionRows.COLUMNS
+            + PositionColumn.SELECT
             + " FROM latest_positions p WHERE p.fleet_id = :fleet"
             // No "cursor IS NULL OR ..." here: a generic plan would then walk every vehicle.
             + (after == null ? "" : " AND p.vehicle_id > :after")

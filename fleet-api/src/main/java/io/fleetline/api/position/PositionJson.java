@@ -1,8 +1,7 @@
 package io.fleetline.api.position;
 
 import io.fleetline.api.paging.Cursors;
-import io.fleetline.common.FleetlineJson;
-import io.fleetline.common.IsoTime;
+import io.fleetline.common.VehiclePing;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -10,20 +9,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a page of positions ({@code {"items":[…],"nextCursor":…}}, the JSON of a {@code
- * Page<PositionView>}) straight from the rows of a {@link PositionRows#COLUMNS} query into bytes: a
- * 1000-point track page then costs no position objects, and the connection is back in the pool
- * before the answer is sent.
+ * Writes positions as {@link PositionColumn} declares them: pages ({@code {"items":[…],
+ * "nextCursor":…}}, the JSON of a {@code Page<PositionView>}) and GeoJSON straight from the rows of
+ * a {@link PositionColumn#SELECT} query into bytes, so that a 1000-point track page costs no
+ * position objects and the connection is back in the pool before the answer is sent; and a ping of
+ * the live stream.
  */
 public final class PositionJson {
 
@@ -35,22 +33,9 @@ public final class PositionJson {
     BY_TIME
   }
 
-  private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {};
-
-  // Names encoded once rather than escaped and encoded again for every position of every page.
+  // Names encoded once rather than escaped and encoded again for every page.
   private static final SerializableString ITEMS = new SerializedString("items");
   private static final SerializableString NEXT_CURSOR = new SerializedString("nextCursor");
-  private static final SerializableString VEHICLE_ID = new SerializedString("vehicleId");
-  private static final SerializableString RECORDED_AT = new SerializedString("recordedAt");
-  private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
-  private static final SerializableString LATITUDE = new SerializedString("latitude");
-  private static final SerializableString LONGITUDE = new SerializedString("longitude");
-  private static final SerializableString SPEED_KMH = new SerializedString("speedKmh");
-  private static final SerializableString HEADING_DEG = new SerializedString("headingDeg");
-  private static final SerializableString ALTITUDE_M = new SerializedString("altitudeM");
-  private static final SerializableString ACCURACY_M = new SerializedString("accuracyM");
-  private static final SerializableString IGNITION = new SerializedString("ignition");
-  private static final SerializableString ATTRIBUTES_NAME = new SerializedString("attributes");
   private static final SerializableString TYPE = new SerializedString("type");
   private static final SerializableString ID = new SerializedString("id");
   private static final SerializableString FEATURES = new SerializedString("features");
@@ -62,6 +47,12 @@ public final class PositionJson {
   private static final SerializableString FEATURE = new SerializedString("Feature");
   private static final SerializableString POINT = new SerializedString("Point");
   private static final SerializableString LINE_STRING = new SerializedString("LineString");
+
+  private static final int VEHICLE_ID = PositionColumn.VEHICLE_ID.index();
+  private static final int RECORDED_AT = PositionColumn.RECORDED_AT.index();
+  private static final int LATITUDE = PositionColumn.LATITUDE.index();
+  private static final int LONGITUDE = PositionColumn.LONGITUDE.index();
+  private static final int SPEED_KMH = PositionColumn.SPEED_KMH.index();
 
   private PositionJson() {}
 
@@ -78,29 +69,30 @@ public final class PositionJson {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(limit * 260 + 64);
       String nextCursor = null;
       try (JsonGenerator json = mapper.createGenerator(bytes)) {
-        Row row = new Row();
+        PositionBuffer buffer = new PositionBuffer();
         json.writeStartObject();
         json.writeName(ITEMS);
         json.writeStartArray();
         int written = 0;
-        OffsetDateTime lastRecordedAt = null;
+        String lastVehicleId = null;
+        String lastTimeKey = null;
         do {
-          OffsetDateTime recordedAt = rs.getObject(2, OffsetDateTime.class);
-          if (recordedAt == null) {
+          String vehicleId = rs.getString(VEHICLE_ID);
+          if (vehicleId == null) {
             continue;
           }
           if (written == limit) {
-            nextCursor =
-                Cursors.encode(
-                    order == Order.BY_VEHICLE
-                        ? row.vehicleId
-                        : Cursors.instantKey(lastRecordedAt.toInstant()));
+            nextCursor = Cursors.encode(order == Order.BY_VEHICLE ? lastVehicleId : lastTimeKey);
             break;
           }
-          row.read(rs);
-          writePosition(json, rs, row, recordedAt);
+          if (order == Order.BY_TIME && written == limit - 1) {
+            lastTimeKey = Cursors.instantKey(recordedAt(rs));
+          }
+          json.writeStartObject();
+          writeFields(json, rs, buffer, true);
+          json.writeEndObject();
           written++;
-          lastRecordedAt = recordedAt;
+          lastVehicleId = vehicleId;
         } while (rs.next());
         json.writeEndArray();
         json.writeName(NEXT_CURSOR);
@@ -113,48 +105,49 @@ public final class PositionJson {
 
   /**
    * The GeoJSON FeatureCollection of the first {@code limit} latest positions of {@code limit + 1}
-   * rows ordered by vehicle, one Point Feature each (the position without latitude and longitude as
-   * its properties), with {@code nextCursor} as a foreign member.
+   * rows ordered by vehicle, one Point Feature each (the position without its coordinates as its
+   * properties), with {@code nextCursor} as a foreign member.
    */
   public static ResultSetExtractor<byte[]> points(JsonMapper mapper, int limit) {
     return rs -> {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(limit * 330 + 64);
       String nextCursor = null;
       try (JsonGenerator json = mapper.createGenerator(bytes)) {
-        Row row = new Row();
+        PositionBuffer buffer = new PositionBuffer();
         startCollection(json);
         int written = 0;
+        String lastVehicleId = null;
         while (rs.next()) {
-          OffsetDateTime recordedAt = rs.getObject(2, OffsetDateTime.class);
-          if (recordedAt == null) {
+          String vehicleId = rs.getString(VEHICLE_ID);
+          if (vehicleId == null) {
             continue;
           }
           if (written == limit) {
-            nextCursor = Cursors.encode(row.vehicleId);
+            nextCursor = Cursors.encode(lastVehicleId);
             break;
           }
-          row.read(rs);
           json.writeStartObject();
           json.writeName(TYPE);
           json.writeString(FEATURE);
           json.writeName(ID);
-          json.writeRawUTF8String(row.vehicleIdBytes, 0, row.vehicleIdBytes.length);
+          PositionColumn.VEHICLE_ID.type().copy(rs, VEHICLE_ID, json, buffer);
           json.writeName(GEOMETRY);
           json.writeStartObject();
           json.writeName(TYPE);
           json.writeString(POINT);
           json.writeName(COORDINATES);
           json.writeStartArray();
-          json.writeNumber(rs.getDouble(5));
-          json.writeNumber(rs.getDouble(4));
+          json.writeNumber(rs.getDouble(LONGITUDE));
+          json.writeNumber(rs.getDouble(LATITUDE));
           json.writeEndArray();
           json.writeEndObject();
           json.writeName(PROPERTIES);
           json.writeStartObject();
-          writeFields(json, rs, row, recordedAt, false);
+          writeFields(json, rs, buffer, false);
           json.writeEndObject();
           json.writeEndObject();
           written++;
+          lastVehicleId = vehicleId;
         }
         endCollection(json, nextCursor);
       }
@@ -182,7 +175,7 @@ public final class PositionJson {
       int n = 0;
       String nextCursor = null;
       do {
-        OffsetDateTime recordedAt = rs.getObject(2, OffsetDateTime.class);
+        Instant recordedAt = recordedAt(rs);
         if (recordedAt == null) {
           continue;
         }
@@ -197,11 +190,11 @@ public final class PositionJson {
           speedMissing = Arrays.copyOf(speedMissing, n * 2);
           times = Arrays.copyOf(times, n * 2);
         }
-        vehicleId = rs.getString(1);
-        times[n] = recordedAt.toInstant();
-        latitudes[n] = rs.getDouble(4);
-        longitudes[n] = rs.getDouble(5);
-        speeds[n] = rs.getFloat(6);
+        vehicleId = rs.getString(VEHICLE_ID);
+        times[n] = recordedAt;
+        latitudes[n] = rs.getDouble(LATITUDE);
+        longitudes[n] = rs.getDouble(LONGITUDE);
+        speeds[n] = rs.getFloat(SPEED_KMH);
         speedMissing[n] = rs.wasNull();
         n++;
       } while (rs.next());
@@ -209,7 +202,7 @@ public final class PositionJson {
       try (JsonGenerator json = mapper.createGenerator(bytes)) {
         startCollection(json);
         if (n > 0) {
-          Row row = new Row();
+          PositionBuffer buffer = new PositionBuffer();
           json.writeStartObject();
           json.writeName(TYPE);
           json.writeString(FEATURE);
@@ -231,15 +224,15 @@ public final class PositionJson {
           json.writeEndObject();
           json.writeName(PROPERTIES);
           json.writeStartObject();
-          json.writeName(VEHICLE_ID);
+          json.writeName(PositionColumn.VEHICLE_ID.jsonName());
           json.writeString(vehicleId);
-          json.writeName(RECORDED_AT);
+          json.writeName(PositionColumn.RECORDED_AT.jsonName());
           json.writeStartArray();
           for (int i = 0; i < n; i++) {
-            writeTime(json, row, times[i]);
+            buffer.writeTime(json, times[i]);
           }
           json.writeEndArray();
-          json.writeName(SPEED_KMH);
+          json.writeName(PositionColumn.SPEED_KMH.jsonName());
           json.writeStartArray();
           for (int i = 0; i < n; i++) {
             if (speedMissing[i]) {
@@ -258,6 +251,21 @@ public final class PositionJson {
     };
   }
 
+  /** A ping of the live stream as a position, the JSON of the same fields as a page's item. */
+  public static String of(JsonMapper mapper, VehiclePing ping) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(320);
+    try (JsonGenerator json = mapper.createGenerator(bytes)) {
+      PositionBuffer buffer = new PositionBuffer();
+      json.writeStartObject();
+      for (PositionColumn column : PositionColumn.ALL) {
+        json.writeName(column.jsonName());
+        column.type().write(json, column.of(ping), buffer);
+      }
+      json.writeEndObject();
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
   private static void startCollection(JsonGenerator json) {
     json.writeStartObject();
     json.writeName(TYPE);
@@ -274,92 +282,21 @@ public final class PositionJson {
   }
 
   /**
-   * The parts of a row that are written as raw UTF-8 strings: a track page repeats one vehicle id,
-   * which is then encoded once.
+   * The row's fields in table order; without the coordinates when they are a Feature's geometry.
    */
-  private static final class Row {
-    String vehicleId;
-    byte[] vehicleIdBytes;
-    final byte[] time = new byte[IsoTime.MAX_FORMATTED_BYTES];
-
-    void read(ResultSet rs) throws SQLException {
-      String id = rs.getString(1);
-      if (!id.equals(vehicleId)) {
-        vehicleId = id;
-        vehicleIdBytes = id.getBytes(StandardCharsets.US_ASCII);
+  private static void writeFields(
+      JsonGenerator json, ResultSet rs, PositionBuffer buffer, boolean coordinates)
+      throws SQLException {
+    for (PositionColumn column : PositionColumn.ALL) {
+      if (coordinates || !column.coordinate()) {
+        json.writeName(column.jsonName());
+        column.type().copy(rs, column.index(), json, buffer);
       }
     }
   }
 
-  private static void writePosition(
-      JsonGenerator json, ResultSet rs, Row row, OffsetDateTime recordedAt) throws SQLException {
-    json.writeStartObject();
-    writeFields(json, rs, row, recordedAt, true);
-    json.writeEndObject();
-  }
-
-  /** A position's fields; without latitude and longitude when they are a Feature's geometry. */
-  private static void writeFields(
-      JsonGenerator json, ResultSet rs, Row row, OffsetDateTime recordedAt, boolean coordinates)
-      throws SQLException {
-    json.writeName(VEHICLE_ID);
-    // A UUID and an ISO time are ASCII with nothing to escape.
-    json.writeRawUTF8String(row.vehicleIdBytes, 0, row.vehicleIdBytes.length);
-    json.writeName(RECORDED_AT);
-    writeTime(json, row, recordedAt);
-    json.writeName(RECEIVED_AT);
-    writeTime(json, row, rs.getObject(3, OffsetDateTime.class));
-    if (coordinates) {
-      json.writeName(LATITUDE);
-      json.writeNumber(rs.getDouble(4));
-      json.writeName(LONGITUDE);
-      json.writeNumber(rs.getDouble(5));
-    }
-    writeFloat(json, SPEED_KMH, rs, 6);
-    writeFloat(json, HEADING_DEG, rs, 7);
-    writeFloat(json, ALTITUDE_M, rs, 8);
-    writeFloat(json, ACCURACY_M, rs, 9);
-    json.writeName(IGNITION);
-    boolean ignition = rs.getBoolean(10);
-    if (rs.wasNull()) {
-      json.writeNull();
-    } else {
-      json.writeBoolean(ignition);
-    }
-    json.writeName(ATTRIBUTES_NAME);
-    String attributes = rs.getString(11);
-    if (attributes == null || attributes.equals("{}")) {
-      json.writeStartObject();
-      json.writeEndObject();
-    } else {
-      // Parsed and written again, so that jsonb's own spacing does not reach the client.
-      json.writePOJO(
-          FleetlineJson.mapper()
-              .readValue(attributes.getBytes(StandardCharsets.UTF_8), ATTRIBUTES));
-    }
-  }
-
-  private static void writeTime(JsonGenerator json, Row row, OffsetDateTime time) {
-    writeTime(json, row, time.toInstant());
-  }
-
-  private static void writeTime(JsonGenerator json, Row row, Instant instant) {
-    int length = IsoTime.formatMillisTo(instant, row.time, 0);
-    if (length < 0) {
-      json.writeString(IsoTime.formatMillis(instant));
-    } else {
-      json.writeRawUTF8String(row.time, 0, length);
-    }
-  }
-
-  private static void writeFloat(
-      JsonGenerator json, SerializableString name, ResultSet rs, int column) throws SQLException {
-    json.writeName(name);
-    float value = rs.getFloat(column);
-    if (rs.wasNull()) {
-      json.writeNull();
-    } else {
-      json.writeNumber(value);
-    }
+  private static Instant recordedAt(ResultSet rs) throws SQLException {
+    OffsetDateTime recordedAt = rs.getObject(RECORDED_AT, OffsetDateTime.class);
+    return recordedAt == null ? null : recordedAt.toInstant();
   }
 }

@@ -1,49 +1,59 @@
 package io.fleetline.api.position;
 
-import io.fleetline.common.FleetlineJson;
-import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.Map;
-import java.util.UUID;
-import tools.jackson.core.type.TypeReference;
+import java.util.Arrays;
+import java.util.List;
 
-/** Reads positions from {@code positions} and {@code latest_positions} rows (alias {@code p}). */
+/**
+ * Reads positions from {@code positions} and {@code latest_positions} rows (alias {@code p}), as
+ * {@link PositionColumn} declares them.
+ */
 public final class PositionRows {
 
-  /** The columns {@link #map} reads. */
-  public static final String COLUMNS =
-      """
-      p.vehicle_id, p.recorded_at, p.received_at, ST_Y(p.location) AS lat, ST_X(p.location) AS lon,
-      p.speed_kmh, p.heading_deg, p.altitude_m, p.accuracy_m, p.ignition,
-      p.attributes::text AS attributes""";
+  /** The columns {@link #map} reads: {@link PositionColumn#SELECT}. */
+  public static final String COLUMNS = PositionColumn.SELECT;
 
-  private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {};
+  private static final Constructor<PositionView> VIEW = viewConstructor();
 
   private PositionRows() {}
 
   /** Maps a row with the columns of {@link #COLUMNS}; {@code null} when it has no position. */
   public static PositionView map(ResultSet rs) throws SQLException {
-    OffsetDateTime recordedAt = rs.getObject("recorded_at", OffsetDateTime.class);
-    if (recordedAt == null) {
+    if (rs.getObject(PositionColumn.RECORDED_AT.index()) == null) {
       return null;
     }
-    String attributes = rs.getString("attributes");
-    return new PositionView(
-        rs.getObject("vehicle_id", UUID.class),
-        recordedAt.toInstant(),
-        rs.getObject("received_at", OffsetDateTime.class).toInstant(),
-        rs.getDouble("lat"),
-        rs.getDouble("lon"),
-        (Float) rs.getObject("speed_kmh"),
-        (Float) rs.getObject("heading_deg"),
-        (Float) rs.getObject("altitude_m"),
-        (Float) rs.getObject("accuracy_m"),
-        (Boolean) rs.getObject("ignition"),
-        attributes == null
-            ? Map.of()
-            : FleetlineJson.mapper()
-                .readValue(attributes.getBytes(StandardCharsets.UTF_8), ATTRIBUTES));
+    Object[] values = new Object[PositionColumn.ALL.size()];
+    for (PositionColumn column : PositionColumn.ALL) {
+      values[column.ordinal()] = column.type().read(rs, column.index());
+    }
+    try {
+      return VIEW.newInstance(values);
+    } catch (InvocationTargetException | InstantiationException | IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The canonical constructor of {@link PositionView}, whose components must be the table's columns
+   * in the table's order, so that the documented shape cannot drift from what is written.
+   */
+  private static Constructor<PositionView> viewConstructor() {
+    RecordComponent[] components = PositionView.class.getRecordComponents();
+    List<String> names = Arrays.stream(components).map(RecordComponent::getName).toList();
+    List<String> columns = PositionColumn.ALL.stream().map(PositionColumn::fieldName).toList();
+    if (!names.equals(columns)) {
+      throw new IllegalStateException(
+          "PositionView's components " + names + " are not PositionColumn's " + columns);
+    }
+    try {
+      return PositionView.class.getDeclaredConstructor(
+          Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

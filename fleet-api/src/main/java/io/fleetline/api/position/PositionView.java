@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A vehicle's position as the contract shapes it. */
+/**
+ * A vehicle's position as the contract shapes it: the fields of {@link PositionColumn}, in its
+ * order, which {@link PositionRows} checks when it is loaded.
+ */
 public record PositionView(
     UUID vehicleId,
     Instant recordedAt,

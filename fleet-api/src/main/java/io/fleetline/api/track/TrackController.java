@@ -6,9 +6,9 @@ import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.paging.TimeParameter;
+import io.fleetline.api.position.PositionColumn;
 import io.fleetline.api.position.PositionJson;
 import io.fleetline.api.position.PositionPage;
-import io.fleetline.api.position.PositionRows;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -86,7 +86,7 @@ class TrackController {
     JdbcClient.StatementSpec query =
         jdbc.sql(
                 "SELECT "
-                    + PositionRows.COLUMNS
+                    + PositionColumn.SELECT
                     + " FROM vehicles v LEFT JOIN LATERAL (SELECT p.* FROM positions p"
                     + " WHERE p.vehicle_id = :vehicle AND p.fleet_id = :fleet"
                     + (start == null ? " AND p.recorded_at >= :from" : " AND p.recorded_at > :from")
