@@ -7,7 +7,7 @@ import io.fleetline.routing.event.EventStore;
 import io.fleetline.routing.event.PendingEvent;
 import io.fleetline.routing.geofence.GeofenceCache;
 import io.fleetline.routing.position.HistoryFollower;
-import io.fleetline.routing.position.PositionWriter;
+import io.fleetline.routing.position.HistorySamples;
 import io.fleetline.routing.trip.Detection;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.TripDetector;
@@ -285,7 +285,7 @@ class DerivedDataUpdater implements HistoryFollower {
     Set<UUID> unread = new HashSet<>(since.keySet());
     List<TripStore.Window> results = new ArrayList<>();
     int held = 0;
-    try (PreparedStatement s = PositionWriter.binary(connection.prepareStatement(SAMPLES))) {
+    try (PreparedStatement s = HistorySamples.prepareBinary(connection, SAMPLES)) {
       bindWindows(connection, s, since);
       // A constant lower bound lets the planner skip partitions older than every window.
       s.setString(3, lowest(since));
@@ -313,7 +313,7 @@ class DerivedDataUpdater implements HistoryFollower {
             vehicle = rowVehicle;
             window = new ArrayList<>();
           }
-          window.add(PositionWriter.sample(rs, 2));
+          window.add(HistorySamples.read(rs, 2));
         }
         if (vehicle != null) {
           results.add(
@@ -434,7 +434,7 @@ class DerivedDataUpdater implements HistoryFollower {
       bindWindows(c, s, needed);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          before.put(rs.getObject(1, UUID.class), PositionWriter.sample(rs, 2));
+          before.put(rs.getObject(1, UUID.class), HistorySamples.read(rs, 2));
         }
       }
     }

@@ -3,7 +3,9 @@ package io.fleetline.routing.position;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.VehicleEvent;
 import io.fleetline.common.VehiclePing;
+import io.fleetline.routing.position.WritePhases.Phase;
 import io.fleetline.routing.trip.Sample;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,7 +29,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
-import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -46,7 +47,7 @@ import org.springframework.stereotype.Component;
  * derived from the vehicles' new history (trips, stops, events), so a batch is stored entirely or
  * not at all. A failure of the history write is a {@link HistoryWriteFailure}; should it be a
  * partition dropped behind this instance's back, the batch's days are made again and the batch
- * written once more.
+ * written once more. Each step is timed ({@link WritePhases}).
  */
 @Component
 public class PositionWriter {
@@ -101,8 +102,16 @@ public class PositionWriter {
 
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /**
+   * Takes a transaction lock on each Kafka partition, in a fixed order, so two batches over
+   * overlapping partitions cannot deadlock.
+   */
+  private static final String LOCK_OWNERS =
+      "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT"
+          + " hashtext('fleetline.routing.' || k) AS h FROM unnest(?::text[]) k ORDER BY 1) o";
+
   /** A batch taking this long is logged with where its time went. */
-  private static final long SLOW_BATCH_NANOS = 1_000_000_000L;
+  private static final long SLOW_BATCH_MILLIS = 1_000;
 
   private static final Logger log = LoggerFactory.getLogger(PositionWriter.class);
 
@@ -110,59 +119,47 @@ public class PositionWriter {
   private final PartitionManager partitions;
   private final List<HistoryFollower> followers;
   private final BatchFault fault;
+  private final WritePhases phases;
 
   @Autowired
   PositionWriter(
       DataSource dataSource,
       PartitionManager partitions,
       List<HistoryFollower> followers,
-      ObjectProvider<BatchFault> fault) {
-    this(dataSource, partitions, followers, fault.getIfAvailable(() -> BatchFault.NONE));
+      ObjectProvider<BatchFault> fault,
+      MeterRegistry meters) {
+    this(dataSource, partitions, followers, fault.getIfAvailable(() -> BatchFault.NONE), meters);
   }
 
   PositionWriter(
       DataSource dataSource,
       PartitionManager partitions,
       List<HistoryFollower> followers,
-      BatchFault fault) {
+      BatchFault fault,
+      MeterRegistry meters) {
     this.dataSource = dataSource;
     this.partitions = partitions;
     this.followers = followers;
     this.fault = fault;
-  }
-
-  /** Stores the batch; when this returns, it is committed. */
-  public StoredBatch write(List<VehiclePing> pings) throws SQLException {
-    return write(pings, List.of(), Map.of());
+    this.phases = new WritePhases(meters);
   }
 
   /**
-   * Stores the batch holding a transaction lock on each of {@code owners} (the Kafka partitions it
-   * came from): a consumer that lost its partitions in a rebalance but is still writing cannot
-   * interleave its recomputation of the same vehicles with the new owner's.
-   */
-  public StoredBatch write(List<VehiclePing> pings, Collection<String> owners) throws SQLException {
-    return write(pings, owners, Map.of());
-  }
-
-  /**
-   * Stores the batch like {@link #write(List, Collection)}, locking every partition in {@code
-   * ownerOf}, which names for each vehicle the Kafka partition its pings come from: followers may
-   * remember what they derived for a vehicle as long as that partition stays with this consumer.
+   * Stores the batch; when this returns, it is committed.
+   *
+   * @param ownerOf for each vehicle, the Kafka partition its pings come from; empty when they come
+   *     from elsewhere. The batch holds a transaction lock on each of these partitions, so a
+   *     consumer that lost them in a rebalance but is still writing cannot interleave its
+   *     recomputation of the same vehicles with the new owner's; and followers may remember what
+   *     they derived for a vehicle for as long as its partition stays with this consumer.
    */
   public StoredBatch write(List<VehiclePing> pings, Map<UUID, String> ownerOf) throws SQLException {
-    return write(pings, new TreeSet<>(ownerOf.values()), ownerOf);
-  }
-
-  private StoredBatch write(
-      List<VehiclePing> pings, Collection<String> owners, Map<UUID, String> ownerOf)
-      throws SQLException {
     if (pings.isEmpty()) {
       return new StoredBatch(0, List.of());
     }
     Set<LocalDate> days = days(pings);
     try {
-      return attempt(pings, days, owners, ownerOf);
+      return attempt(pings, days, ownerOf);
     } catch (HistoryWriteFailure e) {
       if (!e.missingPartition()) {
         throw e;
@@ -176,82 +173,39 @@ public class PositionWriter {
           pings.size(),
           days);
       partitions.forget(days);
-      return attempt(pings, days, owners, ownerOf);
+      return attempt(pings, days, ownerOf);
     }
   }
 
+  /** One attempt at the batch, step by step, each step timed. */
   private StoredBatch attempt(
-      List<VehiclePing> pings,
-      Set<LocalDate> days,
-      Collection<String> owners,
-      Map<UUID, String> ownerOf)
-      throws SQLException {
-    long start = System.nanoTime();
+      List<VehiclePing> pings, Set<LocalDate> days, Map<UUID, String> ownerOf) throws SQLException {
+    WritePhases.Stopwatch watch = phases.start();
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try {
-        partitions.ensure(connection, days);
-      } catch (SQLException e) {
-        throw new HistoryWriteFailure(e);
-      }
+      watch.done(Phase.CONNECTION);
+      ensurePartitions(connection, days);
+      watch.done(Phase.PARTITIONS);
       connection.setAutoCommit(false);
-      try (Statement statement = connection.createStatement()) {
-        lock(connection, owners);
-        long locked = System.nanoTime();
-        Instant storedAt = transactionTime(statement);
-        statement.execute(STAGING);
-        Map<UUID, UUID> fleets = new HashMap<>();
-        Map<UUID, List<Sample>> added = new HashMap<>();
-        int inserted;
-        try {
-          List<VehiclePing> distinct = distinctKeys(pings);
-          if (copyHistory(connection, distinct, storedAt)) {
-            for (VehiclePing ping : distinct) {
-              fleets.putIfAbsent(ping.vehicleId(), ping.fleetId());
-              added.computeIfAbsent(ping.vehicleId(), v -> new ArrayList<>()).add(sample(ping));
-            }
-            inserted = distinct.size();
-            copy(connection, COPY_STAGING, rows(newestOfEachVehicle(distinct), storedAt));
-          } else {
-            copy(connection, COPY_STAGING, rows(pings, storedAt));
-            inserted = insertStaged(connection, fleets, added);
-          }
-        } catch (SQLException e) {
-          throw new HistoryWriteFailure(e);
-        }
-        long historyDone = System.nanoTime();
+      try {
+        lockOwners(connection, ownerOf.values());
+        watch.done(Phase.LOCK);
+        NewRows rows = writeHistory(connection, pings);
+        watch.done(Phase.HISTORY);
         Map<UUID, Instant> previousLatest = upsertLatest(connection);
-        long latestDone = System.nanoTime();
-        Map<UUID, HistoryFollower.NewHistory> newHistory =
-            newHistory(fleets, added, previousLatest, ownerOf);
-        List<VehicleEvent> events = new ArrayList<>();
-        List<Runnable> afterCommit = new ArrayList<>();
-        if (!newHistory.isEmpty()) {
-          for (HistoryFollower follower : followers) {
-            HistoryFollower.Followed followed = follower.follow(connection, newHistory);
-            events.addAll(followed.newEvents());
-            afterCommit.add(followed.afterCommit());
-          }
-        }
-        long derivedDone = System.nanoTime();
-        fault.beforeCommit(pings);
-        connection.commit();
-        afterCommit.forEach(Runnable::run);
-        long done = System.nanoTime();
-        if (done - start >= SLOW_BATCH_NANOS) {
+        watch.done(Phase.LATEST);
+        Derived derived = follow(connection, rows.newHistory(previousLatest, ownerOf));
+        watch.done(Phase.DERIVED);
+        commit(connection, pings, derived);
+        watch.done(Phase.COMMIT);
+        if (watch.elapsedMillis() >= SLOW_BATCH_MILLIS) {
           log.info(
-              "Slow batch: {} pings of {} vehicles in {} ms: connection, partitions and locks {},"
-                  + " history {}, latest positions {}, trips, stops and events {}, commit {}",
+              "Slow batch: {} pings of {} vehicles in {} ms: {}",
               pings.size(),
-              fleets.size(),
-              millis(start, done),
-              millis(start, locked),
-              millis(locked, historyDone),
-              millis(historyDone, latestDone),
-              millis(latestDone, derivedDone),
-              millis(derivedDone, done));
+              rows.vehicles(),
+              watch.elapsedMillis(),
+              watch.breakdown());
         }
-        return new StoredBatch(inserted, events);
+        return new StoredBatch(rows.inserted(), derived.events());
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e instanceof SQLException sql ? sql : new SQLException("batch write failed", e);
@@ -259,8 +213,49 @@ public class PositionWriter {
     }
   }
 
-  private static long millis(long from, long to) {
-    return (to - from) / 1_000_000;
+  /** Makes the batch's daily partitions, each in a transaction of its own. */
+  private void ensurePartitions(Connection connection, Set<LocalDate> days) throws SQLException {
+    connection.setAutoCommit(true);
+    try {
+      partitions.ensure(connection, days);
+    } catch (SQLException e) {
+      throw new HistoryWriteFailure(e);
+    }
+  }
+
+  private static void lockOwners(Connection connection, Collection<String> owners)
+      throws SQLException {
+    if (owners.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = connection.prepareStatement(LOCK_OWNERS)) {
+      s.setArray(1, connection.createArrayOf("text", new TreeSet<>(owners).toArray()));
+      s.execute();
+    }
+  }
+
+  /**
+   * Stores the pings in {@code positions}, straight or, should one be stored already, past the
+   * stored ones; leaves the newest of each vehicle staged for its latest position.
+   */
+  private static NewRows writeHistory(Connection connection, List<VehiclePing> pings)
+      throws SQLException {
+    Instant storedAt;
+    try (Statement statement = connection.createStatement()) {
+      storedAt = transactionTime(statement);
+      statement.execute(STAGING);
+    }
+    try {
+      List<VehiclePing> distinct = distinctKeys(pings);
+      if (copyHistory(connection, distinct, storedAt)) {
+        copy(connection, COPY_STAGING, rows(newestOfEachVehicle(distinct), storedAt));
+        return NewRows.of(distinct);
+      }
+      copy(connection, COPY_STAGING, rows(pings, storedAt));
+      return insertStaged(connection);
+    } catch (SQLException e) {
+      throw new HistoryWriteFailure(e);
+    }
   }
 
   /** The transaction's {@code now()}, which every row of the batch records as stored at. */
@@ -291,21 +286,19 @@ public class PositionWriter {
     }
   }
 
-  /** Inserts the staged pings not stored yet, collecting each vehicle's new rows as stored. */
-  private static int insertStaged(
-      Connection connection, Map<UUID, UUID> fleets, Map<UUID, List<Sample>> added)
-      throws SQLException {
-    int inserted = 0;
-    try (PreparedStatement history = binary(connection.prepareStatement(INSERT_HISTORY));
-        ResultSet rows = history.executeQuery()) {
-      while (rows.next()) {
-        inserted++;
-        UUID vehicle = rows.getObject(1, UUID.class);
-        fleets.putIfAbsent(vehicle, rows.getObject(2, UUID.class));
-        added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample(rows, 3));
+  /** Inserts the staged pings not stored yet, and returns them as stored. */
+  private static NewRows insertStaged(Connection connection) throws SQLException {
+    NewRows rows = new NewRows();
+    try (PreparedStatement history = HistorySamples.prepareBinary(connection, INSERT_HISTORY);
+        ResultSet inserted = history.executeQuery()) {
+      while (inserted.next()) {
+        rows.add(
+            inserted.getObject(1, UUID.class),
+            inserted.getObject(2, UUID.class),
+            HistorySamples.read(inserted, 3));
       }
     }
-    return inserted;
+    return rows;
   }
 
   private static void copy(Connection connection, String copy, byte[] rows) throws SQLException {
@@ -341,67 +334,10 @@ public class PositionWriter {
     return newest.values();
   }
 
-  /**
-   * A history row as {@link #INSERT_HISTORY} would return it: the time at the microsecond stored,
-   * the speed as the {@code real} stored.
-   */
-  private static Sample sample(VehiclePing ping) {
-    Double speed = ping.speedKmh();
-    return new Sample(
-        CopyRows.fromPostgresMicros(CopyRows.postgresMicros(ping.recordedAt())),
-        ping.latitude(),
-        ping.longitude(),
-        speed == null ? null : (double) speed.floatValue(),
-        ping.ignition());
-  }
-
-  /**
-   * The statement, told to fetch its rows in binary from its first use: reading thousands of
-   * doubles and times from their text costs more than the rest of handling them.
-   */
-  public static PreparedStatement binary(PreparedStatement statement) throws SQLException {
-    statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
-    return statement;
-  }
-
-  /**
-   * A stored history row read as a sample: {@code recorded_at}, latitude, longitude, {@code
-   * speed_kmh}, {@code ignition} in five columns from {@code first} on (the speed widened from the
-   * stored {@code real}). Every reader of samples from the database goes through here, so a sample
-   * read back equals the one {@link #write} handed its followers.
-   */
-  public static Sample sample(ResultSet rs, int first) throws SQLException {
-    float speed = rs.getFloat(first + 3);
-    Double speedKmh = rs.wasNull() ? null : (double) speed;
-    boolean ignition = rs.getBoolean(first + 4);
-    Boolean ignitionOn = rs.wasNull() ? null : ignition;
-    return new Sample(
-        rs.getTimestamp(first).toInstant(),
-        rs.getDouble(first + 1),
-        rs.getDouble(first + 2),
-        speedKmh,
-        ignitionOn);
-  }
-
-  private static void lock(Connection connection, java.util.Collection<String> owners)
-      throws SQLException {
-    if (owners.isEmpty()) {
-      return;
-    }
-    // Taken in a fixed order, so two batches over overlapping partitions cannot deadlock.
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT"
-                + " hashtext('fleetline.routing.' || k) AS h FROM unnest(?::text[]) k ORDER BY 1) o")) {
-      s.setArray(1, connection.createArrayOf("text", owners.toArray()));
-      s.execute();
-    }
-  }
-
   /** Upserts the latest positions; returns the newest time stored before for each vehicle. */
   private static Map<UUID, Instant> upsertLatest(Connection connection) throws SQLException {
     Map<UUID, Instant> previousLatest = new HashMap<>();
-    try (PreparedStatement s = binary(connection.prepareStatement(UPSERT_LATEST));
+    try (PreparedStatement s = HistorySamples.prepareBinary(connection, UPSERT_LATEST);
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         previousLatest.put(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant());
@@ -410,26 +346,78 @@ public class PositionWriter {
     return previousLatest;
   }
 
-  /** Each vehicle's new rows in time order, with the newest time stored before this batch. */
-  private static Map<UUID, HistoryFollower.NewHistory> newHistory(
-      Map<UUID, UUID> fleets,
-      Map<UUID, List<Sample>> added,
-      Map<UUID, Instant> previousLatest,
-      Map<UUID, String> ownerOf) {
-    Map<UUID, HistoryFollower.NewHistory> newHistory = new HashMap<>();
-    added.forEach(
-        (vehicle, rows) -> {
-          rows.sort(Comparator.comparing(Sample::recordedAt));
-          newHistory.put(
-              vehicle,
-              new HistoryFollower.NewHistory(
-                  fleets.get(vehicle),
-                  rows.get(0).recordedAt(),
-                  previousLatest.get(vehicle),
-                  rows,
-                  ownerOf.get(vehicle)));
-        });
-    return newHistory;
+  /** What the followers derived from the new history, inside the batch's transaction. */
+  private Derived follow(Connection connection, Map<UUID, HistoryFollower.NewHistory> newHistory)
+      throws SQLException {
+    Derived derived = new Derived(new ArrayList<>(), new ArrayList<>());
+    if (newHistory.isEmpty()) {
+      return derived;
+    }
+    for (HistoryFollower follower : followers) {
+      HistoryFollower.Followed followed = follower.follow(connection, newHistory);
+      derived.events().addAll(followed.newEvents());
+      derived.afterCommit().add(followed.afterCommit());
+    }
+    return derived;
+  }
+
+  private void commit(Connection connection, List<VehiclePing> pings, Derived derived)
+      throws SQLException {
+    fault.beforeCommit(pings);
+    connection.commit();
+    derived.afterCommit().forEach(Runnable::run);
+  }
+
+  /** The events followers stored for the first time, and what they do once committed. */
+  private record Derived(List<VehicleEvent> events, List<Runnable> afterCommit) {}
+
+  /** The rows a batch added to the history, by vehicle, as stored. */
+  private static final class NewRows {
+
+    private final Map<UUID, UUID> fleets = new HashMap<>();
+    private final Map<UUID, List<Sample>> added = new HashMap<>();
+    private int inserted;
+
+    static NewRows of(List<VehiclePing> stored) {
+      NewRows rows = new NewRows();
+      for (VehiclePing ping : stored) {
+        rows.add(ping.vehicleId(), ping.fleetId(), HistorySamples.of(ping));
+      }
+      return rows;
+    }
+
+    void add(UUID vehicle, UUID fleet, Sample sample) {
+      inserted++;
+      fleets.putIfAbsent(vehicle, fleet);
+      added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample);
+    }
+
+    int inserted() {
+      return inserted;
+    }
+
+    int vehicles() {
+      return fleets.size();
+    }
+
+    /** Each vehicle's new rows in time order, with the newest time stored before this batch. */
+    Map<UUID, HistoryFollower.NewHistory> newHistory(
+        Map<UUID, Instant> previousLatest, Map<UUID, String> ownerOf) {
+      Map<UUID, HistoryFollower.NewHistory> newHistory = new HashMap<>();
+      added.forEach(
+          (vehicle, rows) -> {
+            rows.sort(Comparator.comparing(Sample::recordedAt));
+            newHistory.put(
+                vehicle,
+                new HistoryFollower.NewHistory(
+                    fleets.get(vehicle),
+                    rows.get(0).recordedAt(),
+                    previousLatest.get(vehicle),
+                    rows,
+                    ownerOf.get(vehicle)));
+          });
+      return newHistory;
+    }
   }
 
   private static Set<LocalDate> days(List<VehiclePing> pings) {

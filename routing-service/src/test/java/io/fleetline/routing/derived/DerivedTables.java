@@ -81,13 +81,11 @@ final class DerivedTables {
 
   void write(List<VehiclePing> batch) {
     try {
+      Map<UUID, String> ownerOf = new HashMap<>();
       if (owned) {
-        Map<UUID, String> ownerOf = new HashMap<>();
         batch.forEach(p -> ownerOf.put(p.vehicleId(), PARTITION));
-        writer.write(batch, ownerOf);
-      } else {
-        writer.write(batch);
       }
+      writer.write(batch, ownerOf);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -6,6 +6,7 @@ import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
 import io.fleetline.routing.trip.Sample;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -31,7 +32,13 @@ class PositionWriterTest {
     dataSource.setUrl(database.jdbcUrl());
     dataSource.setUser(database.username());
     dataSource.setPassword(database.password());
-    writer = new PositionWriter(dataSource, new PartitionManager(), List.of(), BatchFault.NONE);
+    writer =
+        new PositionWriter(
+            dataSource,
+            new PartitionManager(),
+            List.of(),
+            BatchFault.NONE,
+            new SimpleMeterRegistry());
   }
 
   static VehiclePing ping(UUID vehicle, String recordedAt, double lat, double lon) {
@@ -67,8 +74,8 @@ class PositionWriterTest {
             ping(vehicle, "2026-11-26T08:00:01Z", 52.6, 13.5),
             ping(vehicle, "2026-11-26T08:00:01Z", 52.6, 13.5));
 
-    int first = writer.write(batch).inserted();
-    int again = writer.write(batch).inserted();
+    int first = writer.write(batch, Map.of()).inserted();
+    int again = writer.write(batch, Map.of()).inserted();
 
     assertThat(first).isEqualTo(2);
     assertThat(again).isZero();
@@ -86,18 +93,23 @@ class PositionWriterTest {
           return new HistoryFollower.Followed(List.of(), () -> {});
         };
     PositionWriter recording =
-        new PositionWriter(dataSource, new PartitionManager(), List.of(recorder), BatchFault.NONE);
+        new PositionWriter(
+            dataSource,
+            new PartitionManager(),
+            List.of(recorder),
+            BatchFault.NONE,
+            new SimpleMeterRegistry());
     UUID vehicle = UUID.randomUUID();
     // Sub-microsecond times and speeds a real cannot hold: followers must see what is stored.
     VehiclePing first = ping(vehicle, "2026-11-26T07:00:00.123456789Z", 52.5, 13.4, 50.3);
     VehiclePing second = ping(vehicle, "2026-11-26T07:00:10.0000005Z", 52.51, 13.41, null);
 
-    int straight = recording.write(List.of(first, second, first)).inserted();
+    int straight = recording.write(List.of(first, second, first), Map.of()).inserted();
     List<Sample> straightRows = followed.get(0).added();
     VehiclePing third = ping(vehicle, "2026-11-26T07:00:20Z", 52.52, 13.42, 33.3);
     VehiclePing secondChanged = ping(vehicle, "2026-11-26T07:00:10.0000005Z", 1.0, 1.0, 99.0);
     followed.clear();
-    int merged = recording.write(List.of(secondChanged, third)).inserted();
+    int merged = recording.write(List.of(secondChanged, third), Map.of()).inserted();
 
     assertThat(straight).isEqualTo(2);
     assertThat(merged).isEqualTo(1);
@@ -128,18 +140,53 @@ class PositionWriterTest {
                     + vehicle
                     + "' ORDER BY recorded_at")) {
       while (rs.next()) {
-        samples.add(PositionWriter.sample(rs, 1));
+        samples.add(HistorySamples.read(rs, 1));
       }
     }
     return samples;
   }
 
   @Test
+  void eachStepOfABatchIsTimedUnderItsPhaseUpToTheStepThatFailed() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    java.util.concurrent.atomic.AtomicBoolean failDerivation =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    HistoryFollower failing =
+        (connection, newHistory) -> {
+          if (failDerivation.get()) {
+            throw new IllegalStateException("derivation failed");
+          }
+          return new HistoryFollower.Followed(List.of(), () -> {});
+        };
+    PositionWriter timed =
+        new PositionWriter(
+            dataSource, new PartitionManager(), List.of(failing), BatchFault.NONE, meters);
+
+    timed.write(List.of(ping(UUID.randomUUID(), "2026-11-26T11:00:00Z", 52.5, 13.4)), Map.of());
+    failDerivation.set(true);
+    org.assertj.core.api.Assertions.catchThrowable(
+        () ->
+            timed.write(
+                List.of(ping(UUID.randomUUID(), "2026-11-26T11:00:10Z", 52.5, 13.4)), Map.of()));
+
+    assertThat(meters.find("fleetline.routing.write.duration").timers())
+        .extracting(t -> t.getId().getTag("phase"), io.micrometer.core.instrument.Timer::count)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("connection", 2L),
+            org.assertj.core.groups.Tuple.tuple("partitions", 2L),
+            org.assertj.core.groups.Tuple.tuple("lock", 2L),
+            org.assertj.core.groups.Tuple.tuple("history", 2L),
+            org.assertj.core.groups.Tuple.tuple("latest", 2L),
+            org.assertj.core.groups.Tuple.tuple("derived", 1L),
+            org.assertj.core.groups.Tuple.tuple("commit", 1L));
+  }
+
+  @Test
   void latePingDoesNotMoveVehicleBackwardsButLandsInHistory() throws Exception {
     UUID vehicle = UUID.randomUUID();
-    writer.write(List.of(ping(vehicle, "2026-11-26T10:00:00Z", 48.1, 11.5)));
+    writer.write(List.of(ping(vehicle, "2026-11-26T10:00:00Z", 48.1, 11.5)), Map.of());
 
-    writer.write(List.of(ping(vehicle, "2026-11-20T10:00:00Z", 40.0, 3.0)));
+    writer.write(List.of(ping(vehicle, "2026-11-20T10:00:00Z", 40.0, 3.0)), Map.of());
 
     assertThat(
             text(
@@ -159,12 +206,13 @@ class PositionWriterTest {
   @Test
   void aNewerPingMovesTheLatestPositionAndTheNewestInABatchWins() throws Exception {
     UUID vehicle = UUID.randomUUID();
-    writer.write(List.of(ping(vehicle, "2026-11-25T10:00:00Z", 1.0, 1.0)));
+    writer.write(List.of(ping(vehicle, "2026-11-25T10:00:00Z", 1.0, 1.0)), Map.of());
 
     writer.write(
         List.of(
             ping(vehicle, "2026-11-25T10:00:09Z", 9.0, 9.0),
-            ping(vehicle, "2026-11-25T10:00:05Z", 5.0, 5.0)));
+            ping(vehicle, "2026-11-25T10:00:05Z", 5.0, 5.0)),
+        Map.of());
 
     assertThat(
             text(
@@ -196,7 +244,7 @@ class PositionWriterTest {
             null,
             Map.of("note", "a \"quoted\", comma\nnewline", "n", 1));
 
-    writer.write(List.of(p));
+    writer.write(List.of(p), Map.of());
 
     assertThat(
             text("SELECT attributes->>'note' FROM positions WHERE vehicle_id = '" + vehicle + "'"))
@@ -271,7 +319,7 @@ class PositionWriterTest {
               () ->
                   writer.write(
                       List.of(ping(vehicle, "2026-11-26T07:00:00Z", 52.5, 13.4)),
-                      List.of("fleetline.pings-3")));
+                      Map.of(vehicle, "fleetline.pings-3")));
       org.awaitility.Awaitility.await()
           .during(java.time.Duration.ofSeconds(1))
           .atMost(java.time.Duration.ofSeconds(5))
@@ -296,7 +344,11 @@ class PositionWriterTest {
         };
     PositionWriter deriving =
         new PositionWriter(
-            dataSource, new PartitionManager(), List.of(dividingByZero), BatchFault.NONE);
+            dataSource,
+            new PartitionManager(),
+            List.of(dividingByZero),
+            BatchFault.NONE,
+            new SimpleMeterRegistry());
     VehiclePing valid = ping(UUID.randomUUID(), "2026-11-26T09:00:00Z", 52.5, 13.4);
     VehiclePing nulInProtocol =
         new VehiclePing(
@@ -318,9 +370,11 @@ class PositionWriterTest {
             Map.of());
 
     var derivedFailure =
-        org.assertj.core.api.Assertions.catchThrowable(() -> deriving.write(List.of(valid)));
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> deriving.write(List.of(valid), Map.of()));
     var historyFailure =
-        org.assertj.core.api.Assertions.catchThrowable(() -> writer.write(List.of(nulInProtocol)));
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> writer.write(List.of(nulInProtocol), Map.of()));
 
     assertThat(derivedFailure).isInstanceOf(java.sql.SQLException.class);
     assertThat(((java.sql.SQLException) derivedFailure).getSQLState()).isEqualTo("22012");
@@ -334,15 +388,21 @@ class PositionWriterTest {
   void aPartitionDroppedBehindTheWritersBackIsMadeAgainAndTheBatchStored() throws Exception {
     UUID vehicle = UUID.randomUUID();
     PositionWriter own =
-        new PositionWriter(dataSource, new PartitionManager(), List.of(), BatchFault.NONE);
-    own.write(List.of(ping(vehicle, "2027-03-03T08:00:00Z", 52.5, 13.4)));
+        new PositionWriter(
+            dataSource,
+            new PartitionManager(),
+            List.of(),
+            BatchFault.NONE,
+            new SimpleMeterRegistry());
+    own.write(List.of(ping(vehicle, "2027-03-03T08:00:00Z", 52.5, 13.4)), Map.of());
     try (Connection c = database.connect();
         Statement s = c.createStatement()) {
       s.execute("ALTER TABLE positions DETACH PARTITION positions_20270303");
       s.execute("DROP TABLE positions_20270303");
     }
 
-    int inserted = own.write(List.of(ping(vehicle, "2027-03-03T09:00:00Z", 52.5, 13.4))).inserted();
+    int inserted =
+        own.write(List.of(ping(vehicle, "2027-03-03T09:00:00Z", 52.5, 13.4)), Map.of()).inserted();
 
     assertThat(inserted).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM positions WHERE vehicle_id = '" + vehicle + "'"))

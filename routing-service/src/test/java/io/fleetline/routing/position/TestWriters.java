@@ -1,5 +1,6 @@
 package io.fleetline.routing.position;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -10,6 +11,7 @@ public final class TestWriters {
 
   public static PositionWriter writer(
       DataSource dataSource, List<HistoryFollower> followers, BatchFault fault) {
-    return new PositionWriter(dataSource, new PartitionManager(), followers, fault);
+    return new PositionWriter(
+        dataSource, new PartitionManager(), followers, fault, new SimpleMeterRegistry());
   }
 }
