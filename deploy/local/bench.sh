@@ -108,7 +108,7 @@ trap cleanup EXIT
 source "$LOCAL_DIR/fleetline.env"
 SIMULATOR="$(ls "$REPO_DIR"/simulator/target/simulator-*-exec.jar 2>/dev/null | head -n1 || true)"
 # A jar from before the devices mode is rebuilt too.
-if [[ -z $SIMULATOR ]] || ! java -jar "$SIMULATOR" --help 2>/dev/null | grep -q -- '--window-file'; then
+if [[ -z $SIMULATOR ]] || ! java -jar "$SIMULATOR" devices --help 2>/dev/null | grep -q -- '--window-file'; then
   say "building the simulator"
   (cd "$REPO_DIR" && ./mvnw -q -DskipTests install -pl common,simulator)
   SIMULATOR="$(ls "$REPO_DIR"/simulator/target/simulator-*-exec.jar | head -n1)"

@@ -23,18 +23,18 @@ record ProtocolMix(Map<Protocol, Double> weights) {
         weight = kv.length == 1 ? 1 : Double.parseDouble(kv[1].strip());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "--protocols: the weight of " + kv[0] + " must be a number, was '" + kv[1] + "'");
+            "the weight of " + kv[0] + " must be a number, was '" + kv[1] + "'");
       }
       if (kv.length > 2 || !(weight >= 0) || Double.isInfinite(weight)) {
         throw new IllegalArgumentException(
-            "--protocols takes NAME=WEIGHT pairs with weights >= 0, got '" + part + "'");
+            "takes NAME=WEIGHT pairs with weights >= 0, got '" + part + "'");
       }
       if (weights.put(protocol, weight) != null) {
-        throw new IllegalArgumentException("--protocols names " + kv[0] + " twice");
+        throw new IllegalArgumentException("names " + kv[0] + " twice");
       }
     }
     if (weights.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
-      throw new IllegalArgumentException("--protocols needs at least one positive weight");
+      throw new IllegalArgumentException("needs at least one positive weight");
     }
     weights.values().removeIf(w -> w == 0);
     return new ProtocolMix(weights);

@@ -23,7 +23,7 @@ public final class Simulation {
   /**
    * What a run did.
    *
-   * @param mode {@code demo}, {@code load}, {@code backfill} or {@code chaos}
+   * @param mode {@code demo}, {@code load}, {@code backfill}, {@code chaos} or {@code devices}
    * @param summary the JSON summary the command line prints (counts, rates, latencies)
    * @param truth the ground truth read back from {@code --truth}, or {@code null} without it
    */
@@ -41,11 +41,11 @@ public final class Simulation {
    *     FLEETLINE_OSMAND_URL}, {@code FLEETLINE_TELTONIKA_ADDR}, {@code FLEETLINE_MQTT_URL}, {@code
    *     FLEETLINE_DEMO_CLIENT_ID}, {@code FLEETLINE_DEMO_CLIENT_SECRET}); the process environment
    *     is not read
-   * @throws IllegalArgumentException when the arguments are invalid
+   * @throws IllegalArgumentException when the arguments are invalid, naming the option
    * @throws IllegalStateException when fleet-api refuses the token or a registration
    */
   public static Result run(List<String> args, Map<String, String> settings) throws Exception {
-    SimulatorOptions options = SimulatorOptions.parse(args, settings);
+    SimulatorOptions options = SimulatorCommand.parse(args, settings);
     Map<String, Object> summary = Simulator.execute(options);
     Path truth = options.truthDir();
     return new Result(options.mode(), summary, truth == null ? null : GroundTruth.read(truth));

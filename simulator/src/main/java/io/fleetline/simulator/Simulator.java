@@ -3,6 +3,7 @@ package io.fleetline.simulator;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.simulator.truth.TruthWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,19 +33,19 @@ public final class Simulator {
   private Simulator() {}
 
   public static void main(String[] args) throws Exception {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.print(SimulatorOptions.USAGE);
-      return;
+    int exitCode =
+        SimulatorCommand.execute(
+            List.of(args),
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true),
+            Simulator::runUntilStopped);
+    if (exitCode != 0) {
+      System.exit(exitCode);
     }
-    SimulatorOptions options;
-    try {
-      options = SimulatorOptions.parse(List.of(args), System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println("simulator: " + e.getMessage() + "\n");
-      System.err.print(SimulatorOptions.USAGE);
-      System.exit(2);
-      return;
-    }
+  }
+
+  private static void runUntilStopped(SimulatorOptions options) throws Exception {
     Thread main = Thread.currentThread();
     Thread hook =
         new Thread(
