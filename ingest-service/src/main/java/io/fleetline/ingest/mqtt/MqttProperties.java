@@ -27,6 +27,10 @@ import org.springframework.util.unit.DataSize;
  * @param passwordFileDebounce how long registry changes are gathered before the file is rewritten
  * @param brokerPidFile when set, the broker whose process id it holds is sent SIGHUP after each
  *     rewrite, which makes Mosquitto re-read its password and ACL files
+ * @param unknownDeviceHold how long a message of a device unknown to ingest's registry is held,
+ *     unacknowledged, for the registration to arrive before it is rejected as {@code
+ *     unknown_device}: the broker may admit a new device a moment before the registry hears of it.
+ *     Zero rejects such a message at once
  */
 @ConfigurationProperties("fleetline.ingest.mqtt")
 public record MqttProperties(
@@ -41,7 +45,8 @@ public record MqttProperties(
     @DefaultValue("256KB") DataSize maxPayloadSize,
     String passwordFile,
     @DefaultValue("500ms") Duration passwordFileDebounce,
-    String brokerPidFile) {
+    String brokerPidFile,
+    @DefaultValue("10s") Duration unknownDeviceHold) {
 
   boolean enabled() {
     return url != null && !url.isBlank();

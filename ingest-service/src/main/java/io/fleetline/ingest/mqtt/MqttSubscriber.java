@@ -1,6 +1,9 @@
 package io.fleetline.ingest.mqtt;
 
+import io.fleetline.common.DeviceKey;
+import io.fleetline.common.DeviceProtocol;
 import io.fleetline.ingest.publish.PingsNotDurableException;
+import io.fleetline.ingest.registry.DeviceRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -40,6 +43,10 @@ import org.springframework.stereotype.Component;
  * and handed to Kafka, and the acknowledgement is sent from Kafka's completion, on the producer's
  * network thread. Paho's {@code messageArrivedComplete} only queues the PUBACK for its sender
  * thread (under a lock held for queue operations alone), so it is safe to call there.
+ *
+ * <p>Messages of devices the registry does not know yet are held ({@link UnknownDeviceHold}) on
+ * their permits of the in-flight bound, and re-checked on a timer and whenever the registry
+ * changes, on a thread of their own.
  */
 @Component
 class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
@@ -55,6 +62,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   private final MqttPingHandler handler;
   private final BrokerPasswordFile passwords;
   private final UnprocessableMessages unprocessable;
+  private final DeviceRegistry registry;
   private final Map<String, Counter> outcomes;
   private final Semaphore inFlight;
   private final AtomicBoolean reconnecting = new AtomicBoolean();
@@ -62,6 +70,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   private final AtomicLong connection = new AtomicLong();
   private volatile MqttAsyncClient client;
   private volatile ScheduledExecutorService scheduler;
+  private volatile UnknownDeviceHold hold;
   private volatile boolean running;
 
   MqttSubscriber(
@@ -69,11 +78,13 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       MqttPingHandler handler,
       BrokerPasswordFile passwords,
       UnprocessableMessages unprocessable,
+      DeviceRegistry registry,
       MeterRegistry meters) {
     this.properties = properties;
     this.handler = handler;
     this.passwords = passwords;
     this.unprocessable = unprocessable;
+    this.registry = registry;
     this.outcomes =
         Map.of(
             ACKNOWLEDGED, outcomeCounter(meters, ACKNOWLEDGED),
@@ -81,6 +92,8 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
             UNPROCESSABLE, outcomeCounter(meters, UNPROCESSABLE),
             NOT_DURABLE, outcomeCounter(meters, NOT_DURABLE));
     this.inFlight = new Semaphore(properties.maxInFlight());
+    registry.onChange(this::registryChanged);
+    meters.gauge("fleetline.ingest.mqtt.held", this, MqttSubscriber::heldMessages);
   }
 
   private static Counter outcomeCounter(MeterRegistry meters, String result) {
@@ -93,6 +106,7 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       return;
     }
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "mqtt-reconnect"));
+    startHold();
     try {
       client = new MqttAsyncClient(properties.url(), clientId(), new MemoryPersistence());
       client.setManualAcks(true);
@@ -101,6 +115,25 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       connectOnceReady();
     } catch (MqttException e) {
       throw new IllegalStateException("cannot create the MQTT client for " + properties.url(), e);
+    }
+  }
+
+  private void startHold() {
+    hold =
+        new UnknownDeviceHold(
+            registry,
+            properties.unknownDeviceHold(),
+            properties.maxInFlight() / 2,
+            this::isStale,
+            this::judgeReleased,
+            System::nanoTime);
+    hold.start();
+  }
+
+  private void registryChanged(DeviceKey key) {
+    UnknownDeviceHold current = hold;
+    if (key.protocol() == DeviceProtocol.MQTT && current != null) {
+      current.recheckSoon();
     }
   }
 
@@ -163,6 +196,8 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   @Override
   public void connectComplete(boolean reconnect, String serverUri) {
     connection.incrementAndGet();
+    // Held messages of the lost connection come again on this one.
+    hold.recheckSoon();
     String filter = "$share/" + properties.subscriptionGroup() + "/" + properties.topicFilter();
     try {
       client.subscribe(filter, 1);
@@ -192,11 +227,35 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       inFlight.release();
       return;
     }
-    judge(
+    MqttArrival arrival =
         new MqttArrival(
             MqttTopics.deviceIdentifier(properties.topicFilter(), topic),
             message,
-            connection.get()));
+            connection.get());
+    if (!hold.offer(arrival)) {
+      judge(arrival);
+    } else if (hold.overCapacity()) {
+      hold.recheckSoon();
+    }
+  }
+
+  /** A message of a lost connection, or arrived while stopping: the broker redelivers it. */
+  private boolean isStale(MqttArrival arrival) {
+    return !running || arrival.connection() != connection.get();
+  }
+
+  private void judgeReleased(MqttArrival arrival) {
+    if (isStale(arrival)) {
+      inFlight.release();
+    } else {
+      judge(arrival);
+    }
+  }
+
+  /** Messages held now for the registry to learn of their device. */
+  int heldMessages() {
+    UnknownDeviceHold current = hold;
+    return current == null ? 0 : current.held();
   }
 
   /** Hands the message to Kafka and acknowledges it, or leaves it for redelivery, once it is. */
@@ -350,6 +409,8 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
     try {
       scheduler.shutdownNow();
+      // Held messages are left unacknowledged: the broker redelivers them to the next session.
+      inFlight.release(hold.stop());
       awaitMessagesInFlight();
       if (client.isConnected()) {
         client.disconnect().waitForCompletion(5_000);

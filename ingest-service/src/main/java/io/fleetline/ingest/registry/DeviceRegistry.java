@@ -5,9 +5,12 @@ import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +22,7 @@ public class DeviceRegistry {
 
   private final Map<DeviceKey, DeviceRegistration> byKey = new ConcurrentHashMap<>();
   private final Map<String, DeviceRegistration> byTokenHash = new ConcurrentHashMap<>();
+  private final List<Consumer<DeviceKey>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean loaded;
   private volatile long changes;
 
@@ -40,16 +44,28 @@ public class DeviceRegistry {
   }
 
   /** Applies one registry record; {@code null} (a tombstone) removes the device. */
-  synchronized void apply(DeviceKey key, DeviceRegistration registration) {
-    DeviceRegistration previous =
-        registration == null ? byKey.remove(key) : byKey.put(key, registration);
-    if (previous != null && previous.tokenSha256() != null) {
-      byTokenHash.remove(previous.tokenSha256(), previous);
+  void apply(DeviceKey key, DeviceRegistration registration) {
+    synchronized (this) {
+      DeviceRegistration previous =
+          registration == null ? byKey.remove(key) : byKey.put(key, registration);
+      if (previous != null && previous.tokenSha256() != null) {
+        byTokenHash.remove(previous.tokenSha256(), previous);
+      }
+      if (registration != null && registration.tokenSha256() != null) {
+        byTokenHash.put(registration.tokenSha256(), registration);
+      }
+      changes++;
     }
-    if (registration != null && registration.tokenSha256() != null) {
-      byTokenHash.put(registration.tokenSha256(), registration);
-    }
-    changes++;
+    listeners.forEach(listener -> listener.accept(key));
+  }
+
+  /**
+   * Tells the listener the key of every device registered, changed or removed from now on, after
+   * the change is visible here. It runs on the thread that follows the registry topic, so it must
+   * return at once.
+   */
+  public void onChange(Consumer<DeviceKey> listener) {
+    listeners.add(listener);
   }
 
   /** How many records have been applied so far; grows with every change. */

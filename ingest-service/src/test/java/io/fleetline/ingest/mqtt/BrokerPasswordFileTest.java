@@ -35,7 +35,8 @@ class BrokerPasswordFileTest {
             DataSize.ofKilobytes(256),
             dir.resolve("passwords").toString(),
             Duration.ofMillis(100),
-            pidFile.toString());
+            pidFile.toString(),
+            Duration.ofSeconds(10));
     BrokerPasswordFile file = new BrokerPasswordFile(properties, registry);
     file.start();
     file.stop();

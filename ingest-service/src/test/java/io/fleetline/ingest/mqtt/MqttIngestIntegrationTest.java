@@ -8,6 +8,7 @@ import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
+import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.MqttPasswordHash;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
@@ -49,13 +50,15 @@ import org.springframework.test.context.DynamicPropertySource;
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "fleetline.ingest.topics.ping-partitions=2",
       "fleetline.ingest.osmand.enabled=false",
-      "fleetline.ingest.mqtt.max-payload-size=32KB"
+      "fleetline.ingest.mqtt.max-payload-size=32KB",
+      "fleetline.ingest.mqtt.unknown-device-hold=" + MqttIngestIntegrationTest.HOLD_SECONDS + "s"
     })
 @EmbeddedKafka(partitions = 1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqttIngestIntegrationTest {
 
   static final int BROKER_LIMIT_BYTES = 64 * 1024;
+  static final int HOLD_SECONDS = 8;
   static final MosquittoBroker mosquitto = MosquittoBroker.start(BROKER_LIMIT_BYTES);
   static final UUID VEHICLE = UUID.randomUUID();
   static final UUID OTHER_VEHICLE = UUID.randomUUID();
@@ -291,6 +294,92 @@ class MqttIngestIntegrationTest {
         .as("acknowledged once, not redelivered after the subscriber restarted")
         .hasSize(1);
     assertThat(recordsContaining(Topics.PINGS, "marker-over-ingest")).isEmpty();
+  }
+
+  @Test
+  void pingsOfADeviceTheBrokerAdmitsBeforeIngestsRegistryKnowsItAreHeldAndStoredInOrder()
+      throws Exception {
+    String token = DeviceTokens.newToken();
+    UUID vehicle = UUID.randomUUID();
+    // The broker learns of the device first, as from another ingest instance's password file.
+    mosquitto.addAccount("tracker-late", token);
+    MqttClient late = connectOnceAdmitted("tracker-late", token);
+    Instant first = Instant.now().minusSeconds(700).truncatedTo(ChronoUnit.MILLIS);
+    try {
+      for (int i = 0; i < 3; i++) {
+        publish(late, "fleetline/devices/tracker-late/pings", ping(first.plusSeconds(i)));
+      }
+      await("the pings are held").atMost(Duration.ofSeconds(30)).until(() -> held() == 3);
+
+      // Its registration reaches ingest's registry a couple of seconds later.
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> held() == 3);
+      topics.register(mqttDevice(vehicle, "tracker-late", token));
+
+      assertThat(
+              topics.await(Topics.PINGS, r -> r.key().equals(vehicle.toString()), 3).stream()
+                  .map(r -> FleetlineJson.read(r.value(), VehiclePing.class).recordedAt()))
+          .as("stored in the order they were published")
+          .containsExactly(first, first.plusSeconds(1), first.plusSeconds(2));
+      assertThat(held()).isZero();
+      assertThat(topics.all(Topics.PINGS_REJECTED)).noneMatch(r -> r.key().equals("tracker-late"));
+    } finally {
+      late.disconnect();
+      late.close();
+    }
+  }
+
+  @Test
+  void aPingOfADeviceTheRegistryNeverLearnsOfIsRejectedAsUnknownOnceItsHoldEnds() throws Exception {
+    String token = DeviceTokens.newToken();
+    mosquitto.addAccount("tracker-never", token);
+    MqttClient never = connectOnceAdmitted("tracker-never", token);
+    try {
+      Instant publishedAt = Instant.now();
+      publish(never, "fleetline/devices/tracker-never/pings", ping(publishedAt.minusSeconds(1)));
+      await("the ping is held").atMost(Duration.ofSeconds(30)).until(() -> held() == 1);
+
+      ConsumerRecord<String, byte[]> rejected =
+          topics.await(Topics.PINGS_REJECTED, r -> r.key().equals("tracker-never"), 1).get(0);
+
+      assertThat(header(rejected, PingHeaders.REJECT_REASON)).isEqualTo("unknown_device");
+      assertThat(Instant.parse(header(rejected, PingHeaders.RECEIVED_AT)))
+          .as("rejected only when the hold ended")
+          .isAfterOrEqualTo(publishedAt.plusSeconds(HOLD_SECONDS).minusMillis(1));
+      assertThat(held()).isZero();
+    } finally {
+      never.disconnect();
+      never.close();
+    }
+  }
+
+  @Test
+  void aHeldPingIsNotAcknowledgedSoItComesBackAfterARestartAndIsStored() throws Exception {
+    String token = DeviceTokens.newToken();
+    UUID vehicle = UUID.randomUUID();
+    mosquitto.addAccount("tracker-restart", token);
+    MqttClient late = connectOnceAdmitted("tracker-restart", token);
+    Instant recordedAt = Instant.now().minusSeconds(800).truncatedTo(ChronoUnit.MILLIS);
+    try {
+      publish(late, "fleetline/devices/tracker-restart/pings", ping(recordedAt));
+      await("the ping is held").atMost(Duration.ofSeconds(30)).until(() -> held() == 1);
+
+      subscriber.stop();
+      subscriber.start();
+      await().atMost(Duration.ofSeconds(30)).until(subscriber::isConnected);
+      await("the broker redelivers the ping and it is held again")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> held() == 1);
+      topics.register(mqttDevice(vehicle, "tracker-restart", token));
+
+      assertThat(topics.awaitPing(recordedAt).vehicleId()).isEqualTo(vehicle);
+    } finally {
+      late.disconnect();
+      late.close();
+    }
+  }
+
+  private int held() {
+    return subscriber.heldMessages();
   }
 
   private static DeviceRegistration mqttDevice(UUID vehicle, String identifier, String token) {
