@@ -440,6 +440,12 @@ message_size_limit $MQTT_MESSAGE_SIZE_LIMIT
 # No cap on client connections (every MQTT device keeps its own); the open-file limit up.sh raises
 # is the bound.
 max_connections -1
+# ingest acknowledges a message only once it is durable in Kafka and keeps up to its
+# fleetline.ingest.mqtt.max-in-flight (256) outstanding, some of them held for devices its registry
+# does not know yet; the default window of 20 would throttle it. A pause of ingest is ridden out in
+# the queue behind the window: what overflows that queue is dropped by the broker.
+max_inflight_messages 256
+max_queued_messages 100000
 persistence true
 persistence_location $MQTT_DIR/data/
 log_dest file $log
