@@ -4,62 +4,84 @@ import io.fleetline.routing.trip.Detection;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.Stop;
 import io.fleetline.routing.trip.Trip;
+import io.fleetline.routing.trip.WindowStart;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The window of one vehicle's history that the next in-order batch recomputes, as it stands after a
- * committed batch: what {@link DerivedDataUpdater} would otherwise read back from the database.
+ * The window of one vehicle's history that a batch recomputes trips, stops and events over, with
+ * what is known of what is stored for it: as a {@link WindowSource} gives it, the batch's new
+ * history included; as kept between batches, what the next in-order batch would otherwise read back
+ * from the database.
  *
- * @param since where the window starts (null: the whole history)
- * @param afterStop whether {@code samples} begins at the departure of a stop that is over
- * @param samples the vehicle's history from {@code since} on, in time order, never empty
- * @param before the history sample just before {@code since} (null if none)
- * @param stored the trips and stops stored from {@code since} on
- * @param eventKeys keys of events detected in this window, all of them stored
+ * @param start where the window begins
+ * @param samples the vehicle's history from {@code start} on, in time order
+ * @param before the history sample just before {@code start} (null if none, or not needed)
+ * @param stored the trips and stops stored from {@code start} on, when known (a kept window); a
+ *     window read from the database has them replaced
+ * @param eventKeys keys of events detected in this window and known to be stored
  */
 record VehicleWindow(
+    UUID vehicleId,
     UUID fleetId,
-    Instant since,
-    boolean afterStop,
+    WindowStart start,
     List<Sample> samples,
     Sample before,
-    Detection stored,
+    Optional<Detection> stored,
     Set<String> eventKeys) {
 
-  /** The newest recorded time of the vehicle's history. */
+  /** A window read from the database, where nothing stored for it is known. */
+  static VehicleWindow read(
+      UUID vehicleId, UUID fleetId, WindowStart start, List<Sample> samples, Sample before) {
+    return new VehicleWindow(
+        vehicleId, fleetId, start, samples, before, Optional.empty(), Set.of());
+  }
+
+  /** The newest recorded time of the vehicle's history; the window must not be empty. */
   Instant latest() {
     return samples.get(samples.size() - 1).recordedAt();
   }
 
+  /** This window with a batch's rows appended, all of them newer than {@link #latest}. */
+  VehicleWindow appending(UUID batchFleetId, List<Sample> added) {
+    List<Sample> grown = new ArrayList<>(samples.size() + added.size());
+    grown.addAll(samples);
+    grown.addAll(added);
+    return new VehicleWindow(vehicleId, batchFleetId, start, grown, before, stored, eventKeys);
+  }
+
   /**
-   * The window the next batch that only appends will recompute, after detection over this one gave
-   * {@code detection}: from the last stop's first sample while it is open, from its departure once
-   * it is over, unchanged without a stop. This is the window the database would give (see {@link
-   * DerivedDataUpdater}).
+   * The window the next batch that only appends will recompute, once detection over this one gave
+   * {@code detection} and it is stored: from the last stop's first sample while it is open, from
+   * its departure once it is over, unchanged without a stop. This is the window the database would
+   * give ({@link DatabaseWindows}).
    */
   VehicleWindow next(Detection detection, Set<String> detectedKeys) {
     List<Stop> stops = detection.stops();
     if (stops.isEmpty()) {
-      return new VehicleWindow(fleetId, since, afterStop, samples, before, detection, detectedKeys);
+      return new VehicleWindow(
+          vehicleId, fleetId, start, samples, before, Optional.of(detection), detectedKeys);
     }
     Stop last = stops.get(stops.size() - 1);
-    Instant start = last.open() ? last.startedAt() : last.endedAt();
-    int from = indexOf(start);
+    WindowStart nextStart =
+        last.open() ? WindowStart.atStop(last.startedAt()) : WindowStart.afterStop(last.endedAt());
+    int from = indexOf(nextStart.since().orElseThrow());
     List<Sample> kept = List.copyOf(samples.subList(from, samples.size()));
     Sample previous = from == 0 ? before : samples.get(from - 1);
     List<Trip> trips =
-        detection.trips().stream().filter(t -> !t.startedAt().isBefore(start)).toList();
-    List<Stop> keptStops = stops.stream().filter(s -> !s.startedAt().isBefore(start)).toList();
+        detection.trips().stream().filter(t -> nextStart.contains(t.startedAt())).toList();
+    List<Stop> keptStops = stops.stream().filter(s -> nextStart.contains(s.startedAt())).toList();
     return new VehicleWindow(
+        vehicleId,
         fleetId,
-        start,
-        !last.open(),
+        nextStart,
         kept,
         previous,
-        new Detection(trips, keptStops),
+        Optional.of(new Detection(trips, keptStops)),
         detectedKeys);
   }
 
