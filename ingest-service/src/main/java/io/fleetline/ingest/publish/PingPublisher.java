@@ -9,19 +9,28 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -30,19 +39,46 @@ import org.springframework.stereotype.Component;
  * and rejected originals, and reports them done only once Kafka has acknowledged every one of them.
  * That wait is what lets a protocol adapter acknowledge a device: nothing acknowledged is ever
  * lost.
+ *
+ * <p>Handing an upload over never blocks the caller, which may be an event loop serving thousands
+ * of devices. {@code KafkaProducer.send} blocks in two places, and neither is reached: waiting for
+ * a topic's partitions ({@link TopicMetadata} keeps them known, and holds uploads while they are
+ * not) and waiting for room in {@code buffer.memory} (the bytes handed over and not yet
+ * acknowledged are bounded well below it). A small {@code max.block.ms} is the last guard: a block
+ * nobody foresaw is short and ends as {@link PingsNotDurableException}. Every upload's answer is
+ * bounded by the producer's {@code delivery.timeout.ms}, which start-up holds to the publish
+ * timeout, so no timer is set per upload.
  */
 @Component
-public class PingPublisher {
+public class PingPublisher implements SmartLifecycle {
 
+  private static final Logger log = LoggerFactory.getLogger(PingPublisher.class);
   private static final int MAX_DETAIL_CHARS = 1024;
+
+  /** A record's framing in a batch beyond its key, value and headers (varints, attributes). */
+  static final int RECORD_OVERHEAD_BYTES = 64;
 
   private final KafkaTemplate<String, byte[]> kafka;
   private final IngestProperties properties;
   private final MeterRegistry meters;
   private final Timer sendLatency;
+  private final int maxBytesInFlight;
+  private final Semaphore bytesInFlight;
+  private final TopicMetadata metadata;
+  private volatile boolean running;
 
+  /** A publisher with the default byte budget; without a template only to stand in for Kafka. */
   public PingPublisher(
       KafkaTemplate<String, byte[]> kafka, IngestProperties properties, MeterRegistry meters) {
+    this(kafka, properties, PublishProperties.defaults(), meters);
+  }
+
+  @Autowired
+  PingPublisher(
+      KafkaTemplate<String, byte[]> kafka,
+      IngestProperties properties,
+      PublishProperties publishing,
+      MeterRegistry meters) {
     this.kafka = kafka;
     this.properties = properties;
     this.meters = meters;
@@ -54,6 +90,22 @@ public class PingPublisher {
                 .description("Time until Kafka acknowledged every record of an upload")
                 .publishPercentileHistogram()
                 .register(meters);
+    long budget = publishing.maxBytesInFlight().toBytes();
+    if (kafka != null) {
+      ProducerLimits producer =
+          ProducerLimits.of(kafka.getProducerFactory().getConfigurationProperties());
+      producer.requireAnswerWithin(properties.publishTimeout());
+      budget = producer.bytesInFlightWithin(budget, 2 * properties.topics().pingPartitions());
+    }
+    this.maxBytesInFlight = (int) Math.min(budget, Integer.MAX_VALUE);
+    this.bytesInFlight = new Semaphore(maxBytesInFlight);
+    this.metadata =
+        new TopicMetadata(
+            kafka,
+            properties == null
+                ? List.of()
+                : List.of(properties.topics().pings(), properties.topics().rejected()),
+            properties == null ? Duration.ZERO : properties.publishTimeout());
   }
 
   /**
@@ -63,11 +115,14 @@ public class PingPublisher {
    */
   public void publish(List<VehiclePing> accepted, List<RejectedPing> rejected) {
     CompletableFuture<Void> durable = publishAsync(accepted, rejected);
+    Duration timeout = properties.publishTimeout();
     try {
-      durable.get();
+      durable.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PingsNotDurableException("interrupted while waiting for Kafka", e);
+    } catch (TimeoutException e) {
+      throw new PingsNotDurableException("Kafka did not acknowledge within " + timeout, null);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof PingsNotDurableException notDurable
           ? notDurable
@@ -76,68 +131,103 @@ public class PingPublisher {
   }
 
   /**
-   * Sends both lists; the future completes once Kafka has acknowledged every record, or fails with
-   * {@link PingsNotDurableException} when Kafka failed or did not answer within the publish
-   * timeout. Completion runs on the producer's network thread, so what follows it must be short.
-   *
-   * @throws PingsNotDurableException when the producer refused the records at once
+   * Sends both lists without blocking the caller; the future completes once Kafka has acknowledged
+   * every record, or fails with {@link PingsNotDurableException} when Kafka failed or did not
+   * answer within the publish timeout, or ingest already holds as many bytes for Kafka as it may.
+   * Completion runs on the producer's network thread, so what follows it must be short.
    */
   public CompletableFuture<Void> publishAsync(
       List<VehiclePing> accepted, List<RejectedPing> rejected) {
-    UploadAcks acks = new UploadAcks(accepted.size() + rejected.size(), System.nanoTime());
+    return metadata.known()
+        ? send(accepted, rejected)
+        : metadata.whenKnown(() -> send(accepted, rejected));
+  }
+
+  private CompletableFuture<Void> send(List<VehiclePing> accepted, List<RejectedPing> rejected) {
+    List<ProducerRecord<String, byte[]>> records =
+        new ArrayList<>(accepted.size() + rejected.size());
+    long bytes = 0;
+    UploadHeaders headers = new UploadHeaders();
+    PingCodec.Writer payloads = new PingCodec.Writer();
+    for (VehiclePing ping : accepted) {
+      bytes += add(records, pingRecord(ping, payloads, headers));
+    }
+    for (RejectedPing ping : rejected) {
+      bytes += add(records, rejectedRecord(ping));
+    }
+    // An upload larger than the whole budget may still go alone.
+    int permits = (int) Math.min(bytes, maxBytesInFlight);
+    if (!bytesInFlight.tryAcquire(permits)) {
+      return CompletableFuture.failedFuture(
+          new PingsNotDurableException(
+              "ingest is at capacity (" + maxBytesInFlight + " bytes waiting for Kafka)", null));
+    }
+    UploadAcks acks = new UploadAcks(records.size(), permits);
+    int[] handedOver = {0};
+    RuntimeException refused = null;
     try {
       // The producer itself, not KafkaTemplate.send: per record the template adds a future, an
       // observation and trace-log checks, which at 1000 records per upload cost more than the send.
       kafka.execute(
           producer -> {
-            UploadHeaders headers = new UploadHeaders();
-            PingCodec.Writer payloads = new PingCodec.Writer();
-            for (VehiclePing ping : accepted) {
-              producer.send(pingRecord(ping, payloads, headers), acks);
-            }
-            for (RejectedPing ping : rejected) {
-              producer.send(rejectedRecord(ping), acks);
+            for (ProducerRecord<String, byte[]> record : records) {
+              if (acks.failed()) {
+                // A record was refused at once (a guard tripped): the rest would be in turn.
+                break;
+              }
+              producer.send(record, acks);
+              handedOver[0]++;
             }
             return null;
           });
     } catch (RuntimeException e) {
-      throw new PingsNotDurableException("Kafka refused the pings: " + e.getMessage(), e);
+      refused = e;
     }
-    Duration timeout = properties.publishTimeout();
-    return acks.durable
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (done, failure) -> {
-              if (failure == null) {
-                if (sendLatency != null) {
-                  sendLatency.record(System.nanoTime() - acks.startedNanos, TimeUnit.NANOSECONDS);
-                }
-                countOutcomes(accepted, rejected);
-                return null;
-              }
-              throw failure instanceof TimeoutException
-                  ? new PingsNotDurableException(
-                      "Kafka did not acknowledge within " + timeout, null)
-                  : new PingsNotDurableException("Kafka did not store the pings", failure);
-            });
+    if (handedOver[0] < records.size()) {
+      acks.notSent(records.size() - handedOver[0], refused);
+    }
+    return acks.durable.handle(
+        (done, failure) -> {
+          if (failure == null) {
+            if (sendLatency != null) {
+              sendLatency.record(System.nanoTime() - acks.startedNanos, TimeUnit.NANOSECONDS);
+            }
+            countOutcomes(accepted, rejected);
+            return null;
+          }
+          throw failure instanceof PingsNotDurableException notDurable
+              ? notDurable
+              : new PingsNotDurableException("Kafka did not store the pings", failure);
+        });
+  }
+
+  private static long add(
+      List<ProducerRecord<String, byte[]>> records, ProducerRecord<String, byte[]> record) {
+    records.add(record);
+    long bytes = RECORD_OVERHEAD_BYTES + record.value().length + record.key().length();
+    for (Header header : record.headers()) {
+      bytes += header.key().length() + header.value().length;
+    }
+    return bytes;
   }
 
   /**
    * Counts Kafka's acknowledgements of one upload's records and completes once all are in, failed
-   * with the first failure.
+   * with the first failure; gives the upload's bytes back once the producer is done with all.
    */
-  private static final class UploadAcks implements Callback {
+  private final class UploadAcks implements Callback {
 
     private final AtomicInteger pending;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final CompletableFuture<Void> durable = new CompletableFuture<>();
-    private final long startedNanos;
+    private final int permits;
+    private final long startedNanos = System.nanoTime();
 
-    UploadAcks(int records, long startedNanos) {
-      pending = new AtomicInteger(records);
-      this.startedNanos = startedNanos;
+    UploadAcks(int records, int permits) {
+      this.pending = new AtomicInteger(records);
+      this.permits = permits;
       if (records == 0) {
-        durable.complete(null);
+        finish();
       }
     }
 
@@ -147,12 +237,134 @@ public class PingPublisher {
         failure.compareAndSet(null, exception);
       }
       if (pending.decrementAndGet() == 0) {
-        if (failure.get() == null) {
-          durable.complete(null);
-        } else {
-          durable.completeExceptionally(failure.get());
-        }
+        finish();
       }
+    }
+
+    boolean failed() {
+      return failure.get() != null;
+    }
+
+    /**
+     * The last {@code records} were never handed over: the upload fails at once, and its bytes come
+     * back once the records that were handed over are done.
+     */
+    void notSent(int records, Exception cause) {
+      if (cause != null) {
+        failure.compareAndSet(null, cause);
+      }
+      durable.completeExceptionally(failure.get());
+      if (records > 0 && pending.addAndGet(-records) == 0) {
+        finish();
+      }
+    }
+
+    private void finish() {
+      bytesInFlight.release(permits);
+      Exception first = failure.get();
+      if (first == null) {
+        durable.complete(null);
+      } else {
+        durable.completeExceptionally(first);
+      }
+    }
+  }
+
+  /** Whether the partitions of the topics ingest writes have been fetched since start-up. */
+  boolean topicsKnown() {
+    return metadata.fetchedOnce();
+  }
+
+  /** The byte budget in force, after holding it within the producer's buffer. */
+  int maxBytesInFlight() {
+    return maxBytesInFlight;
+  }
+
+  /** Fetches the topics' partitions before the device listeners start taking pings in. */
+  @Override
+  public void start() {
+    metadata.start();
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    metadata.stop();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Starts before the device listeners and stops after them and the web server, which drain. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 4096;
+  }
+
+  /**
+   * The producer settings that decide whether a send can block or an answer be late, as configured
+   * or else Kafka's defaults.
+   */
+  private record ProducerLimits(long bufferMemory, long batchSize, long deliveryTimeoutMs) {
+
+    static ProducerLimits of(Map<String, Object> config) {
+      return new ProducerLimits(
+          setting(config, ProducerConfig.BUFFER_MEMORY_CONFIG),
+          setting(config, ProducerConfig.BATCH_SIZE_CONFIG),
+          setting(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+    }
+
+    /** Every upload is answered within the delivery timeout, so it must fit the publish timeout. */
+    void requireAnswerWithin(Duration publishTimeout) {
+      if (deliveryTimeoutMs > publishTimeout.toMillis()) {
+        throw new IllegalStateException(
+            "The Kafka producer's delivery.timeout.ms ("
+                + deliveryTimeoutMs
+                + " ms) must not exceed fleetline.ingest.publish-timeout ("
+                + publishTimeout
+                + "): it bounds how long a device waits for its answer");
+      }
+    }
+
+    /**
+     * The byte budget held within the buffer: batches are at least half full (a record that does
+     * not fit starts a new batch), so records of B bytes take at most 2B of the buffer, plus one
+     * partly filled batch per partition.
+     */
+    long bytesInFlightWithin(long configured, int partitions) {
+      long room = (bufferMemory - partitions * batchSize) / 2;
+      if (room <= 0) {
+        throw new IllegalStateException(
+            "The Kafka producer's buffer.memory ("
+                + bufferMemory
+                + " bytes) leaves no room for pings beside a batch.size ("
+                + batchSize
+                + " bytes) batch for each of "
+                + partitions
+                + " partitions");
+      }
+      if (configured > room) {
+        log.warn(
+            "fleetline.ingest.publish.max-bytes-in-flight ({} bytes) lowered to {} bytes to stay"
+                + " within the producer's buffer.memory",
+            configured,
+            room);
+        return room;
+      }
+      return configured;
+    }
+
+    private static long setting(Map<String, Object> config, String name) {
+      Object value = config.get(name);
+      if (value == null) {
+        value = ProducerConfig.configDef().defaultValues().get(name);
+      }
+      return value instanceof Number number
+          ? number.longValue()
+          : Long.parseLong(value.toString().trim());
     }
   }
 

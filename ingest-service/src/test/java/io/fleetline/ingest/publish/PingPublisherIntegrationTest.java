@@ -1,0 +1,266 @@
+package io.fleetline.ingest.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetline.common.VehiclePing;
+import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.KafkaTopics;
+import io.fleetline.ingest.testing.KafkaBrokerProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Handing pings to Kafka never holds the caller, whatever Kafka does: the calls here run on one
+ * thread standing in for a device listener's event loop. {@code max.block.ms} is raised to a minute
+ * so that a send which did wait for metadata or buffer room would be plain to see; the design, not
+ * that last guard, must keep the caller free.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.NONE,
+    properties = {
+      "fleetline.ingest.topics.ping-partitions=2",
+      "fleetline.ingest.osmand.enabled=false",
+      "fleetline.ingest.teltonika.enabled=false",
+      "fleetline.ingest.publish-timeout=3s",
+      "spring.kafka.producer.buffer-memory=1MB",
+      "spring.kafka.producer.batch-size=16384",
+      "spring.kafka.producer.properties.max.block.ms=60000",
+      "spring.kafka.producer.properties.request.timeout.ms=2000",
+      "spring.kafka.producer.properties.delivery.timeout.ms=2500"
+    })
+class PingPublisherIntegrationTest {
+
+  static final KafkaBrokerProcess kafka = KafkaBrokerProcess.start();
+
+  @DynamicPropertySource
+  static void broker(DynamicPropertyRegistry registry) {
+    registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
+  }
+
+  @AfterAll
+  static void closeBroker() throws Exception {
+    kafka.close();
+  }
+
+  @Autowired PingPublisher publisher;
+  @Autowired IngestProperties ingest;
+  @Autowired ProducerFactory<String, byte[]> producers;
+
+  /** Stands in for an event loop: one thread, which must never be held by a send. */
+  final ExecutorService eventLoop = Executors.newSingleThreadExecutor();
+
+  final Instant base = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+  int sequence;
+  boolean brokerStopped;
+
+  @BeforeEach
+  void topicsKnown() {
+    await("partitions fetched at start-up")
+        .atMost(Duration.ofSeconds(30))
+        .until(publisher::topicsKnown);
+  }
+
+  @AfterEach
+  void brokerBack() throws Exception {
+    eventLoop.shutdownNow();
+    if (brokerStopped) {
+      kafka.restart();
+      brokerStopped = false;
+    }
+  }
+
+  @Test
+  void aSendWhileKafkaIsDownLeavesTheEventLoopFreeAndIsNotAcknowledged() throws Exception {
+    onEventLoop(() -> publisher.publishAsync(List.of(ping(0)), List.of()))
+        .get(30, TimeUnit.SECONDS)
+        .get(30, TimeUnit.SECONDS);
+
+    stopBroker();
+    CompletableFuture<Void> durable =
+        onEventLoop(() -> publisher.publishAsync(List.of(ping(0)), List.of()))
+            .get(10, TimeUnit.SECONDS);
+
+    await("Kafka's answer").atMost(Duration.ofSeconds(30)).until(durable::isDone);
+    assertThatThrownBy(durable::join).hasCauseInstanceOf(PingsNotDurableException.class);
+  }
+
+  @Test
+  void pastTheByteBudgetUploadsAreRefusedInsteadOfWaitingForProducerMemory() throws Exception {
+    assertThat(publisher.maxBytesInFlight())
+        .as("held to half of the 1 MB buffer less a batch per partition")
+        .isLessThan(512 * 1024);
+    stopBroker();
+
+    // About 2 MB in all, twice the producer's buffer.
+    List<CompletableFuture<Void>> uploads =
+        onEventLoop(
+                () -> {
+                  List<CompletableFuture<Void>> sent = new ArrayList<>();
+                  for (int i = 0; i < 100; i++) {
+                    sent.add(publisher.publishAsync(upload(10, 2000), List.of()));
+                  }
+                  return sent;
+                })
+            .get(30, TimeUnit.SECONDS);
+
+    await("every upload answered")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> uploads.stream().allMatch(CompletableFuture::isDone));
+    assertThat(uploads)
+        .allSatisfy(
+            upload ->
+                assertThatThrownBy(upload::join)
+                    .hasCauseInstanceOf(PingsNotDurableException.class));
+    assertThat(uploads)
+        .anySatisfy(
+            upload -> assertThatThrownBy(upload::join).cause().hasMessageContaining("at capacity"));
+
+    kafka.restart();
+    brokerStopped = false;
+    await("the budget is given back once Kafka answered")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptionsInstanceOf(CompletionException.class)
+        .until(
+            () -> {
+              publisher.publishAsync(upload(10, 2000), List.of()).join();
+              return true;
+            });
+  }
+
+  @Test
+  void uploadsHeldForPartitionsThatNeverComeFailAsNotDurable() throws Exception {
+    Map<String, Object> nowhere = new HashMap<>(producers.getConfigurationProperties());
+    nowhere.put("bootstrap.servers", "127.0.0.1:" + freePort());
+    DefaultKafkaProducerFactory<String, byte[]> factory =
+        new DefaultKafkaProducerFactory<>(nowhere);
+    PingPublisher unconnected = new PingPublisher(new KafkaTemplate<>(factory), ingest, null);
+    unconnected.start();
+    try {
+      CompletableFuture<Void> held =
+          onEventLoop(() -> unconnected.publishAsync(List.of(ping(0)), List.of()))
+              .get(10, TimeUnit.SECONDS);
+
+      await("held no longer than the publish timeout")
+          .atMost(Duration.ofSeconds(30))
+          .until(held::isDone);
+      assertThatThrownBy(held::join)
+          .cause()
+          .isInstanceOf(PingsNotDurableException.class)
+          .hasMessageContaining("not known");
+      assertThat(unconnected.topicsKnown()).isFalse();
+    } finally {
+      unconnected.stop();
+      factory.destroy();
+    }
+  }
+
+  @Test
+  void uploadsPublishedBeforeThePartitionsAreKnownAreSentOnceTheyAre() throws Exception {
+    stopBroker();
+    IngestProperties patient =
+        new IngestProperties(
+            ingest.topics(),
+            Duration.ofMinutes(2),
+            ingest.retryAfter(),
+            ingest.maxBatchSize(),
+            ingest.maxBodyBytes(),
+            ingest.maxPingsInFlight(),
+            ingest.capacityWait());
+    DefaultKafkaProducerFactory<String, byte[]> factory =
+        new DefaultKafkaProducerFactory<>(producers.getConfigurationProperties());
+    PingPublisher fresh = new PingPublisher(new KafkaTemplate<>(factory), patient, null);
+    fresh.start();
+    try {
+      VehiclePing early = ping(0);
+      CompletableFuture<Void> held =
+          onEventLoop(() -> fresh.publishAsync(List.of(early), List.of()))
+              .get(10, TimeUnit.SECONDS);
+      assertThat(held).as("held while Kafka is away").isNotDone();
+
+      kafka.restart();
+      brokerStopped = false;
+
+      await("sent once the partitions are known")
+          .atMost(Duration.ofSeconds(60))
+          .until(held::isDone);
+      assertThat(held).isCompleted();
+      assertThat(
+              new KafkaTopics(kafka.bootstrapServers()).awaitPing(early.recordedAt()).vehicleId())
+          .isEqualTo(early.vehicleId());
+    } finally {
+      fresh.stop();
+      factory.destroy();
+    }
+  }
+
+  private <T> Future<T> onEventLoop(Callable<T> call) {
+    return eventLoop.submit(call);
+  }
+
+  private void stopBroker() throws InterruptedException {
+    brokerStopped = true;
+    kafka.stop();
+  }
+
+  private List<VehiclePing> upload(int pings, int attributeChars) {
+    List<VehiclePing> upload = new ArrayList<>();
+    for (int i = 0; i < pings; i++) {
+      upload.add(ping(attributeChars));
+    }
+    return upload;
+  }
+
+  private synchronized VehiclePing ping(int attributeChars) {
+    return new VehiclePing(
+        VehiclePing.CURRENT_VERSION,
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "http",
+        base.plusSeconds(sequence++),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        52.52,
+        13.405,
+        42.0,
+        90.0,
+        null,
+        5.0,
+        null,
+        true,
+        attributeChars == 0 ? Map.of() : Map.of("note", "x".repeat(attributeChars)));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
