@@ -33,10 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +77,6 @@ final class OsmandConnection extends ChannelDuplexHandler {
   }
 
   private final OsmandEndpoint endpoint;
-  private final Executor intake;
   private final AtomicInteger answering;
   private final OsmandLimits limits;
   private final SourceSlots sources;
@@ -113,13 +109,11 @@ final class OsmandConnection extends ChannelDuplexHandler {
 
   OsmandConnection(
       OsmandEndpoint endpoint,
-      Executor intake,
       AtomicInteger answering,
       OsmandLimits limits,
       SourceSlots sources,
       String source) {
     this.endpoint = endpoint;
-    this.intake = intake;
     this.answering = answering;
     this.limits = limits;
     this.sources = sources;
@@ -340,30 +334,22 @@ final class OsmandConnection extends ChannelDuplexHandler {
       answer(ctx, OsmandAnswer.of(e));
       return;
     }
-    // Validation and the hand-over to Kafka run off the event loop: a send can block (for topic
-    // metadata, or a full producer buffer while Kafka is away), and the loop serves every other
-    // connection and its timers.
+    // Validation and the hand-over to Kafka run here on the event loop: the hand-over never blocks,
+    // and the answer is written when Kafka has acknowledged (or refused) the positions, which the
+    // publisher bounds by its delivery timeout.
     CompletableFuture<OsmandAnswer> answered;
     try {
-      answered =
-          CompletableFuture.supplyAsync(
-                  () -> endpoint.receive(query, contentType, charset, decoded), intake)
-              .thenCompose(future -> future)
-              .orTimeout(limits.maxAnswerTime().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      answer(ctx, endpoint.busy());
-      return;
+      answered = endpoint.receive(query, contentType, charset, decoded);
+    } catch (RuntimeException e) {
+      answered = CompletableFuture.failedFuture(e);
     }
     answered.whenCompleteAsync(
         (answer, failure) -> answer(ctx, failure == null ? answer : failed(failure)),
         ctx.executor());
   }
 
-  private OsmandAnswer failed(Throwable failure) {
+  private static OsmandAnswer failed(Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    if (cause instanceof TimeoutException) {
-      return endpoint.busy();
-    }
     log.error("OsmAnd request failed", cause);
     return OsmandAnswer.problem(500, "internal", "Internal error", null).closing();
   }
@@ -496,7 +482,7 @@ final class OsmandConnection extends ChannelDuplexHandler {
         }
       }
       case ANSWERING -> {
-        // Kafka's answer is bounded by the publish timeout.
+        // Kafka's answer is bounded by the publisher's delivery timeout.
       }
     }
   }

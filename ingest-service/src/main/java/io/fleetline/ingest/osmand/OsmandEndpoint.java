@@ -110,7 +110,9 @@ class OsmandEndpoint {
               Throwable cause =
                   failure instanceof CompletionException ? failure.getCause() : failure;
               if (cause instanceof PingsNotDurableException) {
-                log.warn("Answering 503: {}", cause.getMessage());
+                // Not per request at WARN: this runs on an event loop, for every device while
+                // Kafka is away; Kafka's health and the producer's own logs tell of the outage.
+                log.debug("Answering 503: {}", cause.getMessage());
                 return unavailable(
                     "The positions could not be made durable now; nothing was stored. Retry later.");
               }
@@ -131,11 +133,6 @@ class OsmandEndpoint {
   private static OsmandAnswer malformed(OsmandFormatException e) {
     return OsmandAnswer.problem(
         400, "malformed", "Malformed OsmAnd request", e.getMessage(), Map.of("field", e.field()));
-  }
-
-  /** The answer when the positions could not even be handed to Kafka in time. */
-  OsmandAnswer busy() {
-    return unavailable("The positions could not be taken in now; nothing was stored. Retry later.");
   }
 
   private OsmandAnswer unavailable(String detail) {

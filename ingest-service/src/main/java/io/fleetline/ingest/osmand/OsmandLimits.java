@@ -8,8 +8,6 @@ import java.time.Duration;
  * What one OsmAnd connection may take, gathered from the port's and ingest's settings.
  *
  * @param maxRequestTime how long a whole request (head and body) may take to arrive
- * @param maxAnswerTime how long a whole request may wait for its answer once read (Kafka's publish
- *     timeout and a margin); past it the device is told to retry
  * @param maxDrainBytes how much of a request answered before its body was read is still read and
  *     dropped, so that a client still sending sees the answer
  */
@@ -19,7 +17,6 @@ record OsmandLimits(
     Duration maxRequestTime,
     Duration connectionTimeout,
     Duration keepAliveTimeout,
-    Duration maxAnswerTime,
     long maxDrainBytes,
     long retryAfterSeconds) {
 
@@ -31,7 +28,6 @@ record OsmandLimits(
         transport.maxBodyReadTime(),
         osmand.connectionTimeout(),
         osmand.keepAliveTimeout(),
-        ingest.publishTimeout().plusSeconds(1),
         transport.maxDrainSize().toBytes(),
         Math.max(1, ingest.retryAfter().toSeconds()));
   }

@@ -20,10 +20,9 @@ import org.springframework.util.unit.DataSize;
  *     no cap on the requests one connection may carry)
  * @param maxConnections connections the port holds open at once; more are closed when accepted
  * @param acceptCount connections the operating system queues before the port accepts them
- * @param ioThreads event loops serving the port's connections; no request holds one while Kafka
- *     acknowledges it
- * @param intakeThreads threads that validate requests and hand them to Kafka, off the event loops
- *     (a hand-over can block while Kafka is away)
+ * @param ioThreads event loops serving the port's connections; they also validate each request and
+ *     hand it to Kafka, which never blocks them, and no request holds one while Kafka acknowledges
+ *     it
  */
 @ConfigurationProperties("fleetline.ingest.osmand")
 public record OsmandProperties(
@@ -37,5 +36,4 @@ public record OsmandProperties(
     @DefaultValue("20s") Duration keepAliveTimeout,
     @DefaultValue("20000") int maxConnections,
     @DefaultValue("1024") int acceptCount,
-    @DefaultValue("2") int ioThreads,
-    @DefaultValue("4") int intakeThreads) {}
+    @DefaultValue("2") int ioThreads) {}

@@ -25,8 +25,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -63,7 +61,6 @@ class OsmandServer implements SmartLifecycle {
   private final ChannelGroup connections =
       new DefaultChannelGroup("osmand", GlobalEventExecutor.INSTANCE);
   private final AtomicInteger answering = new AtomicInteger();
-  private ThreadPoolExecutor intakeExecutor;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel serverChannel;
@@ -96,7 +93,8 @@ class OsmandServer implements SmartLifecycle {
     Gauge.builder("fleetline.ingest.osmand.connections", open, AtomicInteger::get)
         .description("OsmAnd connections open")
         .register(meters);
-    // A request in flight waits at most the publish timeout for Kafka.
+    // A request in flight waits at most the publish timeout for Kafka (the delivery timeout, which
+    // start-up holds to it).
     this.drainTimeout = ingest.publishTimeout().plusSeconds(1);
   }
 
@@ -105,16 +103,6 @@ class OsmandServer implements SmartLifecycle {
     if (!properties.enabled() || running) {
       return;
     }
-    int threads = properties.intakeThreads();
-    // One request per connection is with the intake at a time, so the queue never outgrows this.
-    intakeExecutor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(properties.maxConnections()),
-            new DefaultThreadFactory("osmand-intake", true));
     bossGroup =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("osmand-accept", true), NioIoHandler.newFactory());
@@ -168,7 +156,6 @@ class OsmandServer implements SmartLifecycle {
     OsmandConnection connection =
         new OsmandConnection(
             endpoint,
-            intakeExecutor,
             answering,
             limits,
             sources,
@@ -212,9 +199,6 @@ class OsmandServer implements SmartLifecycle {
   }
 
   private void shutDownThreads() {
-    if (intakeExecutor != null) {
-      intakeExecutor.shutdownNow();
-    }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
