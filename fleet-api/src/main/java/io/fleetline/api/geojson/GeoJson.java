@@ -21,22 +21,6 @@ public final class GeoJson {
 
   private GeoJson() {}
 
-  /**
-   * Whether the client asked for GeoJSON in its {@code Accept} header rather than plain JSON; a
-   * client that accepts both (as generated clients say) gets plain JSON.
-   */
-  public static boolean requested(String accept) {
-    if (accept == null || !accept.contains(MEDIA_TYPE_VALUE)) {
-      return false;
-    }
-    try {
-      return MediaType.parseMediaTypes(accept).stream()
-          .noneMatch(t -> t.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   public static Map<String, Object> feature(
       Object id, Map<String, Object> geometry, Map<String, Object> properties) {
     Map<String, Object> feature = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.fleetline.api.position;
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
+import io.fleetline.api.geojson.JsonOrGeoJsonBody;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.problem.ApiProblem;
@@ -16,14 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -89,8 +88,6 @@ class PositionController {
                       maximum = "1000"))
           int limit,
       @RequestParam(required = false) String cursor,
-      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
-          String accept,
       Authentication caller) {
     PageLimit.check(limit);
     AreaQuery area = AreaQuery.parse(bbox, near, radiusM);
@@ -112,17 +109,14 @@ class PositionController {
       params.put("after", after);
     }
     params.put("limit", limit + 1);
-    if (!GeoJson.requested(accept)) {
-      byte[] page =
-          jdbc.sql(sql)
-              .params(params)
-              .query(PositionJson.page(json, limit, PositionJson.Order.BY_VEHICLE))
-              .orElse(EMPTY_PAGE);
-      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
-    }
-    return ResponseEntity.ok()
-        .contentType(GeoJson.MEDIA_TYPE)
-        .body(jdbc.sql(sql).params(params).query(PositionJson.points(json, limit)));
+    return ResponseEntity.ok(
+        new JsonOrGeoJsonBody(
+            () ->
+                jdbc.sql(sql)
+                    .params(params)
+                    .query(PositionJson.page(json, limit, PositionJson.Order.BY_VEHICLE))
+                    .orElse(EMPTY_PAGE),
+            () -> jdbc.sql(sql).params(params).query(PositionJson.points(json, limit))));
   }
 
   /**

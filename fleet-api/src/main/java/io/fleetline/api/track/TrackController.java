@@ -3,6 +3,7 @@ package io.fleetline.api.track;
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
+import io.fleetline.api.geojson.JsonOrGeoJsonBody;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.PageLimit;
 import io.fleetline.api.paging.TimeParameter;
@@ -19,14 +20,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -68,8 +67,6 @@ class TrackController {
                       maximum = "1000"))
           int limit,
       @RequestParam(required = false) String cursor,
-      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
-          String accept,
       Authentication caller) {
     PageLimit.check(limit);
     TimeParameter.check("from", from);
@@ -97,17 +94,15 @@ class TrackController {
             .param("from", start == null ? from : start.atOffset(ZoneOffset.UTC))
             .param("to", to)
             .param("limit", limit + 1);
-    if (!GeoJson.requested(accept)) {
-      byte[] page =
-          query
-              .query(PositionJson.page(json, limit, PositionJson.Order.BY_TIME))
-              .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
-      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
-    }
-    byte[] collection =
-        query
-            .query(PositionJson.line(json, limit))
-            .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId));
-    return ResponseEntity.ok().contentType(GeoJson.MEDIA_TYPE).body(collection);
+    return ResponseEntity.ok(
+        new JsonOrGeoJsonBody(
+            () ->
+                query
+                    .query(PositionJson.page(json, limit, PositionJson.Order.BY_TIME))
+                    .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId)),
+            () ->
+                query
+                    .query(PositionJson.line(json, limit))
+                    .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId))));
   }
 }

@@ -3,6 +3,7 @@ package io.fleetline.api.trip;
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
+import io.fleetline.api.geojson.JsonOrGeoJsonBody;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
 import io.fleetline.api.paging.TimeParameter;
@@ -13,7 +14,6 @@ import io.fleetline.api.trip.TripViews.TripPage;
 import io.fleetline.api.trip.TripViews.TripView;
 import io.fleetline.api.vehicle.VehicleOwnership;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.RowMapper;
@@ -36,7 +35,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -96,27 +94,30 @@ class TripController {
           OffsetDateTime to,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
       @RequestParam(required = false) String cursor,
-      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
-          String accept,
       Authentication caller) {
-    boolean geoJson = GeoJson.requested(accept);
-    Page<TripView> page =
-        overlapping(
-            "trips",
-            TRIP_COLUMNS + (geoJson ? ", " + PATH + " AS path" : ", NULL AS path"),
-            vehicleId,
-            new Window(from, to, limit, cursor),
-            caller,
-            (rs, row) -> trip(rs),
-            TripView::startedAt);
-    if (!geoJson) {
-      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page);
-    }
-    return ResponseEntity.ok()
-        .contentType(GeoJson.MEDIA_TYPE)
-        .body(
-            GeoJson.featureCollection(
-                page.items().stream().map(TripController::feature).toList(), page.nextCursor()));
+    Window window = new Window(from, to, limit, cursor);
+    UUID fleetId = callerFleet.of(caller);
+    ownership.require(fleetId, vehicleId);
+    return ResponseEntity.ok(
+        new JsonOrGeoJsonBody(
+            () -> trips(fleetId, vehicleId, window, ", NULL AS path"),
+            () -> {
+              Page<TripView> page = trips(fleetId, vehicleId, window, ", " + PATH + " AS path");
+              return GeoJson.featureCollection(
+                  page.items().stream().map(TripController::feature).toList(), page.nextCursor());
+            }));
+  }
+
+  /** A page of trips, with their paths or without. */
+  private Page<TripView> trips(UUID fleetId, UUID vehicleId, Window window, String path) {
+    return overlapping(
+        "trips",
+        TRIP_COLUMNS + path,
+        fleetId,
+        vehicleId,
+        window,
+        (rs, row) -> trip(rs),
+        TripView::startedAt);
   }
 
   /** One trip with its path. */
@@ -125,11 +126,7 @@ class TripController {
       produces = {MediaType.APPLICATION_JSON_VALUE, GeoJson.MEDIA_TYPE_VALUE})
   @JsonOrGeoJson(TripView.class)
   @Operation(operationId = "getTrip", summary = "Get a trip with its path")
-  ResponseEntity<Object> trip(
-      @PathVariable UUID tripId,
-      @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
-          String accept,
-      Authentication caller) {
+  ResponseEntity<Object> trip(@PathVariable UUID tripId, Authentication caller) {
     TripView trip =
         jdbc.sql(
                 "SELECT "
@@ -142,10 +139,7 @@ class TripController {
             .query((rs, row) -> trip(rs))
             .optional()
             .orElseThrow(() -> ApiProblem.notFound("Trip " + tripId));
-    if (GeoJson.requested(accept)) {
-      return ResponseEntity.ok().contentType(GeoJson.MEDIA_TYPE).body(feature(trip));
-    }
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(trip);
+    return ResponseEntity.ok(new JsonOrGeoJsonBody(() -> trip, () -> feature(trip)));
   }
 
   /** Stops that overlap [from, to), oldest first. */
@@ -162,12 +156,15 @@ class TripController {
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
       @RequestParam(required = false) String cursor,
       Authentication caller) {
+    Window window = new Window(from, to, limit, cursor);
+    UUID fleetId = callerFleet.of(caller);
+    ownership.require(fleetId, vehicleId);
     return overlapping(
         "stops",
         STOP_COLUMNS,
+        fleetId,
         vehicleId,
-        new Window(from, to, limit, cursor),
-        caller,
+        window,
         (rs, row) ->
             new StopView(
                 rs.getObject("id", UUID.class),
@@ -191,18 +188,16 @@ class TripController {
 
   /**
    * One keyset page of a vehicle's rows of {@code table} (alias {@code t}) that overlap the window,
-   * oldest first; another fleet's vehicle is not found.
+   * oldest first; the vehicle is the fleet's.
    */
   private <T> Page<T> overlapping(
       String table,
       String columns,
+      UUID fleetId,
       UUID vehicleId,
       Window window,
-      Authentication caller,
       RowMapper<T> rows,
       Function<T, Instant> startedAt) {
-    UUID fleetId = callerFleet.of(caller);
-    ownership.require(fleetId, vehicleId);
     List<T> fetched =
         jdbc.sql(
                 "SELECT "
