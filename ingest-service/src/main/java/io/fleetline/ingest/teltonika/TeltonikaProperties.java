@@ -21,9 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     oldest (trackers reconnect without closing the old connection)
  * @param maxFrameBytes largest AVL data packet accepted, preamble to CRC; a larger one closes the
  *     connection
- * @param intakeThreads threads that wait for Kafka on behalf of devices (each connection has at
- *     most one packet in flight)
- * @param ioThreads Netty event loops for connections; 0 means Netty's default (twice the cores)
+ * @param ioThreads Netty event loops for connections; 0 means Netty's default (twice the cores).
+ *     They also decode packets and hand them to Kafka, which never blocks them
  */
 @ConfigurationProperties("fleetline.ingest.teltonika")
 record TeltonikaProperties(
@@ -36,5 +35,4 @@ record TeltonikaProperties(
     @DefaultValue("64") int maxHandshakesPerSource,
     @DefaultValue("1") int maxConnectionsPerDevice,
     @DefaultValue("65536") int maxFrameBytes,
-    @DefaultValue("64") int intakeThreads,
     @DefaultValue("0") int ioThreads) {}

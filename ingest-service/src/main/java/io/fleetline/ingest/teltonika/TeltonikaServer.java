@@ -16,14 +16,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,7 +48,7 @@ class TeltonikaServer implements SmartLifecycle {
       new DefaultChannelGroup("teltonika", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
-  private ThreadPoolExecutor intakeExecutor;
+  private final AtomicInteger packetsInFlight = new AtomicInteger();
   private Channel serverChannel;
   private volatile int port = -1;
   private volatile boolean running;
@@ -65,7 +63,7 @@ class TeltonikaServer implements SmartLifecycle {
     this(
         properties,
         ImeiCheck.against(registry),
-        (device, items) -> pingIntake.accept(device, TeltonikaSessionHandler.PROTOCOL, items),
+        (device, items) -> pingIntake.acceptAsync(device, TeltonikaSessionHandler.PROTOCOL, items),
         // A packet in flight waits at most the publish timeout for Kafka.
         ingestProperties.publishTimeout().plusSeconds(1),
         new TeltonikaMetrics(meterRegistry));
@@ -92,17 +90,6 @@ class TeltonikaServer implements SmartLifecycle {
     if (!properties.enabled() || running) {
       return;
     }
-    int threads = properties.intakeThreads();
-    // One packet in flight per connection, so a queue as long as the connection limit never fills.
-    intakeExecutor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(properties.maxConnections()),
-            new DefaultThreadFactory("teltonika-intake", true));
-    intakeExecutor.allowCoreThreadTimeOut(true);
     bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     workerGroup =
         new MultiThreadIoEventLoopGroup(properties.ioThreads(), NioIoHandler.newFactory());
@@ -155,7 +142,7 @@ class TeltonikaServer implements SmartLifecycle {
             new IdleStateHandler(properties.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("frames", new TeltonikaFrameDecoder(properties.maxFrameBytes(), metrics));
     TeltonikaSessionHandler session =
-        new TeltonikaSessionHandler(imeiCheck, intake, intakeExecutor, metrics);
+        new TeltonikaSessionHandler(imeiCheck, intake, packetsInFlight, metrics);
     channel.pipeline().addLast("session", session);
     channel.pipeline().addLast("slots", new SlotKeeper(slots, source, metrics));
     channel
@@ -178,25 +165,27 @@ class TeltonikaServer implements SmartLifecycle {
     }
     running = false;
     serverChannel.close().syncUninterruptibly();
-    intakeExecutor.shutdown();
-    try {
-      if (!intakeExecutor.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn(
-            "Teltonika packets still in flight after {}; their devices will resend", drainTimeout);
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    // Packets with Kafka get their acknowledgements; connections are closed below.
+    while (packetsInFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    // Acknowledgements of the drained packets were queued on the event loops before these closes.
+    if (packetsInFlight.get() > 0) {
+      log.warn(
+          "Teltonika packets still in flight after {}; their devices will resend", drainTimeout);
+    }
+    // Acknowledgements of the drained packets were written on the event loops before these closes.
     connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     shutDownThreads();
     log.info("Teltonika listener stopped");
   }
 
   private void shutDownThreads() {
-    if (intakeExecutor != null) {
-      intakeExecutor.shutdownNow();
-    }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

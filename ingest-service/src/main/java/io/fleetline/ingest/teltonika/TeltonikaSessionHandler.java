@@ -2,7 +2,6 @@ package io.fleetline.ingest.teltonika;
 
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.ingest.intake.DecodedPing;
-import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -16,13 +15,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The conversation with one device: answers the IMEI handshake, hands each AVL packet to intake off
+ * The conversation with one device: answers the IMEI handshake, hands each AVL packet to intake on
  * the event loop with reading paused, and acknowledges only once intake has made it durable.
  *
  * <p>Handshake answer: 1 byte, {@code 0x01} accepted or {@code 0x00} refused (then closed). Packet
@@ -42,18 +40,25 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
 
   private final ImeiCheck imeiCheck;
   private final PacketIntake intake;
-  private final Executor intakeExecutor;
+  private final AtomicInteger packetsInFlight;
   private final TeltonikaMetrics metrics;
   // AvlPacket or UndecodableAvlPacket, in arrival order
   private final Deque<Object> queued = new ArrayDeque<>();
   private DeviceRegistration device;
   private boolean inFlight;
 
+  /**
+   * @param packetsInFlight packets of all connections handed to intake and not yet answered, which
+   *     a stopping listener waits for
+   */
   TeltonikaSessionHandler(
-      ImeiCheck imeiCheck, PacketIntake intake, Executor intakeExecutor, TeltonikaMetrics metrics) {
+      ImeiCheck imeiCheck,
+      PacketIntake intake,
+      AtomicInteger packetsInFlight,
+      TeltonikaMetrics metrics) {
     this.imeiCheck = imeiCheck;
     this.intake = intake;
-    this.intakeExecutor = intakeExecutor;
+    this.packetsInFlight = packetsInFlight;
     this.metrics = metrics;
   }
 
@@ -109,30 +114,33 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     inFlight = true;
-    DeviceRegistration sender = device;
+    packetsInFlight.incrementAndGet();
     CompletableFuture<Integer> durable;
     try {
-      durable = CompletableFuture.supplyAsync(() -> store(sender, packet), intakeExecutor);
-    } catch (RejectedExecutionException e) {
-      metrics.unacknowledged("saturated");
-      ctx.close();
-      return;
+      durable = store(device, packet);
+    } catch (RuntimeException e) {
+      durable = CompletableFuture.failedFuture(e);
     }
+    // Kafka's acknowledgement arrives on the producer's thread; the device's is written here.
     durable.whenCompleteAsync(
         (handled, failure) -> completed(ctx, handled, failure), ctx.executor());
   }
 
-  /** Runs on an intake thread: blocks until Kafka has every record, returns how many it handled. */
-  private int store(DeviceRegistration sender, Object message) {
+  /**
+   * Turns the packet into items and hands them to intake, here on the event loop (handing over
+   * never blocks); the future tells how many records were handled once all are durable.
+   */
+  private CompletableFuture<Integer> store(DeviceRegistration sender, Object message) {
     if (message instanceof UndecodableAvlPacket undecodable) {
-      intake.accept(
-          sender,
-          List.of(
-              DecodedPing.malformed(
-                  0,
-                  undecodable.frame(),
-                  "the Codec 8/8E packet does not follow the layout: " + undecodable.detail())));
-      return undecodable.declaredRecords();
+      return intake
+          .accept(
+              sender,
+              List.of(
+                  DecodedPing.malformed(
+                      0,
+                      undecodable.frame(),
+                      "the Codec 8/8E packet does not follow the layout: " + undecodable.detail())))
+          .thenApply(result -> undecodable.declaredRecords());
     }
     List<AvlRecord> records = ((AvlPacket) message).records();
     List<DecodedPing> items = new ArrayList<>(records.size());
@@ -140,11 +148,21 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
       AvlRecord record = records.get(i);
       items.add(DecodedPing.of(i, record.original(), AvlPingMapper.toCandidate(record)));
     }
-    IntakeResult result = intake.accept(sender, items);
-    return result.accepted() + result.rejected().size();
+    return intake
+        .accept(sender, items)
+        .thenApply(result -> result.accepted() + result.rejected().size());
   }
 
   private void completed(ChannelHandlerContext ctx, Integer handled, Throwable failure) {
+    try {
+      answer(ctx, handled, failure);
+    } finally {
+      // After the acknowledgement is written: a stopping listener closes connections only then.
+      packetsInFlight.decrementAndGet();
+    }
+  }
+
+  private void answer(ChannelHandlerContext ctx, Integer handled, Throwable failure) {
     inFlight = false;
     if (!ctx.channel().isActive()) {
       // Durable but unacknowledged: the device resends, and storage is idempotent on the key.

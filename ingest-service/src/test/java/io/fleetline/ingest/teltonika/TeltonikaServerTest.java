@@ -42,7 +42,10 @@ class TeltonikaServerTest {
 
   final Map<String, DeviceRegistration> devices = new ConcurrentHashMap<>(Map.of(IMEI, DEVICE));
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  final CountDownLatch kafkaAnswers = new CountDownLatch(1);
+
+  /** Kafka's acknowledgement of every packet, withheld until a test gives it. */
+  final CompletableFuture<Void> kafkaAnswers = new CompletableFuture<>();
+
   final CountDownLatch intakeStarted = new CountDownLatch(1);
   TeltonikaServer server;
 
@@ -58,12 +61,7 @@ class TeltonikaServerTest {
     PacketIntake intake =
         (device, items) -> {
           intakeStarted.countDown();
-          try {
-            kafkaAnswers.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return new IntakeResult(items.size(), List.of());
+          return kafkaAnswers.thenApply(acknowledged -> new IntakeResult(items.size(), List.of()));
         };
     server =
         new TeltonikaServer(
@@ -77,7 +75,6 @@ class TeltonikaServerTest {
                 handshakesPerSource,
                 1,
                 65_536,
-                4,
                 1),
             imei -> ImeiCheck.Result.accepted(deviceWithImei(imei)),
             intake,
@@ -104,7 +101,7 @@ class TeltonikaServerTest {
 
   @AfterEach
   void stop() {
-    kafkaAnswers.countDown();
+    kafkaAnswers.complete(null);
     if (server != null) {
       server.stop();
     }
@@ -145,7 +142,7 @@ class TeltonikaServerTest {
       fresh
           .getOutputStream()
           .write(AvlFrames.codec8(AvlFrames.Record.at(Instant.now(), 52.5, 13.4)));
-      kafkaAnswers.countDown();
+      kafkaAnswers.complete(null);
       assertThat(new DataInputStream(fresh.getInputStream()).readInt()).isEqualTo(1);
     }
   }
@@ -244,7 +241,7 @@ class TeltonikaServerTest {
 
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
       await().atMost(Duration.ofSeconds(5)).until(() -> !server.isRunning());
-      kafkaAnswers.countDown();
+      kafkaAnswers.complete(null);
       stopping.get(20, TimeUnit.SECONDS);
 
       assertThat(in.readInt()).as("acknowledged during shutdown").isEqualTo(1);
@@ -270,7 +267,7 @@ class TeltonikaServerTest {
       tracker
           .getOutputStream()
           .write(AvlFrames.codec8(AvlFrames.Record.at(Instant.now(), 52.5, 13.4)));
-      kafkaAnswers.countDown();
+      kafkaAnswers.complete(null);
       assertThat(new DataInputStream(tracker.getInputStream()).readInt())
           .as("an identified device keeps its connection")
           .isEqualTo(1);

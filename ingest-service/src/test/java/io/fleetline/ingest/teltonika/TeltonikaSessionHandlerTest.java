@@ -20,9 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,22 +44,28 @@ class TeltonikaSessionHandlerTest {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final TeltonikaMetrics metrics = new TeltonikaMetrics(meters);
 
-  /** Intake tasks wait here until the test runs them, as if Kafka were still answering. */
-  final Queue<Runnable> intakeTasks = new ArrayDeque<>();
+  /** Kafka's acknowledgements of handed-over packets, withheld until the test gives them. */
+  final Queue<CompletableFuture<Void>> kafkaAnswers = new ArrayDeque<>();
 
+  final AtomicInteger packetsInFlight = new AtomicInteger();
   final List<List<DecodedPing>> taken = new ArrayList<>();
   PacketIntake intake =
       (device, items) -> {
         taken.add(items);
-        return new IntakeResult(items.size(), List.of());
+        return afterKafka(new IntakeResult(items.size(), List.of()));
       };
   ImeiCheck imeiCheck =
       imei ->
           imei.equals(IMEI)
               ? ImeiCheck.Result.accepted(DEVICE)
               : ImeiCheck.Result.refused("unknown_device");
-  Executor executor = intakeTasks::add;
   EmbeddedChannel channel;
+
+  CompletableFuture<IntakeResult> afterKafka(IntakeResult result) {
+    CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    kafkaAnswers.add(acknowledged);
+    return acknowledged.thenApply(done -> result);
+  }
 
   @AfterEach
   void release() {
@@ -74,7 +80,7 @@ class TeltonikaSessionHandlerTest {
             new IdleStateHandler(10, 0, 0, TimeUnit.MINUTES),
             new TeltonikaFrameDecoder(64 * 1024, metrics),
             new TeltonikaSessionHandler(
-                imeiCheck, (d, i) -> intake.accept(d, i), r -> executor.execute(r), metrics));
+                imeiCheck, (d, i) -> intake.accept(d, i), packetsInFlight, metrics));
     return channel;
   }
 
@@ -82,10 +88,10 @@ class TeltonikaSessionHandlerTest {
     channel.writeInbound(Unpooled.wrappedBuffer(bytes));
   }
 
-  /** Lets the intake threads finish, then the event loop write what follows. */
-  void runIntake() {
-    while (!intakeTasks.isEmpty()) {
-      intakeTasks.poll().run();
+  /** Kafka acknowledges everything handed over, then the event loop writes what follows. */
+  void kafkaAcknowledges() {
+    while (!kafkaAnswers.isEmpty()) {
+      kafkaAnswers.poll().complete(null);
       channel.runPendingTasks();
     }
   }
@@ -159,20 +165,23 @@ class TeltonikaSessionHandlerTest {
   }
 
   @Test
-  void aPacketIsAcknowledgedWithItsRecordCountOnlyOnceIntakeReturns() {
+  void aPacketIsHandedOverOnTheEventLoopAndAcknowledgedWithItsRecordCountOnlyOnceDurable() {
     connect();
     handshake();
 
     send(packet(2));
 
-    assertThat(intakeTasks).as("intake runs on its own threads").hasSize(1);
+    assertThat(taken).as("handed over while the packet was read").hasSize(1);
+    assertThat(kafkaAnswers).hasSize(1);
     assertThat(nextWritten()).as("nothing before durable").isNull();
     assertThat(channel.config().isAutoRead()).as("reading paused while in flight").isFalse();
+    assertThat(packetsInFlight).hasValue(1);
 
-    runIntake();
+    kafkaAcknowledges();
 
     assertThat(nextWritten()).containsExactly(ack(2));
     assertThat(channel.config().isAutoRead()).isTrue();
+    assertThat(packetsInFlight).hasValue(0);
     assertThat(taken).hasSize(1);
     List<DecodedPing> items = taken.get(0);
     assertThat(items).extracting(DecodedPing::index).containsExactly(0, 1);
@@ -188,7 +197,7 @@ class TeltonikaSessionHandlerTest {
     byte[] frame = {0, 0, 0, 0, 1, 2, 3};
 
     channel.writeInbound(new UndecodableAvlPacket(frame, 3, "counts differ"));
-    runIntake();
+    kafkaAcknowledges();
 
     assertThat(nextWritten()).containsExactly(ack(3));
     assertThat(channel.isOpen()).isTrue();
@@ -199,7 +208,7 @@ class TeltonikaSessionHandlerTest {
     assertThat(item.original().get()).isEqualTo(frame);
 
     send(packet(1));
-    runIntake();
+    kafkaAcknowledges();
     assertThat(nextWritten()).as("the device goes on with its next packet").containsExactly(ack(1));
   }
 
@@ -207,13 +216,14 @@ class TeltonikaSessionHandlerTest {
   void rejectedRecordsAreDurableInTheRejectedTopicSoTheyCountAsHandled() {
     intake =
         (device, items) ->
-            new IntakeResult(
-                1, List.of(new IntakeResult.ItemRejection(1, "null_island", "no fix")));
+            afterKafka(
+                new IntakeResult(
+                    1, List.of(new IntakeResult.ItemRejection(1, "null_island", "no fix"))));
     connect();
     handshake();
 
     send(packet(2));
-    runIntake();
+    kafkaAcknowledges();
 
     assertThat(nextWritten()).containsExactly(ack(2));
   }
@@ -221,14 +231,14 @@ class TeltonikaSessionHandlerTest {
   @Test
   void whenKafkaCannotMakeThemDurableNothingIsAcknowledgedAndTheConnectionCloses() {
     intake =
-        (device, items) -> {
-          throw new PingsNotDurableException("Kafka did not acknowledge", null);
-        };
+        (device, items) ->
+            CompletableFuture.failedFuture(
+                new PingsNotDurableException("Kafka did not acknowledge", null));
     connect();
     handshake();
 
     send(packet(3));
-    runIntake();
+    channel.runPendingTasks();
 
     assertThat(nextWritten()).isNull();
     assertThat(channel.isOpen()).isFalse();
@@ -246,32 +256,38 @@ class TeltonikaSessionHandlerTest {
 
     send(AvlFrames.concat(packet(1), packet(3)));
 
-    assertThat(intakeTasks).hasSize(1);
-    intakeTasks.poll().run();
+    assertThat(taken).hasSize(1);
+    kafkaAnswers.poll().complete(null);
     channel.runPendingTasks();
     assertThat(nextWritten()).containsExactly(ack(1));
     assertThat(channel.config().isAutoRead()).as("second packet still in flight").isFalse();
-    assertThat(intakeTasks).hasSize(1);
+    assertThat(taken).hasSize(2);
+    assertThat(kafkaAnswers).hasSize(1);
 
-    runIntake();
+    kafkaAcknowledges();
 
     assertThat(nextWritten()).containsExactly(ack(3));
     assertThat(channel.config().isAutoRead()).isTrue();
   }
 
   @Test
-  void aSaturatedIntakeLeavesThePacketUnacknowledgedAndCloses() {
-    executor =
-        task -> {
-          throw new RejectedExecutionException("full");
+  void anIntakeThatFailsOutrightLeavesThePacketUnacknowledgedAndCloses() {
+    intake =
+        (device, items) -> {
+          throw new IllegalStateException("broken");
         };
     connect();
     handshake();
 
     send(packet(1));
+    channel.runPendingTasks();
 
     assertThat(nextWritten()).isNull();
     assertThat(channel.isOpen()).isFalse();
+    assertThat(packetsInFlight).as("given up, so shutdown does not wait for it").hasValue(0);
+    assertThat(
+            meters.counter("fleetline.ingest.teltonika.unacknowledged", "reason", "failed").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -298,7 +314,7 @@ class TeltonikaSessionHandlerTest {
 
     send(AvlFrames.withBadCrc(packet(2)));
 
-    assertThat(intakeTasks).isEmpty();
+    assertThat(taken).isEmpty();
     assertThat(nextWritten()).isNull();
     assertThat(channel.isOpen()).isFalse();
   }
