@@ -8,6 +8,7 @@ import io.fleetline.routing.event.EventStore;
 import io.fleetline.routing.geofence.GeofenceCache;
 import io.fleetline.routing.position.BatchFault;
 import io.fleetline.routing.position.PositionWriter;
+import io.fleetline.routing.position.StoredBatch;
 import io.fleetline.routing.position.TestWriters;
 import io.fleetline.routing.trip.TripDetector;
 import io.fleetline.routing.trip.TripSettings;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -59,6 +61,26 @@ final class DerivedTables {
    * @param settings how many samples windows may hold, kept or read
    */
   DerivedTables(TestDatabase database, BatchFault fault, boolean owned, DerivedSettings settings) {
+    this(database, fault, owned, settings, (kept, read) -> List.of(kept, read));
+  }
+
+  /**
+   * Writes owned batches taking windows from the sources {@code sources} makes of the kept windows
+   * and the windows read from the database, in the order it gives them.
+   */
+  DerivedTables(
+      TestDatabase database,
+      DerivedSettings settings,
+      BiFunction<KeptWindows, DatabaseWindows, List<WindowSource>> sources) {
+    this(database, BatchFault.NONE, true, settings, sources);
+  }
+
+  private DerivedTables(
+      TestDatabase database,
+      BatchFault fault,
+      boolean owned,
+      DerivedSettings settings,
+      BiFunction<KeptWindows, DatabaseWindows, List<WindowSource>> sources) {
     this.database = database;
     this.owned = owned;
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -67,6 +89,7 @@ final class DerivedTables {
     dataSource.setPassword(database.password());
     geofences = new GeofenceCache(JdbcClient.create(dataSource));
     geofences.refresh();
+    KeptWindows kept = new KeptWindows(settings, meters);
     updater =
         new DerivedDataUpdater(
             new TripDetector(TripSettings.defaults()),
@@ -74,18 +97,26 @@ final class DerivedTables {
             geofences,
             new TripStore(),
             new EventStore(EventSettings.defaults()),
-            settings,
-            meters);
+            kept,
+            sources.apply(kept, new DatabaseWindows(geofences, settings, meters)));
     writer = TestWriters.writer(dataSource, List.of(updater), fault);
   }
 
-  void write(List<VehiclePing> batch) {
+  /**
+   * Writes owned batches, as the consumer of one partition does, but reads every window from the
+   * database: what detection gives without windows kept in memory, for the same history.
+   */
+  static DerivedTables readingEveryWindow(TestDatabase database) {
+    return new DerivedTables(database, DerivedSettings.defaults(), (kept, read) -> List.of(read));
+  }
+
+  StoredBatch write(List<VehiclePing> batch) {
     try {
       Map<UUID, String> ownerOf = new HashMap<>();
       if (owned) {
         batch.forEach(p -> ownerOf.put(p.vehicleId(), PARTITION));
       }
-      writer.write(batch, ownerOf);
+      return writer.write(batch, ownerOf);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -5,15 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestPostgis;
+import io.fleetline.routing.event.DetectedEvent;
+import io.fleetline.routing.event.EventDetector;
+import io.fleetline.routing.event.EventSettings;
 import io.fleetline.routing.position.BatchFault;
+import io.fleetline.routing.position.HistoryFollower.NewHistory;
+import io.fleetline.routing.position.StoredBatch;
+import io.fleetline.routing.trip.Detection;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.Track;
+import io.fleetline.routing.trip.TripDetector;
+import io.fleetline.routing.trip.TripSettings;
 import io.micrometer.core.instrument.DistributionSummary;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,11 +34,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Windows kept in memory between batches give exactly what reading every window from the database
- * gives, batch for batch: the same trips, stops and events, whatever mix of in-order and late
- * batches arrives, and also when another writer changed the history meanwhile.
+ * The two window sources agree: a window kept in memory is the window the database gives for the
+ * same vehicle and history, and detection over either gives the same trips, stops and events. Each
+ * kept window a batch uses is compared with the one read from the database in the batch's own
+ * transaction, and the tables and published events of a run keeping windows are compared, batch for
+ * batch, with those of a run reading every window: whatever mix of in-order, late and repeated
+ * pings arrives, across failed batches, partitions changing hands, other writers, and budgets that
+ * displace kept windows.
  */
-class KeptWindowsTest {
+class WindowSourcesTest {
 
   static final UUID FLEET = UUID.fromString("00000000-0000-0000-0000-00000000f1ee");
   static final List<UUID> VEHICLES =
@@ -48,34 +64,54 @@ class KeptWindowsTest {
     "7, 20000, 150, 40",
     "8, 20000, 60, 1"
   })
-  void inOrderBatchesWithStragglersGiveWhatReadingEveryWindowGives(
+  void inOrderBatchesWithStragglersGiveWhatReadingEveryWindowGivesBatchForBatch(
       long seed, int maxWindowSamples, long maxKeptSamples, int readChunkSamples) {
     Random random = new Random(seed);
     List<VehiclePing> arrival = inOrderWithStragglers(random);
+    AgreeingSources agreeing = new AgreeingSources();
     DerivedTables kept =
-        new DerivedTables(
-            TestPostgis.newDatabase(),
-            BatchFault.NONE,
-            true,
-            new DerivedSettings(maxWindowSamples, maxKeptSamples, readChunkSamples));
-    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+        agreeing.tables(new DerivedSettings(maxWindowSamples, maxKeptSamples, readChunkSamples));
+    DerivedTables read = DerivedTables.readingEveryWindow(TestPostgis.newDatabase());
 
     int from = 0;
     while (from < arrival.size()) {
       int to = Math.min(arrival.size(), from + 1 + random.nextInt(40));
-      kept.write(arrival.subList(from, to));
-      read.write(arrival.subList(from, to));
+      List<VehiclePing> batch = arrival.subList(from, to);
+      assertThat(published(kept.write(batch)))
+          .as("events published by the batch of pings %d to %d", from, to)
+          .containsExactlyElementsOf(published(read.write(batch)));
+      assertThat(kept.trips()).containsExactlyElementsOf(read.trips());
+      assertThat(kept.stops()).containsExactlyElementsOf(read.stops());
       from = to;
     }
 
     assertSameTables(kept, read);
+    assertThat(agreeing.compared).as("kept windows compared with the database").isPositive();
+  }
+
+  @Test
+  void aKeptWindowIsTheWindowTheDatabaseGivesAndDetectionOverBothAgrees() {
+    List<VehiclePing> pings = inOrder();
+    AgreeingSources agreeing = new AgreeingSources();
+    DerivedTables kept = agreeing.tables(DerivedSettings.defaults());
+
+    int vehicleBatches = 0;
+    for (int i = 0; i < pings.size(); i += 7) {
+      List<VehiclePing> batch = pings.subList(i, Math.min(pings.size(), i + 7));
+      kept.write(batch);
+      vehicleBatches += (int) batch.stream().map(VehiclePing::vehicleId).distinct().count();
+    }
+
+    // In order, every batch of a vehicle after its first finds the window the previous one kept.
+    assertThat(agreeing.compared).isEqualTo(vehicleBatches - VEHICLES.size());
   }
 
   @Test
   void aPartitionChangingHandsMakesItsWindowsBeReadFromTheDatabaseAgain() {
     List<VehiclePing> pings = inOrder();
     int third = pings.size() / 3;
-    DerivedTables first = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE);
+    AgreeingSources agreeing = new AgreeingSources();
+    DerivedTables first = agreeing.tables(DerivedSettings.defaults());
     first.write(pings.subList(0, third));
     // Meanwhile another consumer owned the partition and stored late pings inside the windows
     // the first one keeps: they do not move the newest stored time.
@@ -88,7 +124,7 @@ class KeptWindowsTest {
     first.updater.forget(List.of(DerivedTables.PARTITION));
     first.write(pings.subList(third, pings.size()));
 
-    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    DerivedTables read = DerivedTables.readingEveryWindow(TestPostgis.newDatabase());
     read.write(pings.subList(0, third));
     read.write(late);
     read.write(pings.subList(third, pings.size()));
@@ -101,12 +137,13 @@ class KeptWindowsTest {
   void newerHistoryStoredByAnotherWriterIsNoticedWithoutBeingTold() {
     List<VehiclePing> pings = inOrder();
     int third = pings.size() / 3;
-    DerivedTables first = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE);
+    AgreeingSources agreeing = new AgreeingSources();
+    DerivedTables first = agreeing.tables(DerivedSettings.defaults());
     first.write(pings.subList(0, third));
     new DerivedTables(first.database, BatchFault.NONE).write(pings.subList(third, 2 * third));
     first.write(pings.subList(2 * third, pings.size()));
 
-    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    DerivedTables read = DerivedTables.readingEveryWindow(TestPostgis.newDatabase());
     read.write(pings.subList(0, third));
     read.write(pings.subList(third, 2 * third));
     read.write(pings.subList(2 * third, pings.size()));
@@ -125,7 +162,7 @@ class KeptWindowsTest {
                 throw new IllegalStateException("injected crash before commit");
               }
             });
-    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    DerivedTables read = DerivedTables.readingEveryWindow(TestPostgis.newDatabase());
     for (int i = 0; i < pings.size(); i += 25) {
       List<VehiclePing> batch = pings.subList(i, Math.min(pings.size(), i + 25));
       if (i % 100 == 50) {
@@ -156,7 +193,7 @@ class KeptWindowsTest {
             BatchFault.NONE,
             true,
             new DerivedSettings(20_000, Long.MAX_VALUE, 100_000));
-    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    DerivedTables read = DerivedTables.readingEveryWindow(TestPostgis.newDatabase());
 
     double mostKept = 0;
     double mostUnbounded = 0;
@@ -189,7 +226,7 @@ class KeptWindowsTest {
             BatchFault.NONE,
             true,
             new DerivedSettings(20_000, null, chunk));
-    DerivedTables read = new DerivedTables(TestPostgis.newDatabase(), BatchFault.NONE, false);
+    DerivedTables read = DerivedTables.readingEveryWindow(TestPostgis.newDatabase());
     grouped.write(pings.subList(0, half));
     read.write(pings.subList(0, half));
     // The partition is assigned anew: the backlog's one batch reads every vehicle's window.
@@ -204,6 +241,83 @@ class KeptWindowsTest {
     assertThat(groups.max()).isLessThan(chunk + longestWindow);
     assertThat(groups.totalAmount()).isGreaterThan(5.0 * (chunk + longestWindow));
     assertSameTables(grouped, read);
+  }
+
+  /**
+   * The kept windows as a source, each window it gives compared, before it is detected and written,
+   * with the window read from the database for the same vehicle and new history on the batch's own
+   * connection, and detection over both compared.
+   */
+  private static final class AgreeingSources {
+
+    static final TripDetector TRIPS = new TripDetector(TripSettings.defaults());
+    static final EventDetector EVENTS = new EventDetector(EventSettings.defaults());
+
+    int compared;
+
+    DerivedTables tables(DerivedSettings settings) {
+      return new DerivedTables(
+          TestPostgis.newDatabase(),
+          settings,
+          (kept, read) -> {
+            WindowSource checked =
+                (connection, newHistory, into) ->
+                    kept.windows(
+                        connection,
+                        newHistory,
+                        group -> {
+                          compare(group, read(read, connection, group, newHistory));
+                          into.accept(group);
+                        });
+            return List.of(checked, read);
+          });
+    }
+
+    private static Map<UUID, VehicleWindow> read(
+        DatabaseWindows database,
+        Connection connection,
+        List<VehicleWindow> group,
+        Map<UUID, NewHistory> newHistory)
+        throws SQLException {
+      Map<UUID, NewHistory> same = new HashMap<>();
+      group.forEach(w -> same.put(w.vehicleId(), newHistory.get(w.vehicleId())));
+      Map<UUID, VehicleWindow> read = new HashMap<>();
+      database.windows(
+          connection, same, windows -> windows.forEach(w -> read.put(w.vehicleId(), w)));
+      return read;
+    }
+
+    private void compare(List<VehicleWindow> group, Map<UUID, VehicleWindow> read) {
+      for (VehicleWindow kept : group) {
+        VehicleWindow fromDatabase = read.get(kept.vehicleId());
+        assertThat(fromDatabase.start()).isEqualTo(kept.start());
+        assertThat(fromDatabase.samples()).containsExactlyElementsOf(kept.samples());
+        assertThat(fromDatabase.before()).isEqualTo(kept.before());
+        Detection detected = kept.start().detect(TRIPS, kept.samples());
+        Detection detectedFromDatabase = fromDatabase.start().detect(TRIPS, fromDatabase.samples());
+        assertThat(detectedFromDatabase).isEqualTo(detected);
+        assertThat(events(fromDatabase, detectedFromDatabase)).isEqualTo(events(kept, detected));
+        compared++;
+      }
+    }
+
+    private static List<DetectedEvent> events(VehicleWindow window, Detection detection) {
+      return EVENTS.detect(
+          window.vehicleId(),
+          window.fleetId(),
+          window.before(),
+          window.samples(),
+          detection,
+          List.of());
+    }
+  }
+
+  /** The events a batch published, without their feed positions, which each database numbers. */
+  private static List<String> published(StoredBatch batch) {
+    return batch.newEvents().stream()
+        .map(e -> e.vehicleId() + " " + e.type() + " " + e.occurredAt() + " " + e.details())
+        .sorted()
+        .toList();
   }
 
   private static double keptSamples(DerivedTables tables) {
