@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the ingest-service ({@code fleetline.ingest.*}).
  *
  * @param publishTimeout how long a device waits for Kafka to make its pings durable before it is
- *     told to retry (HTTP 503)
+ *     told to retry (HTTP 503); the producer's {@code delivery.timeout.ms} bounds each answer and
+ *     must not exceed it
  * @param retryAfter the {@code Retry-After} advice given with a 503
  * @param maxBatchSize most pings accepted in one HTTP request
  * @param maxBodyBytes largest HTTP body accepted, after gzip decompression

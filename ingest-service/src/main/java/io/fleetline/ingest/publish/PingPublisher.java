@@ -150,10 +150,13 @@ public class PingPublisher implements SmartLifecycle {
     UploadHeaders headers = new UploadHeaders();
     PingCodec.Writer payloads = new PingCodec.Writer();
     for (VehiclePing ping : accepted) {
-      bytes += add(records, pingRecord(ping, payloads, headers));
+      var record = pingRecord(ping, payloads, headers);
+      // The key is a vehicle id: ASCII, a byte per character.
+      bytes += add(records, record, record.key().length());
     }
     for (RejectedPing ping : rejected) {
-      bytes += add(records, rejectedRecord(ping));
+      bytes +=
+          add(records, rejectedRecord(ping), ping.key().getBytes(StandardCharsets.UTF_8).length);
     }
     // An upload larger than the whole budget may still go alone.
     int permits = (int) Math.min(bytes, maxBytesInFlight);
@@ -201,10 +204,13 @@ public class PingPublisher implements SmartLifecycle {
         });
   }
 
+  /** Adds the record to the upload's and tells the bytes it takes in the producer's buffer. */
   private static long add(
-      List<ProducerRecord<String, byte[]>> records, ProducerRecord<String, byte[]> record) {
+      List<ProducerRecord<String, byte[]>> records,
+      ProducerRecord<String, byte[]> record,
+      int keyBytes) {
     records.add(record);
-    long bytes = RECORD_OVERHEAD_BYTES + record.value().length + record.key().length();
+    long bytes = RECORD_OVERHEAD_BYTES + keyBytes + record.value().length;
     for (Header header : record.headers()) {
       bytes += header.key().length() + header.value().length;
     }
