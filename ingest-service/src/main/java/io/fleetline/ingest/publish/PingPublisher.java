@@ -5,6 +5,7 @@ import io.fleetline.common.PingCodec;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +100,15 @@ public class PingPublisher implements SmartLifecycle {
     }
     this.maxBytesInFlight = (int) Math.min(budget, Integer.MAX_VALUE);
     this.bytesInFlight = new Semaphore(maxBytesInFlight);
+    if (meters != null) {
+      Gauge.builder(
+              "fleetline.ingest.kafka.in.flight",
+              bytesInFlight,
+              free -> maxBytesInFlight - free.availablePermits())
+          .description("Bytes of records handed to Kafka and not yet acknowledged")
+          .baseUnit("bytes")
+          .register(meters);
+    }
     this.metadata =
         new TopicMetadata(
             kafka,

@@ -8,6 +8,7 @@ import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.KafkaTopics;
 import io.fleetline.ingest.testing.KafkaBrokerProcess;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -73,6 +74,7 @@ class PingPublisherIntegrationTest {
   @Autowired PingPublisher publisher;
   @Autowired IngestProperties ingest;
   @Autowired ProducerFactory<String, byte[]> producers;
+  @Autowired MeterRegistry meters;
 
   /** Stands in for an event loop: one thread, which must never be held by a send. */
   final ExecutorService eventLoop = Executors.newSingleThreadExecutor();
@@ -153,6 +155,9 @@ class PingPublisherIntegrationTest {
               publisher.publishAsync(upload(10, 2000), List.of()).join();
               return true;
             });
+    assertThat(meters.get("fleetline.ingest.kafka.in.flight").gauge().value())
+        .as("nothing left waiting for Kafka")
+        .isZero();
   }
 
   @Test
