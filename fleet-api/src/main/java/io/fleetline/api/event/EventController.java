@@ -2,13 +2,11 @@ package io.fleetline.api.event;
 
 import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
-import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.Paging;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,7 +24,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** The fleet's event feed, oldest first after a cursor, for integrators that poll. */
 @RestController
 @Tag(name = "Events", description = "The event feed")
-@Validated
 class EventController {
 
   static final Set<String> TYPES =
@@ -59,17 +55,12 @@ class EventController {
   Page<EventView> events(
       @RequestParam(required = false) Long after,
       @RequestParam(required = false) List<String> types,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-      @RequestParam(required = false) String cursor,
+      Paging paging,
       Authentication caller) {
     long start = after == null ? 0 : after;
-    String fromCursor = Cursors.decode(cursor);
+    Long fromCursor = paging.afterNumber();
     if (fromCursor != null) {
-      try {
-        start = Math.max(start, Long.parseLong(fromCursor));
-      } catch (NumberFormatException e) {
-        throw ApiProblem.badRequest("cursor", "the cursor is not one this API issued");
-      }
+      start = Math.max(start, fromCursor);
     }
     String[] wanted = types == null ? null : types(types);
     List<EventView> fetched =
@@ -84,7 +75,7 @@ class EventController {
             .param("fleet", callerFleet.of(caller))
             .param("after", start)
             .param("types", wanted == null ? null : "{" + String.join(",", wanted) + "}")
-            .param("limit", limit + 1)
+            .param("limit", paging.fetch())
             .query(
                 (rs, row) ->
                     new EventView(
@@ -96,7 +87,7 @@ class EventController {
                         (Double) rs.getObject("lon"),
                         details(rs.getString("details"))))
             .list();
-    return Page.of(fetched, limit, e -> Long.toString(e.id()));
+    return paging.page(fetched, e -> Long.toString(e.id()));
   }
 
   private static String[] types(List<String> requested) {

@@ -8,14 +8,12 @@ import io.fleetline.api.geofence.GeofenceViews.Circle;
 import io.fleetline.api.geofence.GeofenceViews.GeofenceRequest;
 import io.fleetline.api.geofence.GeofenceViews.GeofenceView;
 import io.fleetline.api.geojson.GeoJson;
-import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.Paging;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +25,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,14 +32,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The fleet's geofences: polygons, or circles kept as their polygon approximation. */
 @RestController
 @Tag(name = "Geofences", description = "Polygons and circles, with optional speed limits")
 @RequestMapping("/api/v1/geofences")
-@Validated
 class GeofenceController {
 
   private static final String COLUMNS =
@@ -98,10 +93,7 @@ class GeofenceController {
 
   @GetMapping
   @Operation(operationId = "listGeofences", summary = "List the fleet's geofences")
-  Page<GeofenceView> list(
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-      @RequestParam(required = false) String cursor,
-      Authentication caller) {
+  Page<GeofenceView> list(Paging paging, Authentication caller) {
     List<GeofenceView> fetched =
         jdbc.sql(
                 "SELECT "
@@ -110,11 +102,11 @@ class GeofenceController {
                     + " AND (CAST(:after AS uuid) IS NULL OR g.id > :after)"
                     + " ORDER BY g.id LIMIT :limit")
             .param("fleet", callerFleet.of(caller))
-            .param("after", Cursors.decodeUuid(cursor))
-            .param("limit", limit + 1)
+            .param("after", paging.afterId())
+            .param("limit", paging.fetch())
             .query((rs, row) -> view(rs))
             .list();
-    return Page.of(fetched, limit, g -> g.id().toString());
+    return paging.page(fetched, g -> g.id().toString());
   }
 
   @GetMapping("/{geofenceId}")

@@ -1,6 +1,7 @@
 package io.fleetline.api.openapi;
 
 import io.fleetline.api.auth.Scopes;
+import io.fleetline.api.paging.Paging;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -37,6 +38,8 @@ class OpenApiConfiguration {
   static {
     // Free-form JSON (a geofence's area) is documented by its own @Schema, not as a Jackson class.
     SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new ObjectSchema());
+    // Documented as its query parameters by PagingParameters.
+    SpringDocUtils.getConfig().addRequestWrapperToIgnore(Paging.class);
   }
 
   @Bean
@@ -90,6 +93,11 @@ class OpenApiConfiguration {
                                                 .addString(
                                                     Scopes.PLATFORM_ADMIN,
                                                     "create fleets and their clients"))))));
+  }
+
+  @Bean
+  PagingParameters pagingParameters() {
+    return new PagingParameters();
   }
 
   @Bean

@@ -38,6 +38,15 @@ public final class Cursors {
     }
   }
 
+  public static Long decodeLong(String cursor) {
+    String key = decode(cursor);
+    try {
+      return key == null ? null : Long.parseLong(key);
+    } catch (NumberFormatException e) {
+      throw invalid();
+    }
+  }
+
   /** An instant cursor, encoded as epoch microseconds so that no precision is lost. */
   public static String instantKey(Instant instant) {
     return Long.toString(instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000);

@@ -4,12 +4,9 @@ import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJsonBody;
-import io.fleetline.api.paging.Cursors;
-import io.fleetline.api.paging.PageLimit;
+import io.fleetline.api.paging.Paging;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -77,22 +74,11 @@ class PositionController {
       @RequestParam(required = false) String bbox,
       @RequestParam(required = false) String near,
       @RequestParam(required = false) Double radiusM,
-      @RequestParam(defaultValue = "100")
-          @Parameter(
-              schema =
-                  @Schema(
-                      type = "integer",
-                      format = "int32",
-                      defaultValue = "100",
-                      minimum = "1",
-                      maximum = "1000"))
-          int limit,
-      @RequestParam(required = false) String cursor,
+      Paging paging,
       Authentication caller) {
-    PageLimit.check(limit);
     AreaQuery area = AreaQuery.parse(bbox, near, radiusM);
     UUID fleetId = callerFleet.of(caller);
-    UUID after = Cursors.decodeUuid(cursor);
+    UUID after = paging.afterId();
     Map<String, Object> params = new HashMap<>();
     String where = condition(area, params);
     String sql =
@@ -108,15 +94,15 @@ class PositionController {
     if (after != null) {
       params.put("after", after);
     }
-    params.put("limit", limit + 1);
+    params.put("limit", paging.fetch());
     return ResponseEntity.ok(
         new JsonOrGeoJsonBody(
             () ->
                 jdbc.sql(sql)
                     .params(params)
-                    .query(PositionJson.page(json, limit, PositionJson.Order.BY_VEHICLE))
+                    .query(PositionJson.page(json, paging.limit(), PositionJson.Order.BY_VEHICLE))
                     .orElse(EMPTY_PAGE),
-            () -> jdbc.sql(sql).params(params).query(PositionJson.points(json, limit))));
+            () -> jdbc.sql(sql).params(params).query(PositionJson.points(json, paging.limit()))));
   }
 
   /**

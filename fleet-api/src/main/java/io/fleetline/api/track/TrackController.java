@@ -4,16 +4,13 @@ import io.fleetline.api.auth.CallerFleet;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJsonBody;
-import io.fleetline.api.paging.Cursors;
-import io.fleetline.api.paging.PageLimit;
+import io.fleetline.api.paging.Paging;
 import io.fleetline.api.paging.TimeParameter;
 import io.fleetline.api.position.PositionColumn;
 import io.fleetline.api.position.PositionJson;
 import io.fleetline.api.position.PositionPage;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,26 +53,15 @@ class TrackController {
       @PathVariable UUID vehicleId,
       @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime from,
       @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime to,
-      @RequestParam(defaultValue = "100")
-          @Parameter(
-              schema =
-                  @Schema(
-                      type = "integer",
-                      format = "int32",
-                      defaultValue = "100",
-                      minimum = "1",
-                      maximum = "1000"))
-          int limit,
-      @RequestParam(required = false) String cursor,
+      Paging paging,
       Authentication caller) {
-    PageLimit.check(limit);
     TimeParameter.check("from", from);
     TimeParameter.check("to", to);
     if (!to.isAfter(from)) {
       throw ApiProblem.badRequest("to", "to must be after from");
     }
     UUID fleetId = callerFleet.of(caller);
-    Instant after = Cursors.decodeInstant(cursor);
+    Instant after = paging.afterInstant();
     Instant start = after != null && after.isAfter(from.toInstant()) ? after : null;
     // One round trip: the vehicle (none when it is not in the caller's fleet, hence 404) with the
     // page of its history, if any. The range on recorded_at lets PostgreSQL prune the daily
@@ -93,16 +79,16 @@ class TrackController {
             .param("fleet", fleetId)
             .param("from", start == null ? from : start.atOffset(ZoneOffset.UTC))
             .param("to", to)
-            .param("limit", limit + 1);
+            .param("limit", paging.fetch());
     return ResponseEntity.ok(
         new JsonOrGeoJsonBody(
             () ->
                 query
-                    .query(PositionJson.page(json, limit, PositionJson.Order.BY_TIME))
+                    .query(PositionJson.page(json, paging.limit(), PositionJson.Order.BY_TIME))
                     .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId)),
             () ->
                 query
-                    .query(PositionJson.line(json, limit))
+                    .query(PositionJson.line(json, paging.limit()))
                     .orElseThrow(() -> ApiProblem.notFound("Vehicle " + vehicleId))));
   }
 }

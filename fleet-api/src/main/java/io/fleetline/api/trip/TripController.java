@@ -6,6 +6,7 @@ import io.fleetline.api.geojson.JsonOrGeoJson;
 import io.fleetline.api.geojson.JsonOrGeoJsonBody;
 import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.Paging;
 import io.fleetline.api.paging.TimeParameter;
 import io.fleetline.api.problem.ApiProblem;
 import io.fleetline.api.trip.TripViews.LatLon;
@@ -15,8 +16,6 @@ import io.fleetline.api.trip.TripViews.TripView;
 import io.fleetline.api.vehicle.VehicleOwnership;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -32,7 +31,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -41,7 +39,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** Trips and stops that routing derived from a vehicle's history. */
 @RestController
 @Tag(name = "Trips", description = "Trips and stops derived from the history")
-@Validated
 class TripController {
 
   private static final OffsetDateTime BEGINNING = OffsetDateTime.parse("1970-01-01T00:00:00Z");
@@ -92,10 +89,9 @@ class TripController {
           OffsetDateTime from,
       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
           OffsetDateTime to,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-      @RequestParam(required = false) String cursor,
+      Paging paging,
       Authentication caller) {
-    Window window = new Window(from, to, limit, cursor);
+    Window window = new Window(from, to, paging);
     UUID fleetId = callerFleet.of(caller);
     ownership.require(fleetId, vehicleId);
     return ResponseEntity.ok(
@@ -153,10 +149,9 @@ class TripController {
           OffsetDateTime from,
       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
           OffsetDateTime to,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-      @RequestParam(required = false) String cursor,
+      Paging paging,
       Authentication caller) {
-    Window window = new Window(from, to, limit, cursor);
+    Window window = new Window(from, to, paging);
     UUID fleetId = callerFleet.of(caller);
     ownership.require(fleetId, vehicleId);
     return overlapping(
@@ -177,8 +172,8 @@ class TripController {
         StopView::startedAt);
   }
 
-  /** The time window, page size and cursor of a list of trips or stops. */
-  private record Window(OffsetDateTime from, OffsetDateTime to, int limit, String cursor) {
+  /** The time window and the page of a list of trips or stops. */
+  private record Window(OffsetDateTime from, OffsetDateTime to, Paging paging) {
 
     Window {
       TimeParameter.check("from", from);
@@ -216,15 +211,15 @@ class TripController {
             .param("fleet", fleetId)
             .param("from", window.from() == null ? BEGINNING : window.from())
             .param("to", window.to() == null ? END : window.to())
-            .param("after", after(window.cursor()))
-            .param("limit", window.limit() + 1)
+            .param("after", after(window.paging()))
+            .param("limit", window.paging().fetch())
             .query(rows)
             .list();
-    return Page.of(fetched, window.limit(), row -> Cursors.instantKey(startedAt.apply(row)));
+    return window.paging().page(fetched, row -> Cursors.instantKey(startedAt.apply(row)));
   }
 
-  private static OffsetDateTime after(String cursor) {
-    Instant after = Cursors.decodeInstant(cursor);
+  private static OffsetDateTime after(Paging paging) {
+    Instant after = paging.afterInstant();
     return after == null ? BEGINNING.minusYears(1) : after.atOffset(ZoneOffset.UTC);
   }
 

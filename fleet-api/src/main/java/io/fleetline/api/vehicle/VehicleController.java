@@ -1,8 +1,8 @@
 package io.fleetline.api.vehicle;
 
 import io.fleetline.api.auth.CallerFleet;
-import io.fleetline.api.paging.Cursors;
 import io.fleetline.api.paging.Page;
+import io.fleetline.api.paging.Paging;
 import io.fleetline.api.problem.ApiProblem;
 import io.fleetline.api.vehicle.DeviceRegistryPublisher.DevicesChanged;
 import io.fleetline.api.vehicle.DeviceRegistryPublisher.DevicesRemoved;
@@ -14,8 +14,6 @@ import io.fleetline.api.vehicle.VehicleViews.VehicleView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +28,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -38,14 +35,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The caller's fleet's vehicles and their devices. */
 @RestController
 @Tag(name = "Vehicles", description = "The fleet's vehicles and their devices")
 @RequestMapping("/api/v1/vehicles")
-@Validated
 class VehicleController {
 
   private final VehicleRepository vehicles;
@@ -104,13 +99,10 @@ class VehicleController {
   @GetMapping
   @Transactional(readOnly = true)
   @Operation(operationId = "listVehicles", summary = "List the fleet's vehicles")
-  Page<VehicleView> list(
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-      @RequestParam(required = false) String cursor,
-      Authentication caller) {
+  Page<VehicleView> list(Paging paging, Authentication caller) {
     UUID fleetId = callerFleet.of(caller);
-    List<Vehicle> fetched = vehicles.page(fleetId, Cursors.decodeUuid(cursor), Limit.of(limit + 1));
-    return Page.of(fetched, limit, v -> v.getId().toString()).map(v -> VehicleView.of(v, Map.of()));
+    List<Vehicle> fetched = vehicles.page(fleetId, paging.afterId(), Limit.of(paging.fetch()));
+    return paging.page(fetched, v -> v.getId().toString()).map(v -> VehicleView.of(v, Map.of()));
   }
 
   @GetMapping("/{vehicleId}")
