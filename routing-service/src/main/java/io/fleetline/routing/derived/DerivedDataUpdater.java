@@ -23,10 +23,10 @@ import org.springframework.stereotype.Component;
  * transaction.
  *
  * <p>Per vehicle only a window of the history is recomputed ({@link VehicleWindow}), and the trips
- * and stops starting in it are written anew. Each vehicle's window comes from the first source that
- * can give it: kept in memory since the previous batch ({@link KeptWindows}), else read from the
- * database ({@link DatabaseWindows}). Both give the same window for the same history, and every
- * window goes the same way from there ({@link Derivation}).
+ * and stops starting in it are brought to what detection finds there. Each vehicle's window comes
+ * from the first source that can give it: kept in memory since the previous batch ({@link
+ * KeptWindows}), else read from the database ({@link DatabaseWindows}). Both give the same window
+ * for the same history, and every window goes the same way from there ({@link Derivation}).
  *
  * <p>Memory is bounded twice ({@link DerivedSettings}): the kept windows of all vehicles hold at
  * most a budget of samples ({@link VehicleWindows}), and windows read from the database are
