@@ -103,6 +103,9 @@ class GeoJsonNegotiationTest extends FleetApiTest {
   void anEndpointWithoutGeoJsonAnswersPlainJsonOrNotAcceptable() throws Exception {
     assertJson(api.get("/api/v1/events", readOnlyToken, GEO_JSON + ", */*"), "*/*");
     assertThat(api.get("/api/v1/events", readOnlyToken, GEO_JSON).status()).isEqualTo(406);
+    for (String accept : List.of("*/*, " + GEO_JSON + ";q=0.2", JSON + ", " + GEO_JSON)) {
+      assertJson(api.get("/api/v1/vehicles", readOnlyToken, accept), accept);
+    }
   }
 
   @Test
