@@ -5,8 +5,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -52,11 +50,11 @@ final class DevicesMode {
     DevicesTally tally = new DevicesTally();
     AtomicBoolean stopping = new AtomicBoolean();
     EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS, NioIoHandler.newFactory());
+        new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS, ClientTransport.ioHandlerFactory());
     Bootstrap bootstrap =
         new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(ClientTransport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
     DeviceLink.Run run =
@@ -68,9 +66,10 @@ final class DevicesMode {
             stopping);
     List<DeviceLink> links = closedLoop ? closedLoop(run, group) : oneEach(run, group);
     System.out.printf(
-        "Devices: %d vehicles on %d connections, %s%n",
+        "Devices: %d vehicles on %d connections (%s), %s%n",
         vehicles.size(),
         links.size(),
+        ClientTransport.name(),
         closedLoop
             ? "each sending its next request as soon as the last is answered"
             : "each pinging every " + options.interval().toMillis() / 1000.0 + " s");

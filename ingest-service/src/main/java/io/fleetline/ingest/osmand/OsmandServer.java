@@ -1,6 +1,7 @@
 package io.fleetline.ingest.osmand;
 
 import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.transport.ServerTransport;
 import io.fleetline.ingest.transport.SourceKeys;
 import io.fleetline.ingest.transport.TransportProperties;
 import io.micrometer.core.instrument.Counter;
@@ -14,9 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -105,17 +104,17 @@ class OsmandServer implements SmartLifecycle {
     }
     bossGroup =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("osmand-accept", true), NioIoHandler.newFactory());
+            1, new DefaultThreadFactory("osmand-accept", true), ServerTransport.ioHandlerFactory());
     workerGroup =
         new MultiThreadIoEventLoopGroup(
             properties.ioThreads(),
             new DefaultThreadFactory("osmand-io", true),
-            NioIoHandler.newFactory());
+            ServerTransport.ioHandlerFactory());
     try {
       serverChannel =
           new ServerBootstrap()
               .group(bossGroup, workerGroup)
-              .channel(NioServerSocketChannel.class)
+              .channel(ServerTransport.serverChannel())
               .option(ChannelOption.SO_BACKLOG, properties.acceptCount())
               .childOption(ChannelOption.TCP_NODELAY, true)
               // Each connection reads on demand (see OsmandConnection).
@@ -141,7 +140,8 @@ class OsmandServer implements SmartLifecycle {
     environment
         .getPropertySources()
         .addFirst(new MapPropertySource("osmand-port", Map.of(LOCAL_PORT_PROPERTY, port)));
-    log.info("OsmAnd listener on {}:{}", properties.bindAddress(), port);
+    log.info(
+        "OsmAnd listener on {}:{} ({})", properties.bindAddress(), port, ServerTransport.name());
   }
 
   private void initConnection(SocketChannel channel) {

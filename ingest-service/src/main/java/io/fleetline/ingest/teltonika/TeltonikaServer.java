@@ -3,6 +3,7 @@ package io.fleetline.ingest.teltonika;
 import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.registry.DeviceRegistry;
+import io.fleetline.ingest.transport.ServerTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -12,9 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
@@ -90,14 +89,14 @@ class TeltonikaServer implements SmartLifecycle {
     if (!properties.enabled() || running) {
       return;
     }
-    bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    bossGroup = new MultiThreadIoEventLoopGroup(1, ServerTransport.ioHandlerFactory());
     workerGroup =
-        new MultiThreadIoEventLoopGroup(properties.ioThreads(), NioIoHandler.newFactory());
+        new MultiThreadIoEventLoopGroup(properties.ioThreads(), ServerTransport.ioHandlerFactory());
     try {
       serverChannel =
           new ServerBootstrap()
               .group(bossGroup, workerGroup)
-              .channel(NioServerSocketChannel.class)
+              .channel(ServerTransport.serverChannel())
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -117,7 +116,11 @@ class TeltonikaServer implements SmartLifecycle {
     }
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     running = true;
-    log.info("Teltonika Codec 8/8E listener on {}:{}", properties.bindAddress(), port);
+    log.info(
+        "Teltonika Codec 8/8E listener on {}:{} ({})",
+        properties.bindAddress(),
+        port,
+        ServerTransport.name());
   }
 
   private void initConnection(SocketChannel channel) {
