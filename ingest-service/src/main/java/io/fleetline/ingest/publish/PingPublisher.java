@@ -5,6 +5,7 @@ import io.fleetline.common.PingCodec;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,6 +67,7 @@ public class PingPublisher implements SmartLifecycle {
   private final int maxBytesInFlight;
   private final Semaphore bytesInFlight;
   private final TopicMetadata metadata;
+  private final Map<String, Counter> acceptedCounters = new ConcurrentHashMap<>();
   private volatile boolean running;
 
   /** A publisher with the default byte budget; without a template only to stand in for Kafka. */
@@ -389,27 +391,30 @@ public class PingPublisher implements SmartLifecycle {
     if (meters == null) {
       return;
     }
-    accepted.stream()
-        .collect(Collectors.groupingBy(VehiclePing::protocol, Collectors.counting()))
-        .forEach(
-            (protocol, n) ->
-                meters
-                    .counter("fleetline.ingest.pings.accepted", "protocol", protocol)
-                    .increment(n));
-    rejected.stream()
-        .collect(
-            Collectors.groupingBy(
-                p -> List.of(p.protocol(), p.rejection().reason()), Collectors.counting()))
-        .forEach(
-            (key, n) ->
-                meters
-                    .counter(
-                        "fleetline.ingest.pings.rejected",
-                        "protocol",
-                        key.get(0),
-                        "reason",
-                        key.get(1))
-                    .increment(n));
+    // Runs on the producer's network thread for every upload: counters are looked up once per
+    // protocol, and an upload (one device, one protocol) is counted in runs, not per ping.
+    for (int start = 0; start < accepted.size(); ) {
+      String protocol = accepted.get(start).protocol();
+      int end = start + 1;
+      while (end < accepted.size() && accepted.get(end).protocol().equals(protocol)) {
+        end++;
+      }
+      acceptedCounters
+          .computeIfAbsent(
+              protocol, p -> meters.counter("fleetline.ingest.pings.accepted", "protocol", p))
+          .increment(end - start);
+      start = end;
+    }
+    for (RejectedPing ping : rejected) {
+      meters
+          .counter(
+              "fleetline.ingest.pings.rejected",
+              "protocol",
+              ping.protocol(),
+              "reason",
+              ping.rejection().reason())
+          .increment();
+    }
   }
 
   private ProducerRecord<String, byte[]> pingRecord(

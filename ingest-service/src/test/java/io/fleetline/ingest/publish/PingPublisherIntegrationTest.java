@@ -8,9 +8,11 @@ import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.KafkaTopics;
 import io.fleetline.ingest.testing.KafkaBrokerProcess;
+import io.fleetline.ingest.validation.Rejection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -224,6 +226,67 @@ class PingPublisherIntegrationTest {
       fresh.stop();
       factory.destroy();
     }
+  }
+
+  @Test
+  void acknowledgedPingsAreCountedByProtocolAndRejectedOnesByProtocolAndReason() throws Exception {
+    double httpBefore = accepted("http");
+    double osmandBefore = accepted("osmand");
+    double rejectedBefore = rejected("osmand", Rejection.MALFORMED);
+    List<VehiclePing> mixed = new ArrayList<>(upload(3, 0));
+    mixed.add(withProtocol(ping(0), "osmand"));
+    mixed.addAll(upload(2, 0));
+    RejectedPing bad =
+        RejectedPing.of(
+            "device",
+            "{}".getBytes(StandardCharsets.UTF_8),
+            new Rejection(Rejection.MALFORMED, "not a ping"),
+            "osmand",
+            Instant.now(),
+            null,
+            64);
+
+    publisher.publishAsync(mixed, List.of(bad)).get(30, TimeUnit.SECONDS);
+
+    assertThat(accepted("http") - httpBefore).isEqualTo(5);
+    assertThat(accepted("osmand") - osmandBefore).isEqualTo(1);
+    assertThat(rejected("osmand", Rejection.MALFORMED) - rejectedBefore).isEqualTo(1);
+  }
+
+  private double accepted(String protocol) {
+    var counter =
+        meters.find("fleetline.ingest.pings.accepted").tag("protocol", protocol).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private double rejected(String protocol, String reason) {
+    var counter =
+        meters
+            .find("fleetline.ingest.pings.rejected")
+            .tag("protocol", protocol)
+            .tag("reason", reason)
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static VehiclePing withProtocol(VehiclePing p, String protocol) {
+    return new VehiclePing(
+        p.v(),
+        p.vehicleId(),
+        p.fleetId(),
+        p.deviceId(),
+        protocol,
+        p.recordedAt(),
+        p.receivedAt(),
+        p.latitude(),
+        p.longitude(),
+        p.speedKmh(),
+        p.headingDeg(),
+        p.altitudeM(),
+        p.accuracyM(),
+        p.odometerKm(),
+        p.ignition(),
+        p.attributes());
   }
 
   private <T> Future<T> onEventLoop(Callable<T> call) {
