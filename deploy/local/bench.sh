@@ -246,6 +246,11 @@ TOKEN="$(curl -fsS -u "$FLEETLINE_DEMO_CLIENT_ID:$FLEETLINE_DEMO_CLIENT_SECRET" 
   "$FLEETLINE_TOKEN_URL" | jq -r .access_token)"
 API_TIMES="$OUT_DIR/api-times.txt"
 : >"$API_TIMES"
+# The same reads once before the window: a long-running fleet-api has compiled this path long
+# ago, and compiling it inside the window would bill the JIT to the pings measured there.
+for _ in $(seq 1 200); do
+  curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$FLEETLINE_API_URL/api/v1/vehicles?limit=100"
+done
 
 WINDOW_START="$(await_window start)"
 sample_cpu start
