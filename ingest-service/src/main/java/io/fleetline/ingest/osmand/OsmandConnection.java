@@ -340,7 +340,9 @@ final class OsmandConnection extends ChannelDuplexHandler {
     CompletableFuture<OsmandAnswer> answered;
     try {
       answered = endpoint.receive(query, contentType, charset, decoded);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // Answered as a failure like any other, so that the request ends and its slot is released:
+      // an error left to escape would close the connection with the request unanswered.
       answered = CompletableFuture.failedFuture(e);
     }
     answered.whenCompleteAsync(

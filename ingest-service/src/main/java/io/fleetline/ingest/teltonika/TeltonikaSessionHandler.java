@@ -118,7 +118,8 @@ final class TeltonikaSessionHandler extends ChannelInboundHandlerAdapter {
     CompletableFuture<Integer> durable;
     try {
       durable = store(device, packet);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // Answered as a failure like any other, so that the packet stops counting as in flight.
       durable = CompletableFuture.failedFuture(e);
     }
     // Kafka's acknowledgement arrives on the producer's thread; the device's is written here.

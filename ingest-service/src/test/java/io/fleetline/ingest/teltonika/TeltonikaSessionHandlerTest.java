@@ -291,6 +291,23 @@ class TeltonikaSessionHandlerTest {
   }
 
   @Test
+  void aStackOverflowInTheHandOverLeavesThePacketUnacknowledgedAndStopsCountingIt() {
+    intake =
+        (device, items) -> {
+          throw new StackOverflowError();
+        };
+    connect();
+    handshake();
+
+    send(packet(1));
+    channel.runPendingTasks();
+
+    assertThat(nextWritten()).isNull();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(packetsInFlight).as("given up, so shutdown does not wait for it").hasValue(0);
+  }
+
+  @Test
   void aSilentConnectionIsClosedAfterTheIdleTimeout() {
     connect();
     handshake();
