@@ -68,6 +68,7 @@ public class PingPublisher implements SmartLifecycle {
   private final Semaphore bytesInFlight;
   private final TopicMetadata metadata;
   private final Map<String, Counter> acceptedCounters = new ConcurrentHashMap<>();
+  private final Map<RejectedOutcome, Counter> rejectedCounters = new ConcurrentHashMap<>();
   private volatile boolean running;
 
   /** A publisher with the default byte budget; without a template only to stand in for Kafka. */
@@ -406,16 +407,22 @@ public class PingPublisher implements SmartLifecycle {
       start = end;
     }
     for (RejectedPing ping : rejected) {
-      meters
-          .counter(
-              "fleetline.ingest.pings.rejected",
-              "protocol",
-              ping.protocol(),
-              "reason",
-              ping.rejection().reason())
+      rejectedCounters
+          .computeIfAbsent(
+              new RejectedOutcome(ping.protocol(), ping.rejection().reason()),
+              outcome ->
+                  meters.counter(
+                      "fleetline.ingest.pings.rejected",
+                      "protocol",
+                      outcome.protocol(),
+                      "reason",
+                      outcome.reason()))
           .increment();
     }
   }
+
+  /** The labels of one rejected-pings counter; reasons are a small fixed set. */
+  private record RejectedOutcome(String protocol, String reason) {}
 
   private ProducerRecord<String, byte[]> pingRecord(
       VehiclePing ping, PingCodec.Writer payloads, UploadHeaders shared) {
