@@ -3,6 +3,7 @@ package io.fleetline.ingest.intake;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.publish.IngestAtCapacityException;
 import io.fleetline.ingest.publish.PingPublisher;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.publish.RejectedPing;
@@ -102,8 +103,8 @@ public class PingIntake {
   }
 
   private PingsNotDurableException atCapacity() {
-    return new PingsNotDurableException(
-        "ingest is at capacity (" + properties.maxPingsInFlight() + " pings in flight)", null);
+    return new IngestAtCapacityException(
+        "ingest is at capacity (" + properties.maxPingsInFlight() + " pings in flight)");
   }
 
   private IntakeResult validateAndPublish(

@@ -2,6 +2,7 @@ package io.fleetline.ingest.mqtt;
 
 import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceProtocol;
+import io.fleetline.ingest.publish.IngestAtCapacityException;
 import io.fleetline.ingest.publish.PingsNotDurableException;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -9,9 +10,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +39,10 @@ import org.springframework.stereotype.Component;
  * Subscribes ingest to the device topics (QoS 1, a shared subscription so that several instances
  * split the load) and acknowledges each message to the broker only after its pings are durable in
  * Kafka. When Kafka fails a message it stays unacknowledged, and the client reconnects so that the
- * broker redelivers it from the persistent session. Any other failure of one message, and a payload
- * over the size limit, rejects that message and acknowledges it: a message that cannot be processed
- * must not come back after every reconnect or restart.
+ * broker redelivers it from the persistent session; a message refused because ingest is at capacity
+ * (nothing of it sent) is judged again shortly instead. Any other failure of one message, and a
+ * payload over the size limit, rejects that message and acknowledges it: a message that cannot be
+ * processed must not come back after every reconnect or restart.
  *
  * <p>No thread waits for Kafka: a message is judged on the client's callback thread as it arrives
  * and handed to Kafka, and the acknowledgement is sent from Kafka's completion, on the producer's
@@ -58,6 +63,11 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   private static final String UNPROCESSABLE = "unprocessable";
   private static final String NOT_DURABLE = "not_durable";
 
+  /**
+   * How soon a message refused at capacity is judged again; Kafka's answers free room meanwhile.
+   */
+  private static final long CAPACITY_RETRY_MS = 100;
+
   private final MqttProperties properties;
   private final MqttPingHandler handler;
   private final BrokerPasswordFile passwords;
@@ -66,6 +76,8 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   private final Map<String, Counter> outcomes;
   private final Semaphore inFlight;
   private final AtomicBoolean reconnecting = new AtomicBoolean();
+  // Refused at capacity, each on its permit, waiting to be judged again.
+  private final Queue<MqttArrival> awaitingCapacity = new ConcurrentLinkedQueue<>();
   // Which connection a message arrived on: its message id means something on that one alone.
   private final AtomicLong connection = new AtomicLong();
   private volatile MqttAsyncClient client;
@@ -105,17 +117,22 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     if (!properties.enabled()) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "mqtt-reconnect"));
-    startHold();
+    // The client first: a start that fails on the broker's URL leaves no thread behind.
+    MqttAsyncClient created;
     try {
-      client = new MqttAsyncClient(properties.url(), clientId(), new MemoryPersistence());
-      client.setManualAcks(true);
-      client.setCallback(this);
-      running = true;
-      connectOnceReady();
+      created = new MqttAsyncClient(properties.url(), clientId(), new MemoryPersistence());
     } catch (MqttException e) {
       throw new IllegalStateException("cannot create the MQTT client for " + properties.url(), e);
     }
+    created.setManualAcks(true);
+    created.setCallback(this);
+    client = created;
+    // A reconnect still pending when the last run stopped was dropped with its thread.
+    reconnecting.set(false);
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "mqtt-reconnect"));
+    startHold();
+    running = true;
+    connectOnceReady();
   }
 
   private void startHold() {
@@ -325,7 +342,21 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
 
   /** Runs where Kafka completes, on the producer's network thread: short, and never waits. */
   private void finish(MqttArrival arrival, String result, Throwable failure) {
+    if (failure != null
+        && unwrap(failure) instanceof IngestAtCapacityException
+        && running
+        && ofCurrentConnection(arrival)) {
+      // Nothing was sent, and the session is sound: judged again shortly, on its permit.
+      retryAtCapacity(arrival);
+      return;
+    }
     try {
+      if (!ofCurrentConnection(arrival)) {
+        // Its id belongs to an earlier connection: the broker redelivers it on this one, where it
+        // is counted and acknowledged (storage is idempotent). Reconnecting for it would only
+        // tear down the session that redelivers it.
+        return;
+      }
       if (failure == null) {
         acknowledge(arrival);
         outcomes.get(result).increment();
@@ -339,12 +370,28 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
   }
 
-  private void acknowledge(MqttArrival arrival) {
-    if (arrival.connection() != connection.get()) {
-      // Its id belongs to an earlier connection; the broker redelivers it on this one, and
-      // storage is idempotent.
-      return;
+  private boolean ofCurrentConnection(MqttArrival arrival) {
+    return arrival.connection() == connection.get();
+  }
+
+  private void retryAtCapacity(MqttArrival arrival) {
+    awaitingCapacity.add(arrival);
+    try {
+      scheduler.schedule(this::judgeAwaitingCapacity, CAPACITY_RETRY_MS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      if (awaitingCapacity.remove(arrival)) {
+        inFlight.release();
+      }
     }
+  }
+
+  private void judgeAwaitingCapacity() {
+    for (MqttArrival arrival; (arrival = awaitingCapacity.poll()) != null; ) {
+      judgeReleased(arrival);
+    }
+  }
+
+  private void acknowledge(MqttArrival arrival) {
     try {
       client.messageArrivedComplete(arrival.message().getId(), arrival.message().getQos());
     } catch (MqttException | RuntimeException e) {
@@ -409,17 +456,44 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
     try {
       scheduler.shutdownNow();
-      // Held messages are left unacknowledged: the broker redelivers them to the next session.
+      // Held messages, and those waiting for capacity, are left unacknowledged: the broker
+      // redelivers them to the next session.
       inFlight.release(hold.stop());
-      awaitMessagesInFlight();
-      if (client.isConnected()) {
-        client.disconnect().waitForCompletion(5_000);
+      for (MqttArrival dropped; (dropped = awaitingCapacity.poll()) != null; ) {
+        inFlight.release();
       }
-      client.close();
-    } catch (MqttException e) {
-      log.debug("MQTT shutdown: {}", e.getMessage());
+      awaitMessagesInFlight();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      shutDown(client);
+    }
+  }
+
+  /**
+   * Disconnects and closes the client whatever the broker does, so that it can call nothing of this
+   * subscriber once a new client has taken its place.
+   */
+  private static void shutDown(MqttAsyncClient old) {
+    try {
+      if (old.isConnected()) {
+        old.disconnect().waitForCompletion(5_000);
+      }
+    } catch (MqttException e) {
+      log.debug("MQTT disconnect: {}", e.getMessage());
+    }
+    try {
+      if (old.isConnected()) {
+        old.disconnectForcibly(0, 1_000);
+      }
+    } catch (MqttException e) {
+      log.debug("MQTT forced disconnect: {}", e.getMessage());
+    }
+    old.setCallback(null);
+    try {
+      old.close(true);
+    } catch (MqttException e) {
+      log.warn("MQTT client not closed: {}", e.getMessage());
     }
   }
 

@@ -111,8 +111,9 @@ final class UnknownDeviceHold {
   private void recheckSafely() {
     try {
       recheck();
-    } catch (RuntimeException e) {
-      // Thrown out of the timer's task, it would end the re-checks for good.
+    } catch (Throwable e) {
+      // Thrown out of the timer's task, any failure, an error such as a stack overflow included,
+      // would end the re-checks for good and leave every held message on its permit.
       log.error("Re-checking held MQTT messages failed", e);
     }
   }

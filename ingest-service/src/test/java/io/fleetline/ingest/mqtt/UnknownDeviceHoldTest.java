@@ -1,6 +1,7 @@
 package io.fleetline.ingest.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.Test;
 
@@ -161,5 +163,41 @@ class UnknownDeviceHoldTest {
     hold.recheck();
     assertThat(released).isEmpty();
     assertThat(hold.held()).isZero();
+  }
+
+  @Test
+  void anErrorWhileReleasingDoesNotEndTheTimersReChecks() throws Exception {
+    List<String> judged = new CopyOnWriteArrayList<>();
+    UnknownDeviceHold failingOnce =
+        new UnknownDeviceHold(
+            registry,
+            HOLD,
+            100,
+            arrival -> false,
+            arrival -> {
+              String payload = new String(arrival.message().getPayload(), StandardCharsets.UTF_8);
+              if (payload.equals("overflows")) {
+                throw new StackOverflowError();
+              }
+              judged.add(payload);
+            },
+            () -> nowNanos);
+    failingOnce.start();
+    try {
+      failingOnce.offer(arrival("a", "overflows"));
+      register("a");
+      await("the failing release tried")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> failingOnce.held() == 0);
+
+      failingOnce.offer(arrival("b", "b1"));
+      register("b");
+
+      await("released by the timer alone")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> judged.contains("b1"));
+    } finally {
+      failingOnce.stop();
+    }
   }
 }
