@@ -49,7 +49,8 @@ import org.springframework.stereotype.Component;
  * acknowledged are bounded well below it). A small {@code max.block.ms} is the last guard: a block
  * nobody foresaw is short and ends as {@link PingsNotDurableException}. Every upload's answer is
  * bounded by the producer's {@code delivery.timeout.ms}, which start-up holds to the publish
- * timeout, so no timer is set per upload.
+ * timeout, so no timer is set per upload; an upload held for the partitions waits at most the
+ * publish timeout less the delivery timeout, so that it too is answered within the publish timeout.
  */
 @Component
 public class PingPublisher implements SmartLifecycle {
@@ -95,11 +96,14 @@ public class PingPublisher implements SmartLifecycle {
                 .publishPercentileHistogram()
                 .register(meters);
     long budget = publishing.maxBytesInFlight().toBytes();
+    Duration holdForPartitions = Duration.ZERO;
     if (kafka != null) {
       ProducerLimits producer =
           ProducerLimits.of(kafka.getProducerFactory().getConfigurationProperties());
       producer.requireAnswerWithin(properties.publishTimeout());
       budget = producer.bytesInFlightWithin(budget, 2 * properties.topics().pingPartitions());
+      // An upload held for the partitions still has the delivery timeout ahead of it once sent.
+      holdForPartitions = properties.publishTimeout().minusMillis(producer.deliveryTimeoutMs());
     }
     this.maxBytesInFlight = (int) Math.min(budget, Integer.MAX_VALUE);
     this.bytesInFlight = new Semaphore(maxBytesInFlight);
@@ -118,7 +122,7 @@ public class PingPublisher implements SmartLifecycle {
             properties == null
                 ? List.of()
                 : List.of(properties.topics().pings(), properties.topics().rejected()),
-            properties == null ? Duration.ZERO : properties.publishTimeout());
+            holdForPartitions);
   }
 
   /**
@@ -175,8 +179,8 @@ public class PingPublisher implements SmartLifecycle {
     int permits = (int) Math.min(bytes, maxBytesInFlight);
     if (!bytesInFlight.tryAcquire(permits)) {
       return CompletableFuture.failedFuture(
-          new PingsNotDurableException(
-              "ingest is at capacity (" + maxBytesInFlight + " bytes waiting for Kafka)", null));
+          new IngestAtCapacityException(
+              "ingest is at capacity (" + maxBytesInFlight + " bytes waiting for Kafka)"));
     }
     UploadAcks acks = new UploadAcks(records.size(), permits);
     int[] handedOver = {0};

@@ -9,10 +9,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
  * Keeps the producer's metadata of the topics ingest writes, so that a send never waits for it. The
@@ -21,7 +24,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * caller, an event loop, for up to {@code max.block.ms}. Here the partitions are fetched at
  * start-up and looked up again every second on a thread of its own, which also keeps them from
  * going idle. While they are unknown, uploads are held and sent once they are known, or failed as
- * not durable after the hold timeout.
+ * not durable after the hold timeout. When the producer factory replaces its producer (it closes
+ * one that failed), the partitions count as unknown until the new producer, created here, has them.
  */
 final class TopicMetadata {
 
@@ -37,16 +41,52 @@ final class TopicMetadata {
   private final List<String> topics;
   private final Duration holdTimeout;
   private final Queue<Held> held = new ConcurrentLinkedQueue<>();
+  // Counts producer replacements, so that a look-up that began before one cannot mark it known.
+  private final AtomicLong producers = new AtomicLong();
+  private final Object lookUps = new Object();
   private volatile boolean known;
   private volatile boolean fetchedOnce;
   private volatile boolean stopped;
   private boolean missingReported;
   private volatile ScheduledExecutorService checker;
 
+  /**
+   * @param holdTimeout how long an upload may wait for the partitions; with the producer's delivery
+   *     timeout after it, within the publish timeout
+   */
   TopicMetadata(KafkaTemplate<String, byte[]> kafka, List<String> topics, Duration holdTimeout) {
     this.kafka = kafka;
     this.topics = topics;
     this.holdTimeout = holdTimeout;
+    if (kafka != null) {
+      kafka
+          .getProducerFactory()
+          .addListener(
+              new ProducerFactory.Listener<>() {
+                @Override
+                public void producerRemoved(String id, Producer<String, byte[]> producer) {
+                  producerReplaced();
+                }
+              });
+    }
+  }
+
+  /**
+   * The next send would create a producer, on its caller's thread, and wait for its metadata there:
+   * uploads are held meanwhile, and the new producer is created and given the partitions here.
+   */
+  private void producerReplaced() {
+    producers.incrementAndGet();
+    known = false;
+    ScheduledExecutorService current = checker;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.execute(this::lookUpAndRelease);
+    } catch (RejectedExecutionException stopped) {
+      // Stopped meanwhile.
+    }
   }
 
   synchronized void start() {
@@ -110,18 +150,30 @@ final class TopicMetadata {
   }
 
   private void check() {
-    boolean found = lookUp();
-    known = found;
-    if (found) {
-      release();
-    }
-    ScheduledExecutorService current = checker;
     try {
-      if (current != null) {
-        current.schedule(this::check, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      lookUpAndRelease();
+    } finally {
+      // Whatever the look-up threw: without the next check, uploads would be held for good.
+      ScheduledExecutorService current = checker;
+      try {
+        if (current != null) {
+          current.schedule(this::check, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } catch (RejectedExecutionException stopped) {
+        // Stopped meanwhile.
       }
-    } catch (RejectedExecutionException stopped) {
-      // Stopped meanwhile.
+    }
+  }
+
+  private void lookUpAndRelease() {
+    synchronized (lookUps) {
+      long producer = producers.get();
+      boolean found = lookUp();
+      // Partitions found on a producer replaced meanwhile say nothing of its successor.
+      known = found && producer == producers.get();
+      if (known) {
+        release();
+      }
     }
   }
 
@@ -169,9 +221,8 @@ final class TopicMetadata {
   }
 
   private void expire() {
-    if (known) {
-      return;
-    }
+    // Also while known: an upload held just before is released by the next check, unless
+    // the partitions are lost again first.
     long now = System.nanoTime();
     held.removeIf(
         upload -> {

@@ -24,10 +24,12 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,8 +177,10 @@ class PingPublisherIntegrationTest {
           onEventLoop(() -> unconnected.publishAsync(List.of(ping(0)), List.of()))
               .get(10, TimeUnit.SECONDS);
 
-      await("held no longer than the publish timeout")
-          .atMost(Duration.ofSeconds(30))
+      // Held for the publish timeout less the 2.5 s delivery timeout a send would still take, so
+      // that a held upload too is answered within the publish timeout.
+      await("held no longer than the publish timeout less the delivery timeout")
+          .atMost(ingest.publishTimeout().minusMillis(500))
           .until(held::isDone);
       assertThatThrownBy(held::join)
           .cause()
@@ -185,6 +189,40 @@ class PingPublisherIntegrationTest {
       assertThat(unconnected.topicsKnown()).isFalse();
     } finally {
       unconnected.stop();
+      factory.destroy();
+    }
+  }
+
+  @Test
+  void aProducerReplacedAfterItFailedIsCreatedOnTheMetadataThreadNotOnTheSendersThread()
+      throws Exception {
+    DefaultKafkaProducerFactory<String, byte[]> factory =
+        new DefaultKafkaProducerFactory<>(producers.getConfigurationProperties());
+    PingPublisher fresh = new PingPublisher(new KafkaTemplate<>(factory), ingest, null);
+    fresh.start();
+    try {
+      await("partitions fetched").atMost(Duration.ofSeconds(30)).until(fresh::topicsKnown);
+      List<String> createdOn = new CopyOnWriteArrayList<>();
+      factory.addListener(
+          new ProducerFactory.Listener<>() {
+            @Override
+            public void producerAdded(String id, Producer<String, byte[]> producer) {
+              createdOn.add(Thread.currentThread().getName());
+            }
+          });
+
+      // What the factory does with a producer that failed (an out-of-order sequence, say): it
+      // closes it, tells its listeners, and the next user creates a new one.
+      factory.reset();
+      factory.getListeners().forEach(listener -> listener.producerRemoved("failed", null));
+      CompletableFuture<Void> durable =
+          onEventLoop(() -> fresh.publishAsync(List.of(ping(0)), List.of()))
+              .get(10, TimeUnit.SECONDS);
+
+      durable.get(30, TimeUnit.SECONDS);
+      assertThat(createdOn).containsExactly("kafka-topic-metadata");
+    } finally {
+      fresh.stop();
       factory.destroy();
     }
   }
