@@ -442,10 +442,15 @@ message_size_limit $MQTT_MESSAGE_SIZE_LIMIT
 max_connections -1
 # ingest acknowledges a message only once it is durable in Kafka and keeps up to its
 # fleetline.ingest.mqtt.max-in-flight (256) outstanding, some of them held for devices its registry
-# does not know yet; the default window of 20 would throttle it. A pause of ingest is ridden out in
-# the queue behind the window: what overflows that queue is dropped by the broker.
+# does not know yet; the default window of 20 would throttle it. A pause of ingest (a restart, a
+# Kafka outage) is ridden out in the queue behind the window, and what overflows that queue is
+# dropped although the broker has already acknowledged it to the device. The queue is therefore
+# bounded by payload bytes, not by a count (100000 messages are ten seconds of a 10k-device fleet
+# pinging every second): 1 GB holds several minutes of such a fleet's ~300-byte pings, and ingest's
+# session is the only one that queues this much.
 max_inflight_messages 256
-max_queued_messages 100000
+max_queued_messages 0
+max_queued_bytes 1073741824
 persistence true
 persistence_location $MQTT_DIR/data/
 log_dest file $log
