@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param publishTimeout how long a device waits for Kafka to make its pings durable before it is
  *     told to retry (HTTP 503); the producer's {@code delivery.timeout.ms} bounds each answer and
- *     must not exceed it
+ *     must not exceed it, and what is left of it bounds how long an upload waits for Kafka's
+ *     partitions while they are not known
  * @param retryAfter the {@code Retry-After} advice given with a 503
  * @param maxBatchSize most pings accepted in one HTTP request
  * @param maxBodyBytes largest HTTP body accepted, after gzip decompression
