@@ -126,10 +126,15 @@ final class LiveSubscriber {
   private void finish(Exception error) {
     if (!finished) {
       finished = true;
-      if (error == null) {
-        emitter.complete();
-      } else {
-        emitter.completeWithError(error);
+      try {
+        if (error == null) {
+          emitter.complete();
+        } else {
+          emitter.completeWithError(error);
+        }
+      } catch (IllegalStateException e) {
+        // The container already ended the request (the client left and its error handling ran):
+        // there is nothing left to complete, and the sender task must not die of it.
       }
     }
   }
