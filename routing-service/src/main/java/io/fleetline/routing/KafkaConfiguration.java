@@ -1,8 +1,6 @@
 package io.fleetline.routing;
 
-import io.fleetline.common.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -36,9 +34,9 @@ class KafkaConfiguration {
    * {@code max.block.ms}: create it at start-up, keyed like the pings.
    */
   @Bean
-  NewTopic eventsTopic(
-      @Value("${fleetline.routing.events-topic:" + Topics.EVENTS + "}") String name,
-      @Value("${fleetline.routing.events-partitions:12}") int partitions) {
-    return TopicBuilder.name(name).partitions(partitions).build();
+  NewTopic eventsTopic(RoutingProperties properties) {
+    return TopicBuilder.name(properties.eventsTopic())
+        .partitions(properties.eventsPartitions())
+        .build();
   }
 }

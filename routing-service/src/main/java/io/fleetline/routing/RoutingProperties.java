@@ -12,10 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     their content, go, so their partition moves on
  * @param consumerGroup the consumer group shared by every routing instance
  * @param concurrency consumer threads per instance (at most the partition count in total)
+ * @param eventsTopic the topic routing publishes trip, stop, geofence and overspeed events to
+ * @param eventsPartitions partitions of the events topic when routing creates it
  */
 @ConfigurationProperties("fleetline.routing")
 public record RoutingProperties(
     @DefaultValue(Topics.PINGS) String pingsTopic,
     @DefaultValue(Topics.PINGS + ".dlt") String deadLetterTopic,
     @DefaultValue("fleetline-routing") String consumerGroup,
-    @DefaultValue("2") int concurrency) {}
+    @DefaultValue("2") int concurrency,
+    @DefaultValue(Topics.EVENTS) String eventsTopic,
+    @DefaultValue("12") int eventsPartitions) {}

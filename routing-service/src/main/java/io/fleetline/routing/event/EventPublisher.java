@@ -3,6 +3,7 @@ package io.fleetline.routing.event;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehicleEvent;
+import io.fleetline.routing.RoutingProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,16 +15,15 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes stored events to {@link Topics#EVENTS} (key = vehicle id) after their transaction has
- * committed, then marks them published. Events whose publication was interrupted (a crash, Kafka
- * away) stay unmarked and are republished by the sweep: at least once, consumers de-duplicate by
- * id.
+ * Publishes stored events to the events topic ({@link Topics#EVENTS} unless configured, key =
+ * vehicle id) after their transaction has committed, then marks them published. Events whose
+ * publication was interrupted (a crash, Kafka away) stay unmarked and are republished by the sweep:
+ * at least once, consumers de-duplicate by id.
  */
 @Component
 public class EventPublisher {
@@ -43,12 +43,10 @@ public class EventPublisher {
   private final String topic;
 
   EventPublisher(
-      KafkaTemplate<String, byte[]> kafka,
-      DataSource dataSource,
-      @Value("${fleetline.routing.events-topic:" + Topics.EVENTS + "}") String topic) {
+      KafkaTemplate<String, byte[]> kafka, DataSource dataSource, RoutingProperties properties) {
     this.kafka = kafka;
     this.dataSource = dataSource;
-    this.topic = topic;
+    this.topic = properties.eventsTopic();
   }
 
   /** Sends the events and marks them published once Kafka has them; failures are left to sweep. */
