@@ -2,7 +2,6 @@ package io.fleetline.api;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -12,8 +11,8 @@ import org.springframework.kafka.config.TopicBuilder;
 class KafkaTopicsConfiguration {
 
   @Bean
-  NewTopic devicesTopic(@Value("${fleetline.api.devices-topic:fleetline.devices}") String name) {
-    return TopicBuilder.name(name)
+  NewTopic devicesTopic(ApiProperties properties) {
+    return TopicBuilder.name(properties.devicesTopic())
         .partitions(3)
         .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
         .build();

@@ -1,5 +1,6 @@
 package io.fleetline.api.limits;
 
+import io.fleetline.api.ApiProperties;
 import io.fleetline.api.problem.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -9,11 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -27,9 +26,8 @@ class RequestSizeFilter extends OncePerRequestFilter {
   private final long maxBytes;
   private final ProblemResponses problems;
 
-  RequestSizeFilter(
-      @Value("${fleetline.api.max-request-size:1MB}") DataSize maxSize, ProblemResponses problems) {
-    this.maxBytes = maxSize.toBytes();
+  RequestSizeFilter(ApiProperties properties, ProblemResponses problems) {
+    this.maxBytes = properties.maxRequestSize().toBytes();
     this.problems = problems;
   }
 

@@ -1,5 +1,6 @@
 package io.fleetline.api.live;
 
+import io.fleetline.common.Topics;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,8 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("fleetline.api.live")
 record LiveProperties(
     @DefaultValue("true") boolean enabled,
-    @DefaultValue("fleetline.pings") String pingsTopic,
-    @DefaultValue("fleetline.events") String eventsTopic,
+    @DefaultValue(Topics.PINGS) String pingsTopic,
+    @DefaultValue(Topics.EVENTS) String eventsTopic,
     @DefaultValue("1000") int replayBuffer,
     @DefaultValue("1000") int subscriberQueue,
     @DefaultValue("5m") Duration retention,

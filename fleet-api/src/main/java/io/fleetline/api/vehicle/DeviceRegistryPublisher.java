@@ -1,5 +1,6 @@
 package io.fleetline.api.vehicle;
 
+import io.fleetline.api.ApiProperties;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.FleetlineJson;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -33,12 +33,10 @@ class DeviceRegistryPublisher {
   private final String topic;
 
   DeviceRegistryPublisher(
-      KafkaTemplate<String, byte[]> kafka,
-      DeviceRepository devices,
-      @Value("${fleetline.api.devices-topic:fleetline.devices}") String topic) {
+      KafkaTemplate<String, byte[]> kafka, DeviceRepository devices, ApiProperties properties) {
     this.kafka = kafka;
     this.devices = devices;
-    this.topic = topic;
+    this.topic = properties.devicesTopic();
   }
 
   /** Devices that changed in a committed transaction. */
