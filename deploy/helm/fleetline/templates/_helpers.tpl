@@ -85,10 +85,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* Kafka client settings shared by every service (Spring Boot's spring.kafka.* by env var). */}}
+{{/* Kafka client settings shared by every service: the brokers by the services' own variable, TLS
+and SASL as Spring Boot's spring.kafka.* by env var. */}}
 {{- define "fleetline.kafkaEnv" -}}
 {{- $k := .Values.kafka }}
-- name: SPRING_KAFKA_BOOTSTRAP_SERVERS
+- name: FLEETLINE_KAFKA_BOOTSTRAP
   value: {{ $k.bootstrapServers | quote }}
 - name: SPRING_KAFKA_SECURITY_PROTOCOL
   value: {{ $k.securityProtocol | quote }}
@@ -118,14 +119,14 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* The database connection of routing-service and fleet-api; credentials only by reference. */}}
 {{- define "fleetline.databaseEnv" -}}
-- name: SPRING_DATASOURCE_URL
+- name: FLEETLINE_DB_URL
   value: {{ .Values.postgresql.url | quote }}
-- name: SPRING_DATASOURCE_USERNAME
+- name: FLEETLINE_DB_USER
   valueFrom:
     secretKeyRef:
       name: {{ .Values.postgresql.existingSecret }}
       key: {{ .Values.postgresql.usernameKey }}
-- name: SPRING_DATASOURCE_PASSWORD
+- name: FLEETLINE_DB_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ .Values.postgresql.existingSecret }}

@@ -85,7 +85,11 @@ class ComposeFileTest {
     }
     assertThat(environment("ingest-service"))
         .as("ingest never touches the database")
-        .doesNotContainKeys("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_PASSWORD");
+        .doesNotContainKeys(
+            "FLEETLINE_DB_URL",
+            "FLEETLINE_DB_PASSWORD",
+            "SPRING_DATASOURCE_URL",
+            "SPRING_DATASOURCE_PASSWORD");
   }
 
   @Test
@@ -121,14 +125,14 @@ class ComposeFileTest {
   @Test
   void servicesReachKafkaAndPostgisByTheirComposeNames() {
     for (String name : MODULES.keySet()) {
-      assertThat(environment(name).get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
+      assertThat(environment(name).get("FLEETLINE_KAFKA_BOOTSTRAP"))
           .as(name)
           .isEqualTo("kafka:9092");
     }
     assertThat(service("kafka").text("environment.KAFKA_ADVERTISED_LISTENERS"))
         .contains("PLAINTEXT://kafka:9092");
     for (String name : List.of("fleet-api", "routing-service")) {
-      assertThat(environment(name).get("SPRING_DATASOURCE_URL"))
+      assertThat(environment(name).get("FLEETLINE_DB_URL"))
           .startsWith("jdbc:postgresql://postgis:5432/")
           .endsWith("/" + service("postgis").text("environment.POSTGRES_DB"));
     }

@@ -133,7 +133,7 @@ class HelmChartTest {
       for (Node container : containers(manifests)) {
         for (Node env : container.get("env").list()) {
           String name = env.text("name");
-          if (name.matches(".*(PASSWORD|SECRET|DATASOURCE_USERNAME|FLYWAY_USER)$")) {
+          if (name.matches(".*(PASSWORD|SECRET|DATASOURCE_USERNAME|DB_USER|FLYWAY_USER)$")) {
             assertThat(env.get("valueFrom.secretKeyRef.name").exists())
                 .as("%s of %s comes from a Secret", name, container.text("name"))
                 .isTrue();

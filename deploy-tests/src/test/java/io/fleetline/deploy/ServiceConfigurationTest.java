@@ -2,6 +2,7 @@ package io.fleetline.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,43 @@ class ServiceConfigurationTest {
     assertThat(ingest.effective("fleetline.ingest.teltonika.port", Map.of())).isEqualTo("5027");
     assertThat(ingest.effective("fleetline.ingest.topics.pings", Map.of()))
         .isEqualTo("fleetline.pings");
+  }
+
+  @Test
+  void brokersAndDatabaseBindFromTheFleetlineNamesAndFromSpringsOwnNames() {
+    for (String module : List.of("fleet-api", "ingest-service", "routing-service")) {
+      ServiceConfiguration service = ServiceConfiguration.of(module);
+      assertThat(
+              service.effective(
+                  "spring.kafka.bootstrap-servers", Map.of("FLEETLINE_KAFKA_BOOTSTRAP", "k:9092")))
+          .as(module)
+          .isEqualTo("k:9092");
+      assertThat(
+              service.effective(
+                  "spring.kafka.bootstrap-servers",
+                  Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", "k:9092")))
+          .as(module)
+          .isEqualTo("k:9092");
+    }
+    for (String module : List.of("fleet-api", "routing-service")) {
+      ServiceConfiguration service = ServiceConfiguration.of(module);
+      Map<String, String> fleetline =
+          Map.of(
+              "FLEETLINE_DB_URL", "jdbc:postgresql://db/f",
+              "FLEETLINE_DB_USER", "u",
+              "FLEETLINE_DB_PASSWORD", "p");
+      Map<String, String> spring =
+          Map.of(
+              "SPRING_DATASOURCE_URL", "jdbc:postgresql://db/f",
+              "SPRING_DATASOURCE_USERNAME", "u",
+              "SPRING_DATASOURCE_PASSWORD", "p");
+      for (Map<String, String> environment : List.of(fleetline, spring)) {
+        assertThat(service.effective("spring.datasource.url", environment))
+            .as(module)
+            .isEqualTo("jdbc:postgresql://db/f");
+        assertThat(service.effective("spring.datasource.username", environment)).isEqualTo("u");
+        assertThat(service.effective("spring.datasource.password", environment)).isEqualTo("p");
+      }
+    }
   }
 }
