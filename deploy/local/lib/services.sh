@@ -46,11 +46,11 @@ ensure_secrets() {
 }
 
 start_services() {
-  local kafka_env=("SPRING_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:${PORT[kafka]}")
+  local kafka_env=("FLEETLINE_KAFKA_BOOTSTRAP=127.0.0.1:${PORT[kafka]}")
   local db_env=(
-    "SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:${PORT[pg]}/fleetline"
-    SPRING_DATASOURCE_USERNAME=postgres
-    SPRING_DATASOURCE_PASSWORD=
+    "FLEETLINE_DB_URL=jdbc:postgresql://127.0.0.1:${PORT[pg]}/fleetline"
+    FLEETLINE_DB_USER=postgres
+    FLEETLINE_DB_PASSWORD=
   )
   local jvm=(-Xmx384m -XX:+ExitOnOutOfMemoryError)
   # routing keeps every vehicle's recent history in memory between batches (a tenth of its heap);
