@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,11 @@ class CallersCommandLinesTest {
 
   @TempDir static Path dir;
 
+  // Credentials are made up per run; the demo one carries a '$' so the env file's quoting counts.
+  static final String ADMIN_SECRET = "adm-" + UUID.randomUUID();
+  static final String DEMO_SECRET = "demo$" + UUID.randomUUID();
+  static final String FLEET_SECRET = "fleet-" + UUID.randomUUID();
+
   static Path envFile;
 
   /** What {@code deploy/local/up.sh} writes and bench.sh and up.sh pass with --env-file. */
@@ -37,17 +43,18 @@ class CallersCommandLinesTest {
         FLEETLINE_API_URL=http://127.0.0.1:8080
         FLEETLINE_TOKEN_URL=http://127.0.0.1:8080/oauth2/token
         FLEETLINE_ADMIN_CLIENT_ID=platform-admin
-        FLEETLINE_ADMIN_CLIENT_SECRET='adm!n'
+        FLEETLINE_ADMIN_CLIENT_SECRET='%s'
         FLEETLINE_DEMO_FLEET_ID=0b6f3c52-6c1e-4d8e-9a57-0d3f2c1b9a10
         FLEETLINE_DEMO_CLIENT_ID=flc_demo
-        FLEETLINE_DEMO_CLIENT_SECRET='s3cr$t'
+        FLEETLINE_DEMO_CLIENT_SECRET='%s'
         FLEETLINE_INGEST_URL=http://127.0.0.1:8081
         FLEETLINE_OSMAND_URL=http://127.0.0.1:5055
         FLEETLINE_TELTONIKA_ADDR=127.0.0.1:5027
         FLEETLINE_MQTT_URL=tcp://127.0.0.1:1883
         FLEETLINE_KAFKA_BOOTSTRAP=127.0.0.1:9092
         FLEETLINE_DB_URL=jdbc:postgresql://127.0.0.1:5432/fleetline
-        """);
+        """
+            .formatted(ADMIN_SECRET, DEMO_SECRET));
   }
 
   /** What the system tests' platform hands the simulator in place of the environment. */
@@ -60,7 +67,7 @@ class CallersCommandLinesTest {
           "FLEETLINE_MQTT_URL", "tcp://127.0.0.1:11883",
           "FLEETLINE_KAFKA_BOOTSTRAP", "127.0.0.1:19092",
           "FLEETLINE_DEMO_CLIENT_ID", "flc_fleet",
-          "FLEETLINE_DEMO_CLIENT_SECRET", "secret");
+          "FLEETLINE_DEMO_CLIENT_SECRET", FLEET_SECRET);
 
   /** deploy/local/bench.sh, load mode with its defaults. */
   @Test
@@ -79,7 +86,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=null,
         mqttUrl=null,
         clientId=flc_demo,
-        clientSecret=s3cr$t,
+        clientSecret=DEMO_SECRET,
         vehicles=1000,
         protocols=http=100.0,
         interval=PT1S,
@@ -122,7 +129,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=null,
         mqttUrl=null,
         clientId=flc_demo,
-        clientSecret=s3cr$t,
+        clientSecret=DEMO_SECRET,
         vehicles=1000,
         protocols=osmand=1.0,
         interval=PT1S,
@@ -165,7 +172,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=null,
         mqttUrl=null,
         clientId=flc_demo,
-        clientSecret=s3cr$t,
+        clientSecret=DEMO_SECRET,
         vehicles=1000,
         protocols=osmand=1.0,
         interval=PT5S,
@@ -222,7 +229,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=127.0.0.1:5027,
         mqttUrl=tcp://127.0.0.1:1883,
         clientId=flc_demo,
-        clientSecret=s3cr$t,
+        clientSecret=DEMO_SECRET,
         vehicles=20,
         protocols=http=40.0,osmand=20.0,mqtt=20.0,teltonika=20.0,
         interval=PT5S,
@@ -264,7 +271,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=127.0.0.1:15027,
         mqttUrl=tcp://127.0.0.1:11883,
         clientId=flc_fleet,
-        clientSecret=secret,
+        clientSecret=FLEET_SECRET,
         vehicles=8,
         protocols=http=1.0,osmand=1.0,mqtt=1.0,teltonika=1.0,
         interval=PT5S,
@@ -305,7 +312,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=127.0.0.1:15027,
         mqttUrl=tcp://127.0.0.1:11883,
         clientId=flc_fleet,
-        clientSecret=secret,
+        clientSecret=FLEET_SECRET,
         vehicles=8,
         protocols=http=1.0,osmand=1.0,mqtt=1.0,teltonika=1.0,
         interval=PT10S,
@@ -347,7 +354,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=127.0.0.1:15027,
         mqttUrl=tcp://127.0.0.1:11883,
         clientId=flc_fleet,
-        clientSecret=secret,
+        clientSecret=FLEET_SECRET,
         vehicles=16,
         protocols=http=1.0,osmand=1.0,mqtt=1.0,teltonika=1.0,
         interval=PT5S,
@@ -389,7 +396,7 @@ class CallersCommandLinesTest {
         teltonikaAddr=127.0.0.1:15027,
         mqttUrl=tcp://127.0.0.1:11883,
         clientId=flc_fleet,
-        clientSecret=secret,
+        clientSecret=FLEET_SECRET,
         vehicles=8,
         protocols=http=1.0,osmand=1.0,mqtt=1.0,teltonika=1.0,
         interval=PT5S,
@@ -435,6 +442,8 @@ class CallersCommandLinesTest {
             .replaceAll(
                 "(?m)^seed=-?\\d+,$", expected.contains("seed=RANDOM") ? "seed=RANDOM," : "$0")
             .replaceAll("(?m)^runId=[a-z0-9]+,$", "runId=RANDOM,");
-    assertThat(actual.lines()).containsExactlyElementsOf(expected.lines().toList());
+    String wanted =
+        expected.replace("DEMO_SECRET", DEMO_SECRET).replace("FLEET_SECRET", FLEET_SECRET);
+    assertThat(actual.lines()).containsExactlyElementsOf(wanted.lines().toList());
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ class SimulatorCommandTest {
   void settingsComeFromTheLocalStacksEnvFileUnlessFlagsOrTheEnvironmentSayOtherwise(
       @TempDir Path dir) throws Exception {
     Path env = dir.resolve("fleetline.env");
+    String secret = "made-up-" + UUID.randomUUID();
     Files.writeString(
         env,
         """
@@ -57,8 +59,9 @@ class SimulatorCommandTest {
         FLEETLINE_API_URL=http://127.0.0.1:8080
         FLEETLINE_INGEST_URL='http://127.0.0.1:8081'
         FLEETLINE_DEMO_CLIENT_ID=flc_demo
-        FLEETLINE_DEMO_CLIENT_SECRET="s3cret"
-        """);
+        FLEETLINE_DEMO_CLIENT_SECRET="%s"
+        """
+            .formatted(secret));
 
     SimulatorOptions options =
         SimulatorCommand.parse(
@@ -67,7 +70,7 @@ class SimulatorCommandTest {
 
     assertThat(options.apiUrl()).isEqualTo("http://flag:1");
     assertThat(options.clientId()).isEqualTo("from_environment");
-    assertThat(options.clientSecret()).isEqualTo("s3cret");
+    assertThat(options.clientSecret()).isEqualTo(secret);
     assertThat(options.ingestUrl()).isEqualTo("http://127.0.0.1:8081");
   }
 
