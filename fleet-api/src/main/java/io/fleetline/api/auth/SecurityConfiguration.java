@@ -109,7 +109,7 @@ class SecurityConfiguration {
   }
 
   @Bean
-  @Order(2)
+  @Order(3)
   SecurityFilterChain api(HttpSecurity http, ProblemResponses problems) {
     http.authorizeHttpRequests(
             a ->
