@@ -79,23 +79,24 @@ public final class PingCodec {
           || !uuid(",\"deviceId\":", ping.deviceId())) {
         return false;
       }
+      Measurements m = ping.measurements();
       ascii(",\"protocol\":");
       if (!plainString(ping.protocol())) {
         return false;
       }
       if (!instant(",\"recordedAt\":", ping.recordedAt())
           || !instant(",\"receivedAt\":", ping.receivedAt())
-          || !number(",\"latitude\":", ping.latitude())
-          || !number(",\"longitude\":", ping.longitude())
-          || !number(",\"speedKmh\":", ping.speedKmh())
-          || !number(",\"headingDeg\":", ping.headingDeg())
-          || !number(",\"altitudeM\":", ping.altitudeM())
-          || !number(",\"accuracyM\":", ping.accuracyM())
-          || !number(",\"odometerKm\":", ping.odometerKm())) {
+          || !number(",\"latitude\":", m.latitude())
+          || !number(",\"longitude\":", m.longitude())
+          || !number(",\"speedKmh\":", m.speedKmh())
+          || !number(",\"headingDeg\":", m.headingDeg())
+          || !number(",\"altitudeM\":", m.altitudeM())
+          || !number(",\"accuracyM\":", m.accuracyM())
+          || !number(",\"odometerKm\":", m.odometerKm())) {
         return false;
       }
       ascii(",\"ignition\":");
-      ascii(ping.ignition() == null ? "null" : ping.ignition().toString());
+      ascii(m.ignition() == null ? "null" : m.ignition().toString());
       ascii(",\"attributes\":");
       if (attributes == null) {
         ascii("{}");
@@ -221,20 +222,21 @@ public final class PingCodec {
       }
       instant(out, RECORDED_AT, ping.recordedAt());
       instant(out, RECEIVED_AT, ping.receivedAt());
+      Measurements m = ping.measurements();
       out.writeName(LATITUDE);
-      out.writeNumber(ping.latitude());
+      out.writeNumber(m.latitude());
       out.writeName(LONGITUDE);
-      out.writeNumber(ping.longitude());
-      number(out, SPEED, ping.speedKmh());
-      number(out, HEADING, ping.headingDeg());
-      number(out, ALTITUDE, ping.altitudeM());
-      number(out, ACCURACY, ping.accuracyM());
-      number(out, ODOMETER, ping.odometerKm());
+      out.writeNumber(m.longitude());
+      number(out, SPEED, m.speedKmh());
+      number(out, HEADING, m.headingDeg());
+      number(out, ALTITUDE, m.altitudeM());
+      number(out, ACCURACY, m.accuracyM());
+      number(out, ODOMETER, m.odometerKm());
       out.writeName(IGNITION);
-      if (ping.ignition() == null) {
+      if (m.ignition() == null) {
         out.writeNull();
       } else {
-        out.writeBoolean(ping.ignition());
+        out.writeBoolean(m.ignition());
       }
       out.writeName(ATTRIBUTES);
       out.writePOJO(ping.attributes());
@@ -303,14 +305,8 @@ public final class PingCodec {
           protocol,
           recordedAt,
           receivedAt,
-          latitude,
-          longitude,
-          speed,
-          heading,
-          altitude,
-          accuracy,
-          odometer,
-          ignition,
+          new Measurements(
+              latitude, longitude, speed, heading, altitude, accuracy, odometer, ignition),
           attributes);
     }
   }

@@ -21,14 +21,7 @@ class FleetlineJsonTest {
             "http",
             Instant.parse("2026-11-26T08:00:00.123Z"),
             Instant.parse("2026-11-26T08:00:01.456Z"),
-            52.52,
-            13.405,
-            42.5,
-            90.0,
-            34.0,
-            5.0,
-            1234.5,
-            true,
+            new Measurements(52.52, 13.405, 42.5, 90.0, 34.0, 5.0, 1234.5, true),
             Map.of("batt", 87));
 
     VehiclePing decoded = FleetlineJson.read(FleetlineJson.write(ping), VehiclePing.class);
@@ -46,7 +39,7 @@ class FleetlineJsonTest {
     VehiclePing ping = FleetlineJson.read(json.getBytes(StandardCharsets.UTF_8), VehiclePing.class);
 
     assertThat(ping.recordedAt()).isEqualTo(Instant.parse("2026-11-26T08:00:00Z"));
-    assertThat(ping.speedKmh()).isNull();
+    assertThat(ping.measurements().speedKmh()).isNull();
     assertThat(ping.attributes()).isEmpty();
     assertThat(new String(FleetlineJson.write(ping), StandardCharsets.UTF_8))
         .contains("\"recordedAt\":\"2026-11-26T08:00:00Z\"");

@@ -56,6 +56,32 @@ class PingCodecTest {
     }
   }
 
+  /** A ping exactly as version 1 of the topic carries it: flat measurement fields. */
+  private static final String VERSION_1_PING =
+      "{\"v\":1,\"vehicleId\":\"6f1c1a4e-0000-4000-8000-000000000001\","
+          + "\"fleetId\":\"6f1c1a4e-0000-4000-8000-000000000002\","
+          + "\"deviceId\":\"6f1c1a4e-0000-4000-8000-000000000003\",\"protocol\":\"teltonika\","
+          + "\"recordedAt\":\"2026-11-26T08:00:00.123Z\",\"receivedAt\":\"2026-11-26T08:00:01.456Z\","
+          + "\"latitude\":52.52,\"longitude\":13.405,\"speedKmh\":42.5,\"headingDeg\":90.0,"
+          + "\"altitudeM\":34.0,\"accuracyM\":5.0,\"odometerKm\":1234.5,\"ignition\":true,"
+          + "\"attributes\":{\"batt\":87}}";
+
+  @Test
+  void aVersion1PingDecodesIntoItsMeasurementsAndEncodesToTheSameBytes() {
+    byte[] wire = VERSION_1_PING.getBytes(StandardCharsets.UTF_8);
+
+    VehiclePing fromCodec = PingCodec.read(wire);
+    VehiclePing fromMapper = FleetlineJson.read(wire, VehiclePing.class);
+
+    assertThat(fromCodec.measurements())
+        .isEqualTo(new Measurements(52.52, 13.405, 42.5, 90.0, 34.0, 5.0, 1234.5, true));
+    assertThat(fromMapper).isEqualTo(fromCodec);
+    assertThat(new String(PingCodec.write(fromCodec), StandardCharsets.UTF_8))
+        .isEqualTo(VERSION_1_PING);
+    assertThat(new String(FleetlineJson.write(fromCodec), StandardCharsets.UTF_8))
+        .isEqualTo(VERSION_1_PING);
+  }
+
   @Test
   void skipsUnknownFieldsOfNewerWritersAndTakesMissingOnesAsAbsent() {
     String json =
@@ -67,8 +93,8 @@ class PingCodecTest {
 
     assertThat(ping.v()).isEqualTo(2);
     assertThat(ping.recordedAt()).isEqualTo(Instant.parse("2026-11-26T08:00:00Z"));
-    assertThat(ping.latitude()).isEqualTo(1.5);
-    assertThat(ping.speedKmh()).isNull();
+    assertThat(ping.measurements().latitude()).isEqualTo(1.5);
+    assertThat(ping.measurements().speedKmh()).isNull();
     assertThat(ping.fleetId()).isNull();
     assertThat(ping.attributes()).isEmpty();
   }
@@ -88,11 +114,11 @@ class PingCodecTest {
   }
 
   private static VehiclePing withProtocol(VehiclePing p, String protocol) {
-    return with(p, protocol, p.recordedAt(), p.speedKmh());
+    return with(p, protocol, p.recordedAt(), p.measurements().speedKmh());
   }
 
   private static VehiclePing withTimes(VehiclePing p, Instant time) {
-    return with(p, p.protocol(), time, p.speedKmh());
+    return with(p, p.protocol(), time, p.measurements().speedKmh());
   }
 
   private static VehiclePing withSpeed(VehiclePing p, double speed) {
@@ -100,6 +126,7 @@ class PingCodecTest {
   }
 
   private static VehiclePing with(VehiclePing p, String protocol, Instant time, Double speed) {
+    Measurements m = p.measurements();
     return new VehiclePing(
         p.v(),
         p.vehicleId(),
@@ -108,14 +135,15 @@ class PingCodecTest {
         protocol,
         time,
         time,
-        p.latitude(),
-        p.longitude(),
-        speed,
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
+        new Measurements(
+            m.latitude(),
+            m.longitude(),
+            speed,
+            m.headingDeg(),
+            m.altitudeM(),
+            m.accuracyM(),
+            m.odometerKm(),
+            m.ignition()),
         p.attributes());
   }
 
@@ -137,14 +165,15 @@ class PingCodecTest {
         List.of("http", "osmand", "mqtt", "teltonika").get(i % 4),
         Instant.ofEpochMilli(millis),
         Instant.ofEpochMilli(millis + random.nextInt(100_000)),
-        random.nextDouble(-90, 90),
-        random.nextDouble(-180, 180),
-        sparse ? null : random.nextDouble(0, 250),
-        sparse ? null : (double) random.nextInt(360),
-        sparse ? null : random.nextDouble(-400, 9000),
-        sparse ? null : random.nextDouble(0, 100),
-        sparse ? null : random.nextDouble(0, 1e6),
-        sparse ? null : random.nextBoolean(),
+        new Measurements(
+            random.nextDouble(-90, 90),
+            random.nextDouble(-180, 180),
+            sparse ? null : random.nextDouble(0, 250),
+            sparse ? null : (double) random.nextInt(360),
+            sparse ? null : random.nextDouble(-400, 9000),
+            sparse ? null : random.nextDouble(0, 100),
+            sparse ? null : random.nextDouble(0, 1e6),
+            sparse ? null : random.nextBoolean()),
         attributes);
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetline.simulator;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.simulator.truth.TruthInvalidPing;
 import io.fleetline.simulator.truth.TruthPing;
 import io.fleetline.simulator.truth.TruthTrip;
@@ -93,14 +94,15 @@ final class RunRecorder {
             device.identifier(),
             device.protocol().wireName(),
             r.recordedAt(),
-            r.latitude(),
-            r.longitude(),
-            r.speedKmh(),
-            r.headingDeg(),
-            r.altitudeM(),
-            uplink.carriesAccuracy() ? r.accuracyM() : null,
-            r.odometerKm(),
-            r.ignition(),
+            new Measurements(
+                r.latitude(),
+                r.longitude(),
+                r.speedKmh(),
+                r.headingDeg(),
+                r.altitudeM(),
+                uplink.carriesAccuracy() ? r.accuracyM() : null,
+                r.odometerKm(),
+                r.ignition()),
             r.gpsJump(),
             stored));
   }

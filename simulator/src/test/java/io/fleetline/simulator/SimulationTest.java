@@ -202,8 +202,8 @@ class SimulationTest {
                 .orElse(null);
         if (parked != null
             && parked.recordedAt().isBefore(trip.endedAt().plusSeconds(trip.parkedForS()))) {
-          assertThat(parked.ignition()).isFalse();
-          assertThat(parked.speedKmh()).isZero();
+          assertThat(parked.measurements().ignition()).isFalse();
+          assertThat(parked.measurements().speedKmh()).isZero();
         }
       }
     }
@@ -249,11 +249,11 @@ class SimulationTest {
             p ->
                 ids.indexOf(p.vehicleId())
                     + ":"
-                    + p.latitude()
+                    + p.measurements().latitude()
                     + ","
-                    + p.longitude()
+                    + p.measurements().longitude()
                     + ","
-                    + p.speedKmh())
+                    + p.measurements().speedKmh())
         .toList();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.ApiClient.Response;
+import io.fleetline.common.Measurements;
 import io.fleetline.common.PingCodec;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
@@ -315,14 +316,7 @@ class AdversarialIT {
             "http",
             recordedAt,
             Instant.now(),
-            48.2,
-            11.6,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
+            new Measurements(48.2, 11.6, null, null, null, null, null, null),
             attributes);
     return new ProducerRecord<>(Topics.PINGS, attacker.vehicleId.toString(), PingCodec.write(ping));
   }

@@ -223,6 +223,10 @@ final class TripMatching {
   }
 
   private static double distance(TruthPing a, TruthPing b) {
-    return Geo.haversineMeters(a.latitude(), a.longitude(), b.latitude(), b.longitude());
+    return Geo.haversineMeters(
+        a.measurements().latitude(),
+        a.measurements().longitude(),
+        b.measurements().latitude(),
+        b.measurements().longitude());
   }
 }

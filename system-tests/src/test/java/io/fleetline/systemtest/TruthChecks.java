@@ -370,20 +370,20 @@ final class TruthChecks {
     softly
         .assertThat(position.get("latitude").doubleValue())
         .as("%s: latitude", what)
-        .isCloseTo(ping.latitude(), within(COORDINATE_TOLERANCE_DEG));
+        .isCloseTo(ping.measurements().latitude(), within(COORDINATE_TOLERANCE_DEG));
     softly
         .assertThat(position.get("longitude").doubleValue())
         .as("%s: longitude", what)
-        .isCloseTo(ping.longitude(), within(COORDINATE_TOLERANCE_DEG));
-    assertMeasure(softly, position, "speedKmh", ping.speedKmh(), what);
-    assertMeasure(softly, position, "headingDeg", ping.headingDeg(), what);
-    assertMeasure(softly, position, "altitudeM", ping.altitudeM(), what);
-    assertMeasure(softly, position, "accuracyM", ping.accuracyM(), what);
+        .isCloseTo(ping.measurements().longitude(), within(COORDINATE_TOLERANCE_DEG));
+    assertMeasure(softly, position, "speedKmh", ping.measurements().speedKmh(), what);
+    assertMeasure(softly, position, "headingDeg", ping.measurements().headingDeg(), what);
+    assertMeasure(softly, position, "altitudeM", ping.measurements().altitudeM(), what);
+    assertMeasure(softly, position, "accuracyM", ping.measurements().accuracyM(), what);
     JsonNode ignition = position.get("ignition");
     softly
         .assertThat(ignition == null || ignition.isNull() ? null : ignition.booleanValue())
         .as("%s: ignition", what)
-        .isEqualTo(ping.ignition());
+        .isEqualTo(ping.measurements().ignition());
   }
 
   private static void assertMeasure(

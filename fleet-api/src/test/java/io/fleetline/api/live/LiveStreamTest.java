@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetline.api.testing.FleetApiTest;
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Measurements;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
@@ -407,14 +408,7 @@ class LiveStreamTest extends FleetApiTest {
             "http",
             Instant.parse("2026-11-26T08:00:00Z"),
             Instant.parse("2026-11-26T08:00:01Z"),
-            latitude,
-            13.4,
-            42.0,
-            null,
-            null,
-            null,
-            null,
-            true,
+            new Measurements(latitude, 13.4, 42.0, null, null, null, null, true),
             Map.of());
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(Topics.PINGS, vehicleId, FleetlineJson.write(ping));

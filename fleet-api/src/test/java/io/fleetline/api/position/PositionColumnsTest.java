@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -98,14 +99,7 @@ class PositionColumnsTest extends FleetApiTest {
             "http",
             Instant.parse(RECORDED_AT),
             Instant.parse("2026-11-22T10:00:01Z"),
-            52.5,
-            13.4,
-            42.5,
-            90.1,
-            null,
-            5.0,
-            1234.5,
-            true,
+            new Measurements(52.5, 13.4, 42.5, 90.1, null, 5.0, 1234.5, true),
             Map.of("battery", 87));
     PositionView view =
         new PositionView(

@@ -182,14 +182,7 @@ public class PingIntake {
         protocol,
         p.recordedAt().truncatedTo(ChronoUnit.MILLIS),
         receivedAt,
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
+        p.measurements(),
         p.attributes());
   }
 }

@@ -1,6 +1,7 @@
 package io.fleetline.ingest.json;
 
 import io.fleetline.common.IsoTime;
+import io.fleetline.common.Measurements;
 import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.time.DateTimeException;
@@ -125,14 +126,15 @@ public final class JsonPingReader {
     PingCandidate toCandidate() {
       return new PingCandidate(
           instant(RECORDED_AT),
-          requiredNumber(LATITUDE),
-          requiredNumber(LONGITUDE),
-          optionalNumber(SPEED),
-          optionalNumber(HEADING),
-          optionalNumber(ALTITUDE),
-          optionalNumber(ACCURACY),
-          optionalNumber(ODOMETER),
-          optionalBoolean(IGNITION),
+          new Measurements(
+              requiredNumber(LATITUDE),
+              requiredNumber(LONGITUDE),
+              optionalNumber(SPEED),
+              optionalNumber(HEADING),
+              optionalNumber(ALTITUDE),
+              optionalNumber(ACCURACY),
+              optionalNumber(ODOMETER),
+              optionalBoolean(IGNITION)),
           attributes());
     }
 

@@ -1,6 +1,7 @@
 package io.fleetline.ingest.osmand;
 
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Measurements;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,14 +73,15 @@ final class OsmandJsonParser {
     Double odometerM = number(location, path, "odometer");
     return new PingCandidate(
         timestamp(location.get("timestamp"), path + ".timestamp", receivedAt),
-        required(coords, at, "latitude"),
-        required(coords, at, "longitude"),
-        speedMs == null ? null : speedMs * 3.6,
-        nonNegative(coords, at, "heading"),
-        number(coords, at, "altitude"),
-        nonNegative(coords, at, "accuracy"),
-        odometerM == null ? null : odometerM / 1000,
-        null,
+        new Measurements(
+            required(coords, at, "latitude"),
+            required(coords, at, "longitude"),
+            speedMs == null ? null : speedMs * 3.6,
+            nonNegative(coords, at, "heading"),
+            number(coords, at, "altitude"),
+            nonNegative(coords, at, "accuracy"),
+            odometerM == null ? null : odometerM / 1000,
+            null),
         attributes(location, path));
   }
 

@@ -1,5 +1,6 @@
 package io.fleetline.ingest.osmand;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.time.Instant;
@@ -80,14 +81,15 @@ final class OsmandQueryParser {
             timestamp == null || timestamp.isBlank()
                 ? receivedAt
                 : timestamp("timestamp", timestamp),
-            lat,
-            lon,
-            speedKnots == null ? null : speedKnots * KMH_PER_KNOT,
-            optionalNumber(params, params.containsKey("bearing") ? "bearing" : "heading"),
-            optionalNumber(params, "altitude"),
-            optionalNumber(params, "accuracy"),
-            odometerM == null ? null : odometerM / 1000,
-            bool(params.get("ignition")),
+            new Measurements(
+                lat,
+                lon,
+                speedKnots == null ? null : speedKnots * KMH_PER_KNOT,
+                optionalNumber(params, params.containsKey("bearing") ? "bearing" : "heading"),
+                optionalNumber(params, "altitude"),
+                optionalNumber(params, "accuracy"),
+                odometerM == null ? null : odometerM / 1000,
+                bool(params.get("ignition"))),
             attributes(params)));
   }
 

@@ -1,5 +1,6 @@
 package io.fleetline.ingest.teltonika;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.ingest.validation.PingCandidate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -55,14 +56,15 @@ final class AvlPingMapper {
     }
     return new PingCandidate(
         r.recordedAt(),
-        r.latitudeE7() / 1e7,
-        r.longitudeE7() / 1e7,
-        (double) r.speedKmh(),
-        (double) r.angleDeg(),
-        (double) r.altitudeM(),
-        null,
-        odometerKm,
-        ignition,
+        new Measurements(
+            r.latitudeE7() / 1e7,
+            r.longitudeE7() / 1e7,
+            (double) r.speedKmh(),
+            (double) r.angleDeg(),
+            (double) r.altitudeM(),
+            null,
+            odometerKm,
+            ignition),
         attributes);
   }
 

@@ -1,5 +1,6 @@
 package io.fleetline.ingest.validation;
 
+import io.fleetline.common.Measurements;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,13 +9,4 @@ import java.util.Map;
  * with {@code null} for what it did not report.
  */
 public record PingCandidate(
-    Instant recordedAt,
-    double latitude,
-    double longitude,
-    Double speedKmh,
-    Double headingDeg,
-    Double altitudeM,
-    Double accuracyM,
-    Double odometerKm,
-    Boolean ignition,
-    Map<String, Object> attributes) {}
+    Instant recordedAt, Measurements measurements, Map<String, Object> attributes) {}

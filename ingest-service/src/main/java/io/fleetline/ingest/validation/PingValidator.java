@@ -32,19 +32,25 @@ public class PingValidator {
             new Rule(
                 "latitude_out_of_range",
                 (p, now) ->
-                    Double.isFinite(p.latitude()) && p.latitude() >= -90 && p.latitude() <= 90
+                    Double.isFinite(p.measurements().latitude())
+                            && p.measurements().latitude() >= -90
+                            && p.measurements().latitude() <= 90
                         ? null
-                        : "latitude must be a number within [-90, 90], was " + p.latitude()),
+                        : "latitude must be a number within [-90, 90], was "
+                            + p.measurements().latitude()),
             new Rule(
                 "longitude_out_of_range",
                 (p, now) ->
-                    Double.isFinite(p.longitude()) && p.longitude() >= -180 && p.longitude() <= 180
+                    Double.isFinite(p.measurements().longitude())
+                            && p.measurements().longitude() >= -180
+                            && p.measurements().longitude() <= 180
                         ? null
-                        : "longitude must be a number within [-180, 180], was " + p.longitude()),
+                        : "longitude must be a number within [-180, 180], was "
+                            + p.measurements().longitude()),
             new Rule(
                 "null_island",
                 (p, now) ->
-                    p.latitude() == 0 && p.longitude() == 0
+                    p.measurements().latitude() == 0 && p.measurements().longitude() == 0
                         ? "(0, 0) is what receivers report without a fix"
                         : null),
             new Rule(
@@ -67,43 +73,47 @@ public class PingValidator {
             new Rule(
                 "speed_out_of_range",
                 (p, now) ->
-                    outside(p.speedKmh(), 0, limits.maxSpeedKmh())
+                    outside(p.measurements().speedKmh(), 0, limits.maxSpeedKmh())
                         ? "speedKmh must be within [0, "
                             + limits.maxSpeedKmh()
                             + "], was "
-                            + p.speedKmh()
+                            + p.measurements().speedKmh()
                         : null),
             new Rule(
                 "heading_out_of_range",
                 (p, now) ->
-                    outside(p.headingDeg(), 0, 360)
-                        ? "headingDeg must be within [0, 360], was " + p.headingDeg()
+                    outside(p.measurements().headingDeg(), 0, 360)
+                        ? "headingDeg must be within [0, 360], was " + p.measurements().headingDeg()
                         : null),
             new Rule(
                 "altitude_out_of_range",
                 (p, now) ->
-                    outside(p.altitudeM(), limits.minAltitudeM(), limits.maxAltitudeM())
+                    outside(
+                            p.measurements().altitudeM(),
+                            limits.minAltitudeM(),
+                            limits.maxAltitudeM())
                         ? "altitudeM must be within ["
                             + limits.minAltitudeM()
                             + ", "
                             + limits.maxAltitudeM()
                             + "], was "
-                            + p.altitudeM()
+                            + p.measurements().altitudeM()
                         : null),
             new Rule(
                 "accuracy_out_of_range",
                 (p, now) ->
-                    outside(p.accuracyM(), 0, limits.maxAccuracyM())
+                    outside(p.measurements().accuracyM(), 0, limits.maxAccuracyM())
                         ? "accuracyM must be within [0, "
                             + limits.maxAccuracyM()
                             + "], was "
-                            + p.accuracyM()
+                            + p.measurements().accuracyM()
                         : null),
             new Rule(
                 "odometer_out_of_range",
                 (p, now) ->
-                    outside(p.odometerKm(), 0, 10_000_000)
-                        ? "odometerKm must be within [0, 10000000], was " + p.odometerKm()
+                    outside(p.measurements().odometerKm(), 0, 10_000_000)
+                        ? "odometerKm must be within [0, 10000000], was "
+                            + p.measurements().odometerKm()
                         : null));
     this.limits = limits;
   }

@@ -104,7 +104,7 @@ class HttpPingIngestIntegrationTest {
     VehiclePing ping = FleetlineJson.read(record.value(), VehiclePing.class);
     assertThat(ping.fleetId()).isEqualTo(FLEET);
     assertThat(ping.protocol()).isEqualTo("http");
-    assertThat(ping.speedKmh()).isEqualTo(42.5);
+    assertThat(ping.measurements().speedKmh()).isEqualTo(42.5);
     assertThat(ping.receivedAt()).isAfterOrEqualTo(recordedAt);
     assertThat(
             new String(

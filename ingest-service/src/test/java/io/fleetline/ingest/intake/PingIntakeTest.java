@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.publish.PingPublisher;
@@ -89,14 +90,7 @@ class PingIntakeTest {
         new byte[0],
         new PingCandidate(
             Instant.now().minusSeconds(5),
-            lat,
-            13.4,
-            10.0,
-            null,
-            null,
-            null,
-            null,
-            null,
+            new Measurements(lat, 13.4, 10.0, null, null, null, null, null),
             Map.of()));
   }
 

@@ -29,14 +29,14 @@ class JsonPingReaderTest {
                 """));
 
     assertThat(p.recordedAt()).isEqualTo(Instant.parse("2026-11-26T08:00:00.250Z"));
-    assertThat(p.latitude()).isEqualTo(52.52);
-    assertThat(p.longitude()).isEqualTo(13.405);
-    assertThat(p.speedKmh()).isEqualTo(42.5);
-    assertThat(p.headingDeg()).isEqualTo(90);
-    assertThat(p.altitudeM()).isEqualTo(34);
-    assertThat(p.accuracyM()).isEqualTo(5);
-    assertThat(p.odometerKm()).isEqualTo(1234.5);
-    assertThat(p.ignition()).isTrue();
+    assertThat(p.measurements().latitude()).isEqualTo(52.52);
+    assertThat(p.measurements().longitude()).isEqualTo(13.405);
+    assertThat(p.measurements().speedKmh()).isEqualTo(42.5);
+    assertThat(p.measurements().headingDeg()).isEqualTo(90);
+    assertThat(p.measurements().altitudeM()).isEqualTo(34);
+    assertThat(p.measurements().accuracyM()).isEqualTo(5);
+    assertThat(p.measurements().odometerKm()).isEqualTo(1234.5);
+    assertThat(p.measurements().ignition()).isTrue();
     assertThat(p.attributes()).containsEntry("batt", 87).containsEntry("driver", "ana");
   }
 

@@ -31,7 +31,7 @@ class PingJsonTest {
     List<DecodedPing> items = decode("[ " + GOOD + " ,\n" + bad + ",  " + GOOD + " ]", 10);
 
     assertThat(items).extracting(DecodedPing::index).containsExactly(0, 1, 2);
-    assertThat(items.get(0).candidate().latitude()).isEqualTo(52.5);
+    assertThat(items.get(0).candidate().measurements().latitude()).isEqualTo(52.5);
     assertThat(items.get(1).candidate()).isNull();
     assertThat(items.get(1).malformed().detail()).isEqualTo("latitude must be a number");
     assertThat(original(items.get(1))).isEqualTo(bad);
@@ -81,8 +81,8 @@ class PingJsonTest {
                 10)
             .get(0);
 
-    assertThat(item.candidate().latitude()).isEqualTo(3);
-    assertThat(item.candidate().ignition()).isFalse();
+    assertThat(item.candidate().measurements().latitude()).isEqualTo(3);
+    assertThat(item.candidate().measurements().ignition()).isFalse();
     assertThat(item.candidate().attributes()).isEqualTo(Map.of("batt", 87, "tags", List.of("a")));
   }
 
@@ -95,7 +95,7 @@ class PingJsonTest {
                 10)
             .get(0);
 
-    assertThat(item.candidate().speedKmh()).isNull();
+    assertThat(item.candidate().measurements().speedKmh()).isNull();
     assertThat(item.candidate().attributes()).isEmpty();
   }
 

@@ -125,8 +125,8 @@ class MqttIngestIntegrationTest {
             + t.plusSeconds(1)
             + "\",\"latitude\":48.2,\"longitude\":11.6}]");
 
-    assertThat(topics.awaitPing(t).latitude()).isEqualTo(48.1);
-    assertThat(topics.awaitPing(t.plusSeconds(1)).latitude()).isEqualTo(48.2);
+    assertThat(topics.awaitPing(t).measurements().latitude()).isEqualTo(48.1);
+    assertThat(topics.awaitPing(t.plusSeconds(1)).measurements().latitude()).isEqualTo(48.2);
   }
 
   @Test

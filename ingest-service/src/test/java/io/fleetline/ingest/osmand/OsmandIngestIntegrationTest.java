@@ -104,8 +104,8 @@ class OsmandIngestIntegrationTest {
     VehiclePing ping = pingRecordedAt(Instant.ofEpochSecond(timestamp));
     assertThat(ping.vehicleId()).isEqualTo(VEHICLE);
     assertThat(ping.protocol()).isEqualTo("osmand");
-    assertThat(ping.speedKmh()).isCloseTo(18.52, within(1e-9));
-    assertThat(ping.headingDeg()).isEqualTo(90);
+    assertThat(ping.measurements().speedKmh()).isCloseTo(18.52, within(1e-9));
+    assertThat(ping.measurements().headingDeg()).isEqualTo(90);
     assertThat(ping.attributes()).containsEntry("batt", 87);
   }
 
@@ -137,10 +137,10 @@ class OsmandIngestIntegrationTest {
 
     assertThat(form.statusCode()).isEqualTo(200);
     assertThat(json.statusCode()).isEqualTo(200);
-    assertThat(pingRecordedAt(formTime).latitude()).isEqualTo(52.1);
+    assertThat(pingRecordedAt(formTime).measurements().latitude()).isEqualTo(52.1);
     VehiclePing fromJson = pingRecordedAt(jsonTime);
-    assertThat(fromJson.speedKmh()).isCloseTo(18.0, within(1e-9));
-    assertThat(fromJson.headingDeg()).isNull();
+    assertThat(fromJson.measurements().speedKmh()).isCloseTo(18.0, within(1e-9));
+    assertThat(fromJson.measurements().headingDeg()).isNull();
   }
 
   @Test

@@ -36,11 +36,11 @@ class OsmandJsonParserTest {
     OsmandPing ping = pings.get(0);
     assertThat(ping.deviceId()).isEqualTo("82879256");
     assertThat(ping.candidate().recordedAt()).isEqualTo(Instant.parse("2025-08-28T11:51:46.587Z"));
-    assertThat(ping.candidate().speedKmh()).isCloseTo(36.0, within(1e-9));
-    assertThat(ping.candidate().headingDeg()).isEqualTo(158.44);
-    assertThat(ping.candidate().altitudeM()).isEqualTo(103);
-    assertThat(ping.candidate().accuracyM()).isEqualTo(4.32);
-    assertThat(ping.candidate().odometerKm()).isEqualTo(12.345);
+    assertThat(ping.candidate().measurements().speedKmh()).isCloseTo(36.0, within(1e-9));
+    assertThat(ping.candidate().measurements().headingDeg()).isEqualTo(158.44);
+    assertThat(ping.candidate().measurements().altitudeM()).isEqualTo(103);
+    assertThat(ping.candidate().measurements().accuracyM()).isEqualTo(4.32);
+    assertThat(ping.candidate().measurements().odometerKm()).isEqualTo(12.345);
     assertThat(ping.candidate().attributes())
         .containsEntry("batteryLevel", 88L)
         .containsEntry("charging", false)
@@ -60,8 +60,8 @@ class OsmandJsonParserTest {
             """);
 
     assertThat(pings).hasSize(2);
-    assertThat(pings.get(0).candidate().speedKmh()).isNull();
-    assertThat(pings.get(0).candidate().headingDeg()).isNull();
+    assertThat(pings.get(0).candidate().measurements().speedKmh()).isNull();
+    assertThat(pings.get(0).candidate().measurements().headingDeg()).isNull();
     assertThat(pings.get(1).candidate().recordedAt())
         .isEqualTo(Instant.parse("2026-11-26T07:00:05Z"));
   }

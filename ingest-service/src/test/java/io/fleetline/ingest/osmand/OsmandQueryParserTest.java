@@ -39,12 +39,12 @@ class OsmandQueryParserTest {
 
     assertThat(ping.deviceId()).isEqualTo("82879256");
     assertThat(ping.candidate().recordedAt()).isEqualTo(Instant.ofEpochMilli(1693222306574L));
-    assertThat(ping.candidate().latitude()).isEqualTo(-35.5555277);
-    assertThat(ping.candidate().longitude()).isEqualTo(145.5555733);
-    assertThat(ping.candidate().speedKmh()).isCloseTo(18.52, within(1e-9));
-    assertThat(ping.candidate().headingDeg()).isEqualTo(26.21394);
-    assertThat(ping.candidate().altitudeM()).isEqualTo(103.5);
-    assertThat(ping.candidate().accuracyM()).isEqualTo(22.975999);
+    assertThat(ping.candidate().measurements().latitude()).isEqualTo(-35.5555277);
+    assertThat(ping.candidate().measurements().longitude()).isEqualTo(145.5555733);
+    assertThat(ping.candidate().measurements().speedKmh()).isCloseTo(18.52, within(1e-9));
+    assertThat(ping.candidate().measurements().headingDeg()).isEqualTo(26.21394);
+    assertThat(ping.candidate().measurements().altitudeM()).isEqualTo(103.5);
+    assertThat(ping.candidate().measurements().accuracyM()).isEqualTo(22.975999);
     assertThat(ping.candidate().attributes())
         .containsEntry("batt", 87L)
         .containsEntry("charge", true);
@@ -61,8 +61,8 @@ class OsmandQueryParserTest {
         OsmandQueryParser.parse(query("id=abc&lat=1&lon=2&timestamp=2026-11-26+08:00:00"), NOW);
 
     assertThat(seconds.deviceId()).isEqualTo("abc");
-    assertThat(seconds.candidate().latitude()).isEqualTo(52.5);
-    assertThat(seconds.candidate().longitude()).isEqualTo(13.4);
+    assertThat(seconds.candidate().measurements().latitude()).isEqualTo(52.5);
+    assertThat(seconds.candidate().measurements().longitude()).isEqualTo(13.4);
     assertThat(seconds.candidate().recordedAt()).isEqualTo(Instant.ofEpochSecond(1764144000));
     assertThat(iso.candidate().recordedAt()).isEqualTo(NOW);
     assertThat(spaced.candidate().recordedAt()).isEqualTo(NOW);
@@ -73,8 +73,8 @@ class OsmandQueryParserTest {
     OsmandPing ping = OsmandQueryParser.parse(query("id=abc&lat=1&lon=2&heading=45"), NOW);
 
     assertThat(ping.candidate().recordedAt()).isEqualTo(NOW);
-    assertThat(ping.candidate().headingDeg()).isEqualTo(45);
-    assertThat(ping.candidate().speedKmh()).isNull();
+    assertThat(ping.candidate().measurements().headingDeg()).isEqualTo(45);
+    assertThat(ping.candidate().measurements().speedKmh()).isNull();
   }
 
   @Test
@@ -121,8 +121,8 @@ class OsmandQueryParserTest {
     assertThat(OsmandQueryParser.parse(query("id=a&lat=5.25e1&lon=-.5"), NOW).candidate())
         .satisfies(
             c -> {
-              assertThat(c.latitude()).isEqualTo(52.5);
-              assertThat(c.longitude()).isEqualTo(-0.5);
+              assertThat(c.measurements().latitude()).isEqualTo(52.5);
+              assertThat(c.measurements().longitude()).isEqualTo(-0.5);
             });
   }
 

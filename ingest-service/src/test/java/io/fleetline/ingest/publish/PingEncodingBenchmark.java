@@ -1,6 +1,7 @@
 package io.fleetline.ingest.publish;
 
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Measurements;
 import io.fleetline.common.PingCodec;
 import io.fleetline.common.VehiclePing;
 import java.time.Instant;
@@ -48,14 +49,8 @@ public class PingEncodingBenchmark {
               "http",
               Instant.parse("2026-11-26T08:00:00Z").plusSeconds(i),
               received,
-              52.52 + i * 1e-5,
-              13.405 + i * 1e-5,
-              42.5,
-              90.0,
-              null,
-              5.0,
-              null,
-              true,
+              new Measurements(
+                  52.52 + i * 1e-5, 13.405 + i * 1e-5, 42.5, 90.0, null, 5.0, null, true),
               Map.of()));
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.IngestProperties;
 import io.fleetline.ingest.KafkaTopics;
@@ -316,14 +317,7 @@ class PingPublisherIntegrationTest {
         protocol,
         p.recordedAt(),
         p.receivedAt(),
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
+        p.measurements(),
         p.attributes());
   }
 
@@ -353,14 +347,7 @@ class PingPublisherIntegrationTest {
         "http",
         base.plusSeconds(sequence++),
         Instant.now().truncatedTo(ChronoUnit.MILLIS),
-        52.52,
-        13.405,
-        42.0,
-        90.0,
-        null,
-        5.0,
-        null,
-        true,
+        new Measurements(52.52, 13.405, 42.0, 90.0, null, 5.0, null, true),
         attributeChars == 0 ? Map.of() : Map.of("note", "x".repeat(attributeChars)));
   }
 

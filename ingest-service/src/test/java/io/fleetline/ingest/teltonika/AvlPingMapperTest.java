@@ -28,12 +28,12 @@ class AvlPingMapperTest {
         map(AvlFrames.Record.at(T, -22.9068, -43.1729).gps(-12, 359, 7, 88).priority(2));
 
     assertThat(ping.recordedAt()).isEqualTo(T);
-    assertThat(ping.latitude()).isEqualTo(-22.9068);
-    assertThat(ping.longitude()).isEqualTo(-43.1729);
-    assertThat(ping.altitudeM()).isEqualTo(-12.0);
-    assertThat(ping.headingDeg()).isEqualTo(359.0);
-    assertThat(ping.speedKmh()).isEqualTo(88.0);
-    assertThat(ping.accuracyM()).isNull();
+    assertThat(ping.measurements().latitude()).isEqualTo(-22.9068);
+    assertThat(ping.measurements().longitude()).isEqualTo(-43.1729);
+    assertThat(ping.measurements().altitudeM()).isEqualTo(-12.0);
+    assertThat(ping.measurements().headingDeg()).isEqualTo(359.0);
+    assertThat(ping.measurements().speedKmh()).isEqualTo(88.0);
+    assertThat(ping.measurements().accuracyM()).isNull();
     assertThat(ping.attributes()).containsEntry("satellites", 7).containsEntry("priority", 2);
   }
 
@@ -55,9 +55,11 @@ class AvlPingMapperTest {
                 .io(2, 9, 333) // analog input 1: no name, kept as io9
                 .ioBytes(385, new byte[] {0x0A, (byte) 0xFF}));
 
-    assertThat(ping.ignition()).isTrue();
-    assertThat(ping.odometerKm()).isEqualTo(123_456.789);
-    assertThat(ping.speedKmh()).as("GPS element speed wins over IO 24").isEqualTo(50.0);
+    assertThat(ping.measurements().ignition()).isTrue();
+    assertThat(ping.measurements().odometerKm()).isEqualTo(123_456.789);
+    assertThat(ping.measurements().speedKmh())
+        .as("GPS element speed wins over IO 24")
+        .isEqualTo(50.0);
     assertThat(ping.attributes())
         .containsEntry("movement", false)
         .containsEntry("gsmSignal", 4L)
@@ -76,8 +78,8 @@ class AvlPingMapperTest {
   void aRecordWithoutIgnitionOrOdometerLeavesThemUnknown() throws Exception {
     PingCandidate ping = map(AvlFrames.Record.at(T, 52.52, 13.405).event(0));
 
-    assertThat(ping.ignition()).isNull();
-    assertThat(ping.odometerKm()).isNull();
+    assertThat(ping.measurements().ignition()).isNull();
+    assertThat(ping.measurements().odometerKm()).isNull();
     assertThat(ping.attributes()).doesNotContainKey("eventIoId");
   }
 

@@ -179,11 +179,11 @@ class TeltonikaIngestIntegrationTest {
             .findFirst()
             .orElseThrow();
     assertThat(ping.protocol()).isEqualTo("teltonika");
-    assertThat(ping.latitude()).isEqualTo(52.520008);
-    assertThat(ping.longitude()).isEqualTo(13.404954);
-    assertThat(ping.speedKmh()).isEqualTo(42.0);
-    assertThat(ping.ignition()).isTrue();
-    assertThat(ping.odometerKm()).isEqualTo(1234.5);
+    assertThat(ping.measurements().latitude()).isEqualTo(52.520008);
+    assertThat(ping.measurements().longitude()).isEqualTo(13.404954);
+    assertThat(ping.measurements().speedKmh()).isEqualTo(42.0);
+    assertThat(ping.measurements().ignition()).isTrue();
+    assertThat(ping.measurements().odometerKm()).isEqualTo(1234.5);
     assertThat(ping.attributes()).containsEntry("externalVoltageV", 12.85);
   }
 

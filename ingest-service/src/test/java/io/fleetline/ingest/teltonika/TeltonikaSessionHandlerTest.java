@@ -185,7 +185,7 @@ class TeltonikaSessionHandlerTest {
     assertThat(taken).hasSize(1);
     List<DecodedPing> items = taken.get(0);
     assertThat(items).extracting(DecodedPing::index).containsExactly(0, 1);
-    assertThat(items.get(0).candidate().ignition()).isTrue();
+    assertThat(items.get(0).candidate().measurements().ignition()).isTrue();
     assertThat(items.get(1).candidate().recordedAt()).isEqualTo(T.plusSeconds(1));
     assertThat(items.get(0).original().get()).isNotEmpty();
   }

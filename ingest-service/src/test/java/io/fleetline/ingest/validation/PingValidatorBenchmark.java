@@ -1,5 +1,6 @@
 package io.fleetline.ingest.validation;
 
+import io.fleetline.common.Measurements;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +22,7 @@ public class PingValidatorBenchmark {
   private final PingCandidate ping =
       new PingCandidate(
           Instant.now().minusSeconds(10),
-          52.52,
-          13.405,
-          42.5,
-          90.0,
-          34.0,
-          5.0,
-          1234.5,
-          true,
+          new Measurements(52.52, 13.405, 42.5, 90.0, 34.0, 5.0, 1234.5, true),
           Map.of("batt", 87, "satellites", 11, "externalVoltageV", 12.8));
 
   @Benchmark

@@ -2,6 +2,7 @@ package io.fleetline.ingest.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetline.common.Measurements;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,8 @@ class PingValidatorTest {
       new PingValidator(ValidationProperties.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
 
   static PingCandidate ping(double lat, double lon) {
-    return new PingCandidate(NOW, lat, lon, 50.0, 90.0, 30.0, 5.0, 1000.0, true, Map.of());
+    return new PingCandidate(
+        NOW, new Measurements(lat, lon, 50.0, 90.0, 30.0, 5.0, 1000.0, true), Map.of());
   }
 
   @Test
@@ -62,13 +64,17 @@ class PingValidatorTest {
   void physicallyImpossibleMeasurementsAreRejected(
       double speed, double heading, double altitude, double accuracy, String reason) {
     PingCandidate p =
-        new PingCandidate(NOW, 52, 13, speed, heading, altitude, accuracy, null, null, Map.of());
+        new PingCandidate(
+            NOW,
+            new Measurements(52, 13, speed, heading, altitude, accuracy, null, null),
+            Map.of());
     assertThat(reason(p)).contains(reason);
   }
 
   @Test
   void missingOptionalMeasurementsAreFine() {
-    PingCandidate p = new PingCandidate(NOW, 52, 13, null, null, null, null, null, null, null);
+    PingCandidate p =
+        new PingCandidate(NOW, new Measurements(52, 13, null, null, null, null, null, null), null);
     assertThat(validator.validate(p)).isEmpty();
   }
 
@@ -156,10 +162,12 @@ class PingValidatorTest {
   }
 
   private static PingCandidate at(Instant recordedAt) {
-    return new PingCandidate(recordedAt, 52, 13, null, null, null, null, null, null, Map.of());
+    return new PingCandidate(
+        recordedAt, new Measurements(52, 13, null, null, null, null, null, null), Map.of());
   }
 
   private static PingCandidate withAttributes(Map<String, Object> attributes) {
-    return new PingCandidate(NOW, 52, 13, null, null, null, null, null, null, attributes);
+    return new PingCandidate(
+        NOW, new Measurements(52, 13, null, null, null, null, null, null), attributes);
   }
 }

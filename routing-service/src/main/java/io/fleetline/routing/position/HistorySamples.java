@@ -51,12 +51,12 @@ public final class HistorySamples {
    * the {@code real} stored.
    */
   static Sample of(VehiclePing ping) {
-    Double speed = ping.speedKmh();
+    Double speed = ping.measurements().speedKmh();
     return new Sample(
         CopyRows.fromPostgresMicros(CopyRows.postgresMicros(ping.recordedAt())),
-        ping.latitude(),
-        ping.longitude(),
+        ping.measurements().latitude(),
+        ping.measurements().longitude(),
         speed == null ? null : (double) speed.floatValue(),
-        ping.ignition());
+        ping.measurements().ignition());
   }
 }

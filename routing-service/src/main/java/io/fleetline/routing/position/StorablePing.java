@@ -36,10 +36,10 @@ final class StorablePing {
       return "receivedAt is missing";
     }
     // Negated so that NaN fails too.
-    if (!(Math.abs(ping.latitude()) <= 90)) {
+    if (!(Math.abs(ping.measurements().latitude()) <= 90)) {
       return "latitude is not within ±90°";
     }
-    if (!(Math.abs(ping.longitude()) <= 180)) {
+    if (!(Math.abs(ping.measurements().longitude()) <= 180)) {
       return "longitude is not within ±180°";
     }
     if (ping.recordedAt().isBefore(oldest)) {

@@ -3,6 +3,7 @@ package io.fleetline.routing.bench;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Measurements;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestDatabase;
@@ -470,14 +471,15 @@ class RoutingBenchmark {
           "http",
           time[i],
           receivedAt,
-          lat[i] + (parked ? random.nextGaussian() * 0.00005 : 0),
-          lon[i] + (parked ? random.nextGaussian() * 0.00008 : 0),
-          v,
-          heading[i],
-          40.0,
-          5.0,
-          null,
-          !parked,
+          new Measurements(
+              lat[i] + (parked ? random.nextGaussian() * 0.00005 : 0),
+              lon[i] + (parked ? random.nextGaussian() * 0.00008 : 0),
+              v,
+              heading[i],
+              40.0,
+              5.0,
+              null,
+              !parked),
           Map.of());
     }
   }

@@ -355,14 +355,7 @@ class PoisonPingIntegrationTest {
         protocol,
         recordedAt,
         p.receivedAt(),
-        p.latitude(),
-        p.longitude(),
-        p.speedKmh(),
-        p.headingDeg(),
-        p.altitudeM(),
-        p.accuracyM(),
-        p.odometerKm(),
-        p.ignition(),
+        p.measurements(),
         attributes);
   }
 

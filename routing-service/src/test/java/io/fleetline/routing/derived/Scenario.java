@@ -1,5 +1,6 @@
 package io.fleetline.routing.derived;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.Track;
@@ -54,14 +55,8 @@ final class Scenario {
         "http",
         s.recordedAt(),
         s.recordedAt().plusSeconds(1),
-        s.latitude(),
-        s.longitude(),
-        s.speedKmh(),
-        null,
-        null,
-        null,
-        null,
-        s.ignition(),
+        new Measurements(
+            s.latitude(), s.longitude(), s.speedKmh(), null, null, null, null, s.ignition()),
         Map.of());
   }
 }

@@ -57,7 +57,11 @@ class TripDeterminismTest {
               .map(
                   p ->
                       new Sample(
-                          p.recordedAt(), p.latitude(), p.longitude(), p.speedKmh(), p.ignition()))
+                          p.recordedAt(),
+                          p.measurements().latitude(),
+                          p.measurements().longitude(),
+                          p.measurements().speedKmh(),
+                          p.measurements().ignition()))
               .toList();
       Detection d = detector.detect(samples);
       trips += d.trips().size();

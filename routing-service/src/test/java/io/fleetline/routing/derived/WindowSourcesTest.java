@@ -381,9 +381,9 @@ class WindowSourcesTest {
         p.vehicleId(),
         new Sample(
             p.recordedAt().plusSeconds(seconds),
-            p.latitude(),
-            p.longitude(),
-            p.speedKmh(),
-            p.ignition()));
+            p.measurements().latitude(),
+            p.measurements().longitude(),
+            p.measurements().speedKmh(),
+            p.measurements().ignition()));
   }
 }

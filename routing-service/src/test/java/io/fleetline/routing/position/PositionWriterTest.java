@@ -2,6 +2,7 @@ package io.fleetline.routing.position;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
@@ -54,14 +55,7 @@ class PositionWriterTest {
         "http",
         Instant.parse(recordedAt),
         Instant.parse(recordedAt).plusSeconds(1),
-        lat,
-        lon,
-        speed,
-        90.0,
-        null,
-        null,
-        null,
-        true,
+        new Measurements(lat, lon, speed, 90.0, null, null, null, true),
         Map.of());
   }
 
@@ -234,14 +228,7 @@ class PositionWriterTest {
             "osmand",
             Instant.parse("2026-11-24T10:00:00Z"),
             Instant.parse("2026-11-24T10:00:01Z"),
-            52,
-            13,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
+            new Measurements(52, 13, null, null, null, null, null, null),
             Map.of("note", "a \"quoted\", comma\nnewline", "n", 1));
 
     writer.write(List.of(p), Map.of());
@@ -359,14 +346,7 @@ class PositionWriterTest {
             "ht\u0000tp",
             Instant.parse("2026-11-26T09:00:00Z"),
             Instant.parse("2026-11-26T09:00:01Z"),
-            52.5,
-            13.4,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
+            new Measurements(52.5, 13.4, null, null, null, null, null, null),
             Map.of());
 
     var derivedFailure =

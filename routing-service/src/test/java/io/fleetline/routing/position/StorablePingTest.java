@@ -2,6 +2,7 @@ package io.fleetline.routing.position;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,14 +33,7 @@ class StorablePingTest {
         protocol,
         recordedAt,
         receivedAt,
-        lat,
-        lon,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
+        new Measurements(lat, lon, null, null, null, null, null, null),
         Map.of());
   }
 

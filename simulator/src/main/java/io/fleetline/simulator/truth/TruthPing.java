@@ -1,12 +1,14 @@
 package io.fleetline.simulator.truth;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.fleetline.common.Measurements;
 import java.time.Instant;
 
 /**
  * A valid ping as the device sent it, in the units of the contract and quantised as the protocol
  * carries it (Teltonika: whole km/h, degrees and metres, coordinates to 1e-7°; OsmAnd: speed sent
  * in knots), so that it equals what the platform should store. {@code null} means the protocol did
- * not carry the field.
+ * not carry the field. The truth file writes the measurements as flat fields of the ping.
  *
  * @param acknowledged whether ingest acknowledged it (HTTP 202 / OsmAnd 200 / MQTT PUBACK /
  *     Teltonika record-count ack); an unacknowledged ping may or may not have been stored
@@ -18,13 +20,6 @@ public record TruthPing(
     String identifier,
     String protocol,
     Instant recordedAt,
-    double latitude,
-    double longitude,
-    Double speedKmh,
-    Double headingDeg,
-    Double altitudeM,
-    Double accuracyM,
-    Double odometerKm,
-    Boolean ignition,
+    @JsonUnwrapped Measurements measurements,
     boolean gpsJump,
     boolean acknowledged) {}

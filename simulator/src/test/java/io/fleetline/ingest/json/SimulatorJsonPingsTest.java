@@ -61,13 +61,13 @@ class SimulatorJsonPingsTest {
 
   static void assertCarried(PingCandidate c, WireSamples.Expected e) {
     assertThat(c.recordedAt()).isEqualTo(e.recordedAt());
-    assertThat(c.latitude()).isEqualTo(e.latitude());
-    assertThat(c.longitude()).isEqualTo(e.longitude());
-    assertThat(c.speedKmh()).isEqualTo(e.speedKmh());
-    assertThat(c.headingDeg()).isEqualTo(e.headingDeg());
-    assertThat(c.altitudeM()).isEqualTo(e.altitudeM());
-    assertThat(c.accuracyM()).isEqualTo(e.accuracyM());
-    assertThat(c.odometerKm()).isEqualTo(e.odometerKm());
-    assertThat(c.ignition()).isEqualTo(e.ignition());
+    assertThat(c.measurements().latitude()).isEqualTo(e.latitude());
+    assertThat(c.measurements().longitude()).isEqualTo(e.longitude());
+    assertThat(c.measurements().speedKmh()).isEqualTo(e.speedKmh());
+    assertThat(c.measurements().headingDeg()).isEqualTo(e.headingDeg());
+    assertThat(c.measurements().altitudeM()).isEqualTo(e.altitudeM());
+    assertThat(c.measurements().accuracyM()).isEqualTo(e.accuracyM());
+    assertThat(c.measurements().odometerKm()).isEqualTo(e.odometerKm());
+    assertThat(c.measurements().ignition()).isEqualTo(e.ignition());
   }
 }

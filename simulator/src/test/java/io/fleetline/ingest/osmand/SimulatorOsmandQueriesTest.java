@@ -43,14 +43,14 @@ class SimulatorOsmandQueriesTest {
         assertThat(rejection).as(sample.text()).isEmpty();
         WireSamples.Expected e = sample.carried();
         assertThat(candidate.recordedAt()).isEqualTo(e.recordedAt());
-        assertThat(candidate.latitude()).isEqualTo(e.latitude());
-        assertThat(candidate.longitude()).isEqualTo(e.longitude());
-        assertThat(candidate.speedKmh()).isEqualTo(e.speedKmh());
-        assertThat(candidate.headingDeg()).isEqualTo(e.headingDeg());
-        assertThat(candidate.altitudeM()).isEqualTo(e.altitudeM());
-        assertThat(candidate.accuracyM()).isEqualTo(e.accuracyM());
-        assertThat(candidate.odometerKm()).isEqualTo(e.odometerKm());
-        assertThat(candidate.ignition()).isEqualTo(e.ignition());
+        assertThat(candidate.measurements().latitude()).isEqualTo(e.latitude());
+        assertThat(candidate.measurements().longitude()).isEqualTo(e.longitude());
+        assertThat(candidate.measurements().speedKmh()).isEqualTo(e.speedKmh());
+        assertThat(candidate.measurements().headingDeg()).isEqualTo(e.headingDeg());
+        assertThat(candidate.measurements().altitudeM()).isEqualTo(e.altitudeM());
+        assertThat(candidate.measurements().accuracyM()).isEqualTo(e.accuracyM());
+        assertThat(candidate.measurements().odometerKm()).isEqualTo(e.odometerKm());
+        assertThat(candidate.measurements().ignition()).isEqualTo(e.ignition());
         assertThat(candidate.attributes()).containsKey("batt");
       } else {
         invalid++;

@@ -44,15 +44,15 @@ class SimulatorAvlPacketsTest {
         assertThat(rejection).isEmpty();
         WireSamples.Expected e = sample.carried();
         assertThat(candidate.recordedAt()).isEqualTo(e.recordedAt());
-        assertThat(candidate.latitude()).isEqualTo(e.latitude());
-        assertThat(candidate.longitude()).isEqualTo(e.longitude());
-        assertThat(candidate.speedKmh()).isEqualTo(e.speedKmh());
-        assertThat(candidate.headingDeg()).isEqualTo(e.headingDeg());
-        assertThat(candidate.altitudeM()).isEqualTo(e.altitudeM());
-        assertThat(candidate.accuracyM()).isNull();
+        assertThat(candidate.measurements().latitude()).isEqualTo(e.latitude());
+        assertThat(candidate.measurements().longitude()).isEqualTo(e.longitude());
+        assertThat(candidate.measurements().speedKmh()).isEqualTo(e.speedKmh());
+        assertThat(candidate.measurements().headingDeg()).isEqualTo(e.headingDeg());
+        assertThat(candidate.measurements().altitudeM()).isEqualTo(e.altitudeM());
+        assertThat(candidate.measurements().accuracyM()).isNull();
         assertThat(e.accuracyM()).isNull();
-        assertThat(candidate.odometerKm()).isEqualTo(e.odometerKm());
-        assertThat(candidate.ignition()).isEqualTo(e.ignition());
+        assertThat(candidate.measurements().odometerKm()).isEqualTo(e.odometerKm());
+        assertThat(candidate.measurements().ignition()).isEqualTo(e.ignition());
       } else {
         invalid++;
         assertThat(rejection)

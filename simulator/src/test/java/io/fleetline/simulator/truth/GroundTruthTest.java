@@ -2,6 +2,7 @@ package io.fleetline.simulator.truth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetline.common.Measurements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,14 +21,7 @@ class GroundTruthTest {
             "350000000000013",
             "teltonika",
             Instant.parse("2026-11-26T08:00:00.123Z"),
-            52.52,
-            13.405,
-            42.0,
-            90.0,
-            34.0,
-            null,
-            1234.5,
-            true,
+            new Measurements(52.52, 13.405, 42.0, 90.0, 34.0, null, 1234.5, true),
             false,
             true);
     TruthInvalidPing invalid =
@@ -74,6 +68,11 @@ class GroundTruthTest {
         .startsWith("{\"vehicleId\":\"v1\"")
         .contains("\"recordedAt\":\"2026-11-26T08:00:00.123Z\"")
         .contains("\"accuracyM\":null")
+        .contains(
+            "\"latitude\":52.52,\"longitude\":13.405,\"speedKmh\":42.0,\"headingDeg\":90.0,"
+                + "\"altitudeM\":34.0,\"accuracyM\":null,\"odometerKm\":1234.5,\"ignition\":true,"
+                + "\"gpsJump\":false")
+        .doesNotContain("measurements")
         .endsWith("}\n");
     assertThat(Files.readString(dir.resolve(GroundTruth.TRIPS)))
         .contains("\"start\":{\"latitude\":52.52,\"longitude\":13.405}");
