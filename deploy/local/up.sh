@@ -33,7 +33,8 @@ any part of the stack exiting on its own. If the stack is already running, up.sh
 settings and exits 0; with --fresh or --build it stops it and starts it anew.
 
 Ports are the defaults (fleet-api 8080, ingest 8081, routing 8082, OsmAnd 5055, Teltonika 5027,
-MQTT 1883, Kafka 9092, PostgreSQL 5432) unless taken, in which case free ones are picked and shown.
+CoAP 5683/udp and DTLS 5684/udp, MQTT 1883, Kafka 9092, PostgreSQL 5432) unless taken, in which
+case free ones are picked and shown.
 Missing Debian packages are installed when run as root; otherwise up.sh prints the command.
 
 Environment:

@@ -3,9 +3,10 @@
 # Reads up.sh's SKIP_SERVICES; fills PORT and PORT_NOTES.
 # shellcheck shell=bash disable=SC2004 # PORT is up.sh's associative array (keyed by name)
 
+# A port counts as taken by a TCP listener or a UDP socket (CoAP's ports are UDP).
 port_taken() {
   if command -v ss >/dev/null; then
-    [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
+    [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)$(ss -Hlun "sport = :$1" 2>/dev/null)" ]]
   else
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
   fi
@@ -28,6 +29,8 @@ choose_ports() {
       "routing 8082 routing-service"
       "osmand 5055 OsmAnd"
       "teltonika 5027 Teltonika"
+      "coap 5683 CoAP (UDP)"
+      "coaps 5684 CoAP over DTLS (UDP)"
     )
   fi
   local -A claimed=()

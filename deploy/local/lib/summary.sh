@@ -29,6 +29,8 @@ write_env_file() {
       env_line FLEETLINE_INGEST_URL "http://127.0.0.1:${PORT[ingest]}"
       env_line FLEETLINE_OSMAND_URL "http://127.0.0.1:${PORT[osmand]}"
       env_line FLEETLINE_TELTONIKA_ADDR "127.0.0.1:${PORT[teltonika]}"
+      env_line FLEETLINE_COAP_URL "coap://127.0.0.1:${PORT[coap]}"
+      env_line FLEETLINE_COAPS_URL "coaps://127.0.0.1:${PORT[coaps]}"
     fi
     env_line FLEETLINE_MQTT_URL "tcp://127.0.0.1:${PORT[mqtt]}"
     # Devices log in as themselves; ingest's account (it reads every device topic) stays out of here.
@@ -48,7 +50,7 @@ print_summary() {
     say "Fleetline is up"
     printf '  %-16s %s\n' \
       fleet-api "$API_URL  (token endpoint $TOKEN_URL)" \
-      ingest-service "http://127.0.0.1:${PORT[ingest]}  OsmAnd http://127.0.0.1:${PORT[osmand]}  Teltonika 127.0.0.1:${PORT[teltonika]}" \
+      ingest-service "http://127.0.0.1:${PORT[ingest]}  OsmAnd http://127.0.0.1:${PORT[osmand]}  Teltonika 127.0.0.1:${PORT[teltonika]}  CoAP coap://127.0.0.1:${PORT[coap]} coaps://127.0.0.1:${PORT[coaps]}" \
       routing-service "http://127.0.0.1:${PORT[routing]}"
   fi
   printf '  %-16s %s\n' \

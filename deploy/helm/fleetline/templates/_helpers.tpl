@@ -178,6 +178,10 @@ per address see clients rather than one shared controller address. */}}
   value: {{ .Values.ingest.osmandPort | quote }}
 - name: FLEETLINE_INGEST_TELTONIKA_PORT
   value: {{ .Values.ingest.teltonikaPort | quote }}
+- name: FLEETLINE_INGEST_COAP_PORT
+  value: {{ .Values.ingest.coapPort | quote }}
+- name: FLEETLINE_INGEST_COAP_DTLS_PORT
+  value: {{ .Values.ingest.coapDtlsPort | quote }}
 - name: FLEETLINE_INGEST_TOPICS_PINGS
   value: {{ $t.pings | quote }}
 - name: FLEETLINE_INGEST_TOPICS_REJECTED
@@ -228,6 +232,12 @@ per address see clients rather than one shared controller address. */}}
 - name: teltonika
   containerPort: {{ .root.Values.ingest.teltonikaPort }}
   protocol: TCP
+- name: coap
+  containerPort: {{ .root.Values.ingest.coapPort }}
+  protocol: UDP
+- name: coaps
+  containerPort: {{ .root.Values.ingest.coapDtlsPort }}
+  protocol: UDP
 {{- end }}
 {{- end }}
 

@@ -67,6 +67,12 @@ class ChartConfigurationTest {
         assertThat(ports.get("teltonika"))
             .isEqualTo(Integer.parseInt(config.effective("fleetline.ingest.teltonika.port", env)))
             .isEqualTo(5027);
+        assertThat(ports.get("coap"))
+            .isEqualTo(Integer.parseInt(config.effective("fleetline.ingest.coap.port", env)))
+            .isEqualTo(5683);
+        assertThat(ports.get("coaps"))
+            .isEqualTo(Integer.parseInt(config.effective("fleetline.ingest.coap.dtls-port", env)))
+            .isEqualTo(5684);
       }
     }
   }

@@ -101,8 +101,10 @@ class ComposeFileTest {
         .containsExactly(
             port("ingest-service", "server.port"),
             port("ingest-service", "fleetline.ingest.osmand.port"),
-            port("ingest-service", "fleetline.ingest.teltonika.port"));
-    assertThat(containerPorts("ingest-service")).containsExactly(8081, 5055, 5027);
+            port("ingest-service", "fleetline.ingest.teltonika.port"),
+            port("ingest-service", "fleetline.ingest.coap.port"),
+            port("ingest-service", "fleetline.ingest.coap.dtls-port"));
+    assertThat(containerPorts("ingest-service")).containsExactly(8081, 5055, 5027, 5683, 5684);
   }
 
   @Test
@@ -195,6 +197,7 @@ class ComposeFileTest {
   private List<Integer> containerPorts(String name) {
     return service(name).get("ports").list().stream()
         .map(p -> p.value().toString())
+        .map(p -> p.replace("/udp", ""))
         .map(p -> Integer.valueOf(p.substring(p.lastIndexOf(':') + 1)))
         .toList();
   }

@@ -265,7 +265,7 @@ class HelmChartTest {
     assertThat(ports(manifests.named("Service", "fleetline-fleet-api")))
         .containsExactly(8080, 9090);
     assertThat(ports(manifests.named("Service", "fleetline-ingest")))
-        .containsExactly(8081, 9090, 5055, 5027);
+        .containsExactly(8081, 9090, 5055, 5027, 5683, 5684);
     assertThat(ports(manifests.named("Service", "fleetline-routing"))).containsExactly(8082, 9090);
     for (Node service : manifests.ofKind("Service")) {
       Node deployment = manifests.named("Deployment", service.text("metadata.name"));

@@ -62,6 +62,8 @@ class StructuredLogsTest {
                 "SERVER_PORT", "0",
                 "FLEETLINE_INGEST_OSMAND_PORT", "0",
                 "FLEETLINE_INGEST_TELTONIKA_PORT", "0",
+                "FLEETLINE_INGEST_COAP_PORT", "0",
+                "FLEETLINE_INGEST_COAP_DTLS_PORT", "0",
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",
                 "SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/none"));
     Process process = builder.start();

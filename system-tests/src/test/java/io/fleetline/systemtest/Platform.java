@@ -81,6 +81,8 @@ final class Platform implements AutoCloseable {
       Map<String, String> ingestEnv = new HashMap<>(common);
       ingestEnv.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(osmandPort));
       ingestEnv.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(teltonikaPort));
+      ingestEnv.put("FLEETLINE_INGEST_COAP_PORT", "0");
+      ingestEnv.put("FLEETLINE_INGEST_COAP_DTLS_PORT", "0");
       // ingest logs in to the broker and keeps its password file current, as the local stack does.
       mqtt.ingestSettings()
           .forEach(
