@@ -34,6 +34,20 @@ public record VehicleEvent(
   public static final String GEOFENCE_EXITED = "geofence_exited";
   public static final String OVERSPEED = "overspeed";
 
+  /** No ping for the offline period (wall-clock); found by stream analytics. */
+  public static final String DEVICE_OFFLINE = "device_offline";
+
+  /** The first ping after {@link #DEVICE_OFFLINE}. */
+  public static final String DEVICE_ONLINE = "device_online";
+
+  /** Ignition on and standing for longer than the idle period. */
+  public static final String IDLING_STARTED = "idling_started";
+
+  public static final String IDLING_ENDED = "idling_ended";
+  public static final String HARSH_BRAKING = "harsh_braking";
+  public static final String HARSH_ACCELERATION = "harsh_acceleration";
+  public static final String HARSH_CORNERING = "harsh_cornering";
+
   public VehicleEvent {
     details =
         details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));

@@ -1,0 +1,42 @@
+package io.fleetline.analytics.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The analytics topology: pings (key = vehicle id) through the {@link VehicleAnalyzer}, with its
+ * two RocksDB stores backed by changelog topics, to the findings topic (key = vehicle id).
+ */
+public final class AnalyticsTopology {
+
+  private AnalyticsTopology() {}
+
+  public static void define(
+      StreamsBuilder builder,
+      String pingsTopic,
+      String findingsTopic,
+      DetectionSettings settings,
+      FleetZones zones,
+      MeterRegistry meters) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(VehicleAnalyzer.VEHICLE_STORE),
+            Serdes.String(),
+            Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(VehicleAnalyzer.SUMMARY_STORE),
+            Serdes.String(),
+            Serdes.ByteArray()));
+    builder.stream(pingsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .process(
+            () -> new VehicleAnalyzer(settings, zones, meters),
+            VehicleAnalyzer.VEHICLE_STORE,
+            VehicleAnalyzer.SUMMARY_STORE)
+        .to(findingsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
+  }
+}

@@ -1,0 +1,511 @@
+package io.fleetline.analytics.stream;
+
+import io.fleetline.common.FleetlineJson;
+import io.fleetline.common.Geo;
+import io.fleetline.common.PingCodec;
+import io.fleetline.common.VehicleEvent;
+import io.fleetline.common.VehiclePing;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Turns one partition's pings into events, daily summaries and vehicle statuses.
+ *
+ * <p>Pings are held for the reorder window (event time) and applied to the detectors in event-time
+ * order; a ping not newer than the last applied one arrived too late to be ordered and is ignored
+ * (it is still in the history routing stores). A wall-clock punctuator applies what is held once a
+ * vehicle has been silent for the reorder window, declares vehicles offline, publishes the changed
+ * summaries and forgets closed days.
+ */
+final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]> {
+
+  static final String VEHICLE_STORE = "vehicle-state";
+  static final String SUMMARY_STORE = "day-summaries";
+
+  /** Over a data gap, a displacement shorter than this is GPS jitter of a parked vehicle. */
+  private static final double GAP_JITTER_M = 50;
+
+  private final DetectionSettings settings;
+  private final FleetZones zones;
+  private final IgnoredPings ignored;
+  private final HarshDriving harsh;
+
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> vehicles;
+  private KeyValueStore<String, byte[]> days;
+  private long now;
+
+  VehicleAnalyzer(DetectionSettings settings, FleetZones zones, MeterRegistry meters) {
+    this.settings = settings;
+    this.zones = zones;
+    this.ignored = new IgnoredPings(meters);
+    this.harsh = new HarshDriving(settings);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+    this.vehicles = context.getStateStore(VEHICLE_STORE);
+    this.days = context.getStateStore(SUMMARY_STORE);
+    context.schedule(
+        settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    VehiclePing ping = decode(record.value());
+    if (ping == null) {
+      ignored.undecodable.increment();
+      return;
+    }
+    now = context.currentSystemTimeMs();
+    UUID vehicleId = ping.vehicleId();
+    String key = vehicleId.toString();
+    VehicleState state = load(key);
+    state.fleetId = ping.fleetId();
+    Sample sample = Sample.of(ping);
+    long silentSinceMs = state.lastHeardMs;
+    state.lastHeardMs = now;
+    if (state.offline || state.onlineChangedAt == null) {
+      if (state.offline) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("lastHeardAt", Instant.ofEpochMilli(silentSinceMs).toString());
+        details.put("recordedAt", sample.recordedAt().toString());
+        emit(
+            event(
+                VehicleEvent.DEVICE_ONLINE,
+                vehicleId,
+                state.fleetId,
+                Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(now),
+                sample,
+                details));
+      }
+      state.offline = false;
+      state.onlineChangedAt = Instant.ofEpochMilli(now);
+      emitStatus(vehicleId, state);
+    }
+    hold(state, sample);
+    drain(vehicleId, state, false);
+    vehicles.put(key, FleetlineJson.write(state));
+  }
+
+  private static VehiclePing decode(byte[] value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      VehiclePing ping = PingCodec.read(value);
+      return ping.vehicleId() == null || ping.fleetId() == null || ping.recordedAt() == null
+          ? null
+          : ping;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void hold(VehicleState state, Sample sample) {
+    if (state.last != null && !sample.recordedAt().isAfter(state.last.recordedAt())) {
+      ignored.outOfOrder.increment();
+      return;
+    }
+    List<Sample> pending = state.pending;
+    int at = pending.size();
+    while (at > 0 && pending.get(at - 1).recordedAt().isAfter(sample.recordedAt())) {
+      at--;
+    }
+    if (at > 0 && pending.get(at - 1).recordedAt().equals(sample.recordedAt())) {
+      ignored.duplicate.increment();
+      return;
+    }
+    pending.add(at, sample);
+    if (state.newestRecordedAt == null || sample.recordedAt().isAfter(state.newestRecordedAt)) {
+      state.newestRecordedAt = sample.recordedAt();
+    }
+  }
+
+  /** Applies the held samples that are due: all of them, or those older than the window. */
+  private void drain(UUID vehicleId, VehicleState state, boolean all) {
+    Instant due = state.newestRecordedAt.minus(settings.reorderWindow());
+    while (!state.pending.isEmpty()) {
+      Sample first = state.pending.get(0);
+      if (!all
+          && state.pending.size() <= settings.maxPendingSamples()
+          && first.recordedAt().isAfter(due)) {
+        return;
+      }
+      state.pending.remove(0);
+      apply(vehicleId, state, first);
+    }
+  }
+
+  private void apply(UUID vehicleId, VehicleState state, Sample s) {
+    Sample prev = state.last;
+    ZoneId zone = zones.zoneOf(state.fleetId);
+    DayTotals day = openDay(vehicleId, state.fleetId, s.recordedAt(), zone);
+    boolean gap =
+        prev != null
+            && Duration.between(prev.recordedAt(), s.recordedAt()).compareTo(settings.maxDataGap())
+                > 0;
+    if (day != null) {
+      day.sampleCount++;
+      if (day.first == null) {
+        day.first = s;
+      }
+      day.last = s;
+      if (s.speedKmh() != null) {
+        day.maxSpeedKmh =
+            day.maxSpeedKmh == null ? s.speedKmh() : Math.max(day.maxSpeedKmh, s.speedKmh());
+      }
+      if (prev != null) {
+        segment(day, prev, s, gap);
+      }
+    }
+    trips(state, day, prev, s, gap);
+    idling(vehicleId, state, s, gap);
+    if (prev != null) {
+      for (HarshDriving.Raised raised : harsh.judge(state.harsh, prev, s)) {
+        harshEvent(vehicleId, state, raised, zone, day);
+      }
+    }
+    state.last = s;
+    if (day != null) {
+      save(day);
+    }
+  }
+
+  private void segment(DayTotals day, Sample a, Sample b, boolean gap) {
+    double distanceM =
+        Geo.haversineMeters(a.latitude(), a.longitude(), b.latitude(), b.longitude());
+    if (gap) {
+      // The vehicle got there somehow, but when it drove is unknown.
+      if (distanceM >= GAP_JITTER_M) {
+        day.distanceM += distanceM;
+      }
+      return;
+    }
+    double dtS = HarshDriving.seconds(a, b);
+    boolean moving =
+        a.speedKmh() == null && b.speedKmh() == null
+            ? dtS > 0 && distanceM / dtS * 3.6 >= settings.movingSpeedKmh()
+            : atLeast(a.speedKmh(), settings.movingSpeedKmh())
+                || atLeast(b.speedKmh(), settings.movingSpeedKmh());
+    if (moving) {
+      day.drivingS += dtS;
+      day.distanceM += distanceM;
+    } else if (idle(a) && idle(b)) {
+      day.idleS += dtS;
+    }
+  }
+
+  private void trips(VehicleState state, DayTotals day, Sample prev, Sample s, boolean gap) {
+    boolean moving =
+        !Boolean.FALSE.equals(s.ignition()) && speedKmh(prev, s) >= settings.movingSpeedKmh();
+    if (moving) {
+      if (!state.moving) {
+        boolean departed =
+            prev == null
+                || gap
+                || (state.stillSince != null
+                    && Duration.between(state.stillSince, s.recordedAt())
+                            .compareTo(settings.minStop())
+                        >= 0);
+        if (departed && day != null) {
+          day.tripCount++;
+        }
+      }
+      state.moving = true;
+      state.stillSince = null;
+    } else if (state.moving || state.stillSince == null) {
+      state.moving = false;
+      // A vehicle first seen standing counts as parked: its first movement is a departure.
+      state.stillSince = prev == null ? s.recordedAt().minus(settings.minStop()) : s.recordedAt();
+    }
+  }
+
+  private void idling(UUID vehicleId, VehicleState state, Sample s, boolean gap) {
+    boolean idle = idle(s);
+    if (state.idleStart != null && (!idle || gap)) {
+      endIdling(vehicleId, state, idle ? state.idleLast : s);
+    }
+    if (!idle) {
+      return;
+    }
+    if (state.idleStart == null) {
+      state.idleStart = s;
+    }
+    state.idleLast = s;
+    if (!state.idling
+        && Duration.between(state.idleStart.recordedAt(), s.recordedAt())
+                .compareTo(settings.idleAfter())
+            > 0) {
+      state.idling = true;
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("idleAfterS", settings.idleAfter().toSeconds());
+      Instant since = state.idleStart.recordedAt();
+      emit(
+          event(
+              VehicleEvent.IDLING_STARTED,
+              vehicleId,
+              state.fleetId,
+              since,
+              since,
+              state.idleStart,
+              details));
+      emitStatus(vehicleId, state);
+    }
+  }
+
+  private void endIdling(UUID vehicleId, VehicleState state, Sample at) {
+    if (state.idling) {
+      Instant since = state.idleStart.recordedAt();
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("idlingStartedAt", since.toString());
+      details.put("durationS", Duration.between(since, at.recordedAt()).toSeconds());
+      state.idling = false;
+      emit(
+          event(
+              VehicleEvent.IDLING_ENDED,
+              vehicleId,
+              state.fleetId,
+              since,
+              at.recordedAt(),
+              at,
+              details));
+      state.idleStart = null;
+      emitStatus(vehicleId, state);
+    }
+    state.idleStart = null;
+    state.idleLast = null;
+  }
+
+  private void harshEvent(
+      UUID vehicleId, VehicleState state, HarshDriving.Raised raised, ZoneId zone, DayTotals day) {
+    Sample start = raised.run().start();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("peakMps2", Math.round(raised.run().peakMps2() * 100) / 100.0);
+    details.put("fromSpeedKmh", start.speedKmh());
+    details.put("toSpeedKmh", raised.to().speedKmh());
+    if (!raised.kind().equals(HarshDriving.BRAKING)
+        && !raised.kind().equals(HarshDriving.ACCELERATION)) {
+      details.put(
+          "direction", raised.kind().equals(HarshDriving.CORNERING_LEFT) ? "left" : "right");
+    }
+    emit(
+        event(
+            raised.type(),
+            vehicleId,
+            state.fleetId,
+            start.recordedAt(),
+            start.recordedAt(),
+            start,
+            details));
+    DayTotals counted =
+        day != null && day.day.equals(LocalDate.ofInstant(start.recordedAt(), zone))
+            ? day
+            : openDay(vehicleId, state.fleetId, start.recordedAt(), zone);
+    if (counted == null) {
+      return;
+    }
+    switch (raised.type()) {
+      case VehicleEvent.HARSH_BRAKING -> counted.harshBrakingCount++;
+      case VehicleEvent.HARSH_ACCELERATION -> counted.harshAccelerationCount++;
+      default -> counted.harshCorneringCount++;
+    }
+    if (counted != day) {
+      save(counted);
+    }
+  }
+
+  private void punctuate(long wallClockMs) {
+    now = wallClockMs;
+    List<KeyValue<String, VehicleState>> changed = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = vehicles.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        VehicleState state = FleetlineJson.read(entry.value, VehicleState.class);
+        if (look(UUID.fromString(entry.key), state)) {
+          changed.add(KeyValue.pair(entry.key, state));
+        }
+      }
+    }
+    changed.forEach(c -> vehicles.put(c.key, FleetlineJson.write(c.value)));
+    publishSummaries();
+  }
+
+  /** Applies held samples of a silent vehicle and declares it offline; whether anything changed. */
+  private boolean look(UUID vehicleId, VehicleState state) {
+    long silentMs = now - state.lastHeardMs;
+    boolean changed = false;
+    if (!state.pending.isEmpty() && silentMs >= settings.reorderWindow().toMillis()) {
+      drain(vehicleId, state, true);
+      changed = true;
+    }
+    if (!state.offline && state.last != null && silentMs >= settings.offlineAfter().toMillis()) {
+      if (state.idleStart != null) {
+        endIdling(vehicleId, state, state.idleLast);
+      }
+      Instant lastHeard = Instant.ofEpochMilli(state.lastHeardMs);
+      Instant offlineAt = lastHeard.plus(settings.offlineAfter());
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("lastHeardAt", lastHeard.toString());
+      details.put("lastRecordedAt", state.last.recordedAt().toString());
+      details.put("offlineAfterS", settings.offlineAfter().toSeconds());
+      emit(
+          event(
+              VehicleEvent.DEVICE_OFFLINE,
+              vehicleId,
+              state.fleetId,
+              lastHeard,
+              offlineAt,
+              state.last,
+              details));
+      state.offline = true;
+      state.onlineChangedAt = offlineAt;
+      emitStatus(vehicleId, state);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private void publishSummaries() {
+    List<DayTotals> dirty = new ArrayList<>();
+    List<String> closed = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = days.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        DayTotals day = FleetlineJson.read(entry.value, DayTotals.class);
+        if (day.dirty) {
+          dirty.add(day);
+        } else if (closed(day.day, ZoneId.of(day.timeZone))) {
+          closed.add(entry.key);
+        }
+      }
+    }
+    for (DayTotals day : dirty) {
+      context.forward(
+          new Record<>(
+              day.vehicleId.toString(), FleetlineJson.write(Finding.of(day.summary())), now));
+      day.dirty = false;
+      days.put(dayKey(day.vehicleId, day.day), FleetlineJson.write(day));
+    }
+    closed.forEach(days::delete);
+  }
+
+  private DayTotals openDay(UUID vehicleId, UUID fleetId, Instant at, ZoneId zone) {
+    LocalDate date = LocalDate.ofInstant(at, zone);
+    if (closed(date, zone)) {
+      ignored.tooLate.increment();
+      return null;
+    }
+    byte[] stored = days.get(dayKey(vehicleId, date));
+    return stored == null
+        ? DayTotals.start(vehicleId, fleetId, date, zone)
+        : FleetlineJson.read(stored, DayTotals.class);
+  }
+
+  private void save(DayTotals day) {
+    day.changed();
+    days.put(dayKey(day.vehicleId, day.day), FleetlineJson.write(day));
+  }
+
+  private boolean closed(LocalDate date, ZoneId zone) {
+    Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
+    return now >= end.plus(settings.grace()).toEpochMilli();
+  }
+
+  static String dayKey(UUID vehicleId, LocalDate day) {
+    return vehicleId + "/" + day;
+  }
+
+  private VehicleState load(String key) {
+    byte[] stored = vehicles.get(key);
+    return stored == null ? new VehicleState() : FleetlineJson.read(stored, VehicleState.class);
+  }
+
+  /**
+   * An event keyed by its type, vehicle and {@code identity} (the instant that makes it unique),
+   * live unless it happened longer than the live window before it was detected.
+   */
+  private DetectedEvent event(
+      String type,
+      UUID vehicleId,
+      UUID fleetId,
+      Instant identity,
+      Instant occurredAt,
+      Sample at,
+      Map<String, Object> details) {
+    Map<String, Object> all = new LinkedHashMap<>(details);
+    all.put("live", occurredAt.toEpochMilli() >= now - settings.liveWindow().toMillis());
+    return new DetectedEvent(
+        type + ":" + vehicleId + ":" + identity,
+        type,
+        vehicleId,
+        fleetId,
+        occurredAt,
+        at == null ? null : at.latitude(),
+        at == null ? null : at.longitude(),
+        all);
+  }
+
+  private void emit(DetectedEvent event) {
+    context.forward(
+        new Record<>(event.vehicleId().toString(), FleetlineJson.write(Finding.of(event)), now));
+  }
+
+  private void emitStatus(UUID vehicleId, VehicleState state) {
+    state.statusRevision++;
+    VehicleStatus status =
+        new VehicleStatus(
+            vehicleId,
+            state.fleetId,
+            state.statusRevision,
+            !state.offline,
+            state.onlineChangedAt,
+            Instant.ofEpochMilli(state.lastHeardMs),
+            state.idling,
+            state.idling ? state.idleStart.recordedAt() : null);
+    context.forward(
+        new Record<>(vehicleId.toString(), FleetlineJson.write(Finding.of(status)), now));
+  }
+
+  private boolean idle(Sample s) {
+    return Boolean.TRUE.equals(s.ignition())
+        && s.speedKmh() != null
+        && s.speedKmh() < settings.idleSpeedKmh();
+  }
+
+  private static double speedKmh(Sample prev, Sample s) {
+    if (s.speedKmh() != null) {
+      return s.speedKmh();
+    }
+    if (prev == null) {
+      return 0;
+    }
+    double dtS = HarshDriving.seconds(prev, s);
+    return dtS <= 0
+        ? 0
+        : Geo.haversineMeters(prev.latitude(), prev.longitude(), s.latitude(), s.longitude())
+            / dtS
+            * 3.6;
+  }
+
+  private static boolean atLeast(Double value, double threshold) {
+    return value != null && value >= threshold;
+  }
+}

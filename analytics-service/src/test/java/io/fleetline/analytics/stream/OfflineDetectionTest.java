@@ -1,0 +1,95 @@
+package io.fleetline.analytics.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetline.common.VehicleEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class OfflineDetectionTest {
+
+  static final Instant T0 = Instant.parse("2026-12-03T08:00:00Z");
+
+  @Test
+  void silentVehicleGoesOfflineByTheWallClockOnceAndOnlineAgainAtItsNextPing() {
+    UUID vehicle = UUID.randomUUID();
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      driver.send(Track.of(vehicle, T0).samples(Duration.ofSeconds(10), 0).pings());
+      driver.advance(Duration.ofMinutes(9).plusSeconds(50));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE)).isEmpty();
+
+      driver.advance(Duration.ofSeconds(20));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.key()).isEqualTo("device_offline:" + vehicle + ":" + T0);
+                assertThat(e.occurredAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+                assertThat(e.latitude()).isEqualTo(52.5);
+                assertThat(e.details()).containsEntry("live", true);
+              });
+      driver.advance(Duration.ofMinutes(30));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE)).hasSize(1);
+
+      Instant back = T0.plus(Duration.ofMinutes(40)).plusSeconds(10);
+      driver.send(Track.of(vehicle, back).samples(Duration.ofSeconds(10), 0).pings());
+      assertThat(driver.events(VehicleEvent.DEVICE_ONLINE))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.key()).isEqualTo("device_online:" + vehicle + ":" + back);
+                assertThat(e.details()).containsEntry("lastHeardAt", T0.toString());
+              });
+      assertThat(driver.statuses())
+          .extracting(VehicleStatus::online, VehicleStatus::revision)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(true, 1L),
+              org.assertj.core.groups.Tuple.tuple(false, 2L),
+              org.assertj.core.groups.Tuple.tuple(true, 3L));
+    }
+  }
+
+  @Test
+  void vehicleThatKeepsPingingIsNeverOffline() {
+    UUID vehicle = UUID.randomUUID();
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      for (int minute = 0; minute < 60; minute += 5) {
+        driver.send(
+            Track.of(vehicle, T0.plus(Duration.ofMinutes(minute)))
+                .samples(Duration.ofSeconds(1), 0)
+                .pings());
+        driver.advance(Duration.ofMinutes(5));
+      }
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE)).isEmpty();
+    }
+  }
+
+  @Test
+  void idlingVehicleThatGoesSilentEndsItsIdlingWhenDeclaredOffline() {
+    UUID vehicle = UUID.randomUUID();
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      driver.send(
+          Track.of(vehicle, T0).samples(Duration.ofSeconds(30), new double[14]).pings()); // 6.5 min
+      driver.advance(Duration.ofMinutes(11));
+      assertThat(driver.events())
+          .extracting(DetectedEvent::type)
+          .containsExactly(
+              VehicleEvent.IDLING_STARTED, VehicleEvent.IDLING_ENDED, VehicleEvent.DEVICE_OFFLINE);
+      assertThat(driver.events(VehicleEvent.IDLING_ENDED).get(0).occurredAt())
+          .isEqualTo(T0.plus(Duration.ofSeconds(390)));
+    }
+  }
+
+  @Test
+  void undecodablePingIsCountedAndSkipped() {
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      driver.sendRaw("x", "{broken".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      driver.sendRaw("y", "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      driver.advance(Duration.ofMinutes(20));
+      assertThat(driver.findings()).isEmpty();
+      assertThat(driver.ignored("undecodable")).isEqualTo(2);
+    }
+  }
+}
