@@ -1,0 +1,107 @@
+// The event feed: the fleet's most recent events, newest first, with new ones from the live
+// stream added at the top.
+import { get } from '../api.js';
+import { formatSpeed, formatTime, h, notice, replace } from '../dom.js';
+import * as fleet from '../fleet.js';
+
+/** How many events the console keeps and shows. */
+const KEEP = 500;
+/** Pages the feed is read through at most; a fleet with more events shows the newest read. */
+const MAX_PAGES = 50;
+
+const LABELS = {
+  trip_started: 'Trip started',
+  trip_ended: 'Trip ended',
+  geofence_entered: 'Entered geofence',
+  geofence_exited: 'Left geofence',
+  overspeed: 'Overspeed',
+  device_offline: 'Device offline',
+  device_online: 'Device online',
+};
+
+/**
+ * The fleet's last events, oldest first. The feed is ordered oldest first, so it is read page
+ * by page from the newest id already seen; later calls continue from there.
+ */
+let seen = [];
+let lastId = 0;
+export async function recentEvents() {
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await get(`/api/v1/events?after=${lastId}&limit=1000`);
+    seen.push(...answer.items);
+    if (answer.items.length) lastId = answer.items[answer.items.length - 1].id;
+    if (seen.length > KEEP) seen = seen.slice(-KEEP);
+    if (!answer.nextCursor) break;
+  }
+  return [...seen];
+}
+
+/** An event as a line of text nodes: time, vehicle, what happened. */
+export function describeEvent(e) {
+  const vehicle = fleet.vehicle(e.vehicleId);
+  const details = e.details || {};
+  const what = [];
+  if (details.geofenceName) what.push(`“${details.geofenceName}”`);
+  if (e.type === 'overspeed') what.push(`${formatSpeed(details.speedKmh)} where ${formatSpeed(details.limitKmh)} allowed`);
+  if (details.live === false) what.push('(late upload)');
+  return h(
+    'span',
+    { class: `event ${e.type}`, 'data-event-id': e.id, 'data-event-type': e.type, 'data-vehicle-id': e.vehicleId },
+    h('time', { datetime: e.occurredAt }, formatTime(e.occurredAt)),
+    ' ',
+    h('a', { href: `#/vehicles/${encodeURIComponent(e.vehicleId)}` }, vehicle?.name ?? 'unknown vehicle'),
+    ' ',
+    h('strong', {}, LABELS[e.type] || e.type),
+    what.length ? ` ${what.join(' ')}` : '',
+  );
+}
+
+export function render(main) {
+  const list = h('ol', { id: 'event-feed', class: 'events', 'aria-live': 'polite' });
+  const filter = h(
+    'select',
+    { id: 'event-type' },
+    h('option', { value: '' }, 'all types'),
+    Object.entries(LABELS).map(([type, label]) => h('option', { value: type }, label)),
+  );
+  const messages = h('div');
+  replace(
+    main,
+    h(
+      'section',
+      { class: 'page events-page' },
+      h('h1', {}, 'Events'),
+      h('label', { for: 'event-type' }, 'Show '),
+      filter,
+      messages,
+      list,
+    ),
+  );
+  let events = [];
+
+  function draw() {
+    const type = filter.value;
+    const shown = events.filter((e) => !type || e.type === type).slice(-KEEP).reverse();
+    replace(list, shown.length ? null : h('li', {}, 'No events yet.'), shown.map((e) => h('li', {}, describeEvent(e))));
+  }
+
+  recentEvents()
+    .then((loaded) => {
+      const ids = new Set(loaded.map((e) => e.id));
+      events = [...loaded, ...events.filter((e) => !ids.has(e.id))];
+      draw();
+    })
+    .catch((e) => replace(messages, notice(e.message, 'error')));
+  filter.addEventListener('change', draw);
+  const unsubscribe = fleet.onEvent((e) => {
+    if (events.some((known) => known.id === e.id)) return;
+    events.push(e);
+    draw();
+  });
+  // Names of vehicles that were unknown when an event arrived.
+  const unsubscribeVehicles = fleet.onPosition((id) => id === null && draw());
+  return () => {
+    unsubscribe();
+    unsubscribeVehicles();
+  };
+}
