@@ -412,6 +412,16 @@ class SimulatorCommandTest {
   }
 
   @Test
+  void backfillAndChaosShowTheirOwnDefaultsInTheirHelp() throws Exception {
+    assertThat(execute("backfill", "--help").out().replaceAll("\\s+", " "))
+        .contains("at most 25d (default: 3h)")
+        .contains("0..1 (default: 0)");
+    assertThat(execute("chaos", "--help").out().replaceAll("\\s+", " "))
+        .contains("at most 25d (default: 30m)")
+        .contains("0..1 (default: 0.1)");
+  }
+
+  @Test
   void theTopLevelHelpNamesEveryMode() throws Exception {
     Outcome help = execute("--help");
     assertThat(help.exitCode()).isZero();
