@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
@@ -15,7 +16,8 @@ public final class AnalyticsTopology {
 
   private AnalyticsTopology() {}
 
-  public static void define(
+  /** Adds the stores and the processor to {@code builder}; returns the stream of findings. */
+  public static KStream<String, byte[]> define(
       StreamsBuilder builder,
       String pingsTopic,
       String findingsTopic,
@@ -32,11 +34,13 @@ public final class AnalyticsTopology {
             Stores.persistentKeyValueStore(VehicleAnalyzer.SUMMARY_STORE),
             Serdes.String(),
             Serdes.ByteArray()));
-    builder.stream(pingsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(
-            () -> new VehicleAnalyzer(settings, zones, meters),
-            VehicleAnalyzer.VEHICLE_STORE,
-            VehicleAnalyzer.SUMMARY_STORE)
-        .to(findingsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
+    KStream<String, byte[]> findings =
+        builder.stream(pingsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+            .process(
+                () -> new VehicleAnalyzer(settings, zones, meters),
+                VehicleAnalyzer.VEHICLE_STORE,
+                VehicleAnalyzer.SUMMARY_STORE);
+    findings.to(findingsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
+    return findings;
   }
 }
