@@ -48,6 +48,9 @@ public record VehicleEvent(
   public static final String HARSH_ACCELERATION = "harsh_acceleration";
   public static final String HARSH_CORNERING = "harsh_cornering";
 
+  /** A fleet's webhook subscription was disabled; {@code vehicleId} is null for this type. */
+  public static final String WEBHOOK_DISABLED = "webhook_disabled";
+
   public VehicleEvent {
     details =
         details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));

@@ -133,6 +133,8 @@ class SecurityConfiguration {
                     .hasAnyAuthority(
                         Scopes.authority(Scopes.PLATFORM_ADMIN),
                         Scopes.authority(Scopes.FLEET_ADMIN))
+                    .requestMatchers("/api/v1/webhooks", "/api/v1/webhooks/**")
+                    .hasAuthority(Scopes.authority(Scopes.FLEET_ADMIN))
                     .requestMatchers(HttpMethod.GET, "/api/**")
                     .hasAuthority(Scopes.authority(Scopes.FLEET_READ))
                     .requestMatchers("/api/**")

@@ -28,7 +28,13 @@ class EventController {
 
   static final Set<String> TYPES =
       Set.of(
-          "trip_started", "trip_ended", "stop", "geofence_entered", "geofence_exited", "overspeed");
+          "trip_started",
+          "trip_ended",
+          "stop",
+          "geofence_entered",
+          "geofence_exited",
+          "overspeed",
+          "webhook_disabled");
 
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;

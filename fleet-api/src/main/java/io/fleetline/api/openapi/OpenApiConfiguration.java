@@ -132,7 +132,9 @@ class OpenApiConfiguration {
       scope =
           path.startsWith("/api/v1/admin/")
               ? Scopes.PLATFORM_ADMIN
-              : method == PathItem.HttpMethod.GET ? Scopes.FLEET_READ : Scopes.FLEET_WRITE;
+              : path.startsWith("/api/v1/webhooks")
+                  ? Scopes.FLEET_ADMIN
+                  : method == PathItem.HttpMethod.GET ? Scopes.FLEET_READ : Scopes.FLEET_WRITE;
       operation.addSecurityItem(new SecurityRequirement().addList(OAUTH2, scope));
     }
     String description = operation.getDescription() == null ? "" : operation.getDescription();

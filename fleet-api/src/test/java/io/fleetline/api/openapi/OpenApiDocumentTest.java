@@ -69,7 +69,12 @@ class OpenApiDocumentTest extends FleetApiTest {
             "/api/v1/geofences",
             "/api/v1/geofences/{geofenceId}",
             "/api/v1/events",
-            "/api/v1/live");
+            "/api/v1/live",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks/{webhookId}",
+            "/api/v1/webhooks/{webhookId}/rotate-secret",
+            "/api/v1/webhooks/{webhookId}/deliveries",
+            "/api/v1/webhooks/{webhookId}/deliveries/{deliveryId}/replay");
     openApi
         .getPaths()
         .forEach(

@@ -28,12 +28,17 @@ class AuthorizationMatrixTest extends FleetApiTest {
   static final String GEOFENCE =
       "{\"name\":\"M\",\"area\":{\"center\":{\"latitude\":52.5,\"longitude\":13.4},\"radiusM\":100}}";
 
+  static final String WEBHOOK =
+      "{\"url\":\"http://93.184.216.34/hook\",\"eventTypes\":[\"trip_started\"]}";
+
   final HttpClient http = HttpClient.newHttpClient();
   String writeOnlyToken;
   String vehicle;
   String device;
   String trip;
   String geofence;
+  String webhook;
+  long delivery;
 
   /** One endpoint; {@code ownedPath} creates what the request needs (fresh for deletions). */
   record Case(
@@ -76,6 +81,15 @@ class AuthorizationMatrixTest extends FleetApiTest {
         .params(trip, vehicle, fleetId)
         .update();
     geofence = newGeofence();
+    webhook = newWebhook();
+    delivery =
+        jdbc.sql(
+                "INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, vehicle_id,"
+                    + " ordering_key, payload, status) VALUES (?::uuid, 1, 'trip_started', ?::uuid,"
+                    + " ?::uuid, '{}', 'failed') RETURNING id")
+            .params(webhook, vehicle, vehicle)
+            .query(Long.class)
+            .single();
   }
 
   Stream<Arguments> endpoints() {
@@ -134,6 +148,45 @@ class AuthorizationMatrixTest extends FleetApiTest {
             () -> "/api/v1/geofences/" + newGeofence(),
             null),
         fleetWideRead("/api/v1/events"),
+        row(
+            "GET",
+            "/api/v1/webhooks",
+            () -> "/api/v1/webhooks",
+            null,
+            Role.READ_ONLY,
+            Role.FLEET,
+            true),
+        row(
+            "POST",
+            "/api/v1/webhooks",
+            () -> "/api/v1/webhooks",
+            WEBHOOK,
+            Role.WRITE_ONLY,
+            Role.FLEET,
+            true),
+        admin("GET", "/api/v1/webhooks/{webhook}", () -> "/api/v1/webhooks/" + webhook, null),
+        admin(
+            "PATCH",
+            "/api/v1/webhooks/{webhook}",
+            () -> "/api/v1/webhooks/" + webhook,
+            "{\"eventTypes\":[\"trip_ended\"]}"),
+        admin(
+            "DELETE", "/api/v1/webhooks/{webhook}", () -> "/api/v1/webhooks/" + newWebhook(), null),
+        admin(
+            "POST",
+            "/api/v1/webhooks/{webhook}/rotate-secret",
+            () -> "/api/v1/webhooks/" + webhook + "/rotate-secret",
+            null),
+        admin(
+            "GET",
+            "/api/v1/webhooks/{webhook}/deliveries",
+            () -> "/api/v1/webhooks/" + webhook + "/deliveries",
+            null),
+        admin(
+            "POST",
+            "/api/v1/webhooks/{webhook}/deliveries/{delivery}/replay",
+            () -> "/api/v1/webhooks/" + webhook + "/deliveries/" + delivery + "/replay",
+            null),
         fleetWideRead("/api/v1/live"));
   }
 
@@ -150,6 +203,15 @@ class AuthorizationMatrixTest extends FleetApiTest {
   /** A change to one of the fleet's objects: fleet.write needed, another fleet's is 404. */
   private static Arguments write(String method, String label, Supplier<String> path, String body) {
     return row(method, label, path, body, Role.READ_ONLY, Role.FLEET, false);
+  }
+
+  /**
+   * An administration of one of the fleet's webhooks: fleet.admin needed (read or write alone is
+   * refused), another fleet's is 404.
+   */
+  private static Arguments admin(String method, String label, Supplier<String> path, String body) {
+    Role lacksAdmin = method.equals("GET") ? Role.READ_ONLY : Role.WRITE_ONLY;
+    return row(method, label, path, body, lacksAdmin, Role.FLEET, false);
   }
 
   /** A creation in the caller's own fleet, at a fixed path. */
@@ -235,6 +297,11 @@ class AuthorizationMatrixTest extends FleetApiTest {
   private String newGeofence() {
     return created(
         () -> api.post("/api/v1/geofences", fleetToken, GEOFENCE).json().get("id").stringValue());
+  }
+
+  private String newWebhook() {
+    return created(
+        () -> api.post("/api/v1/webhooks", fleetToken, WEBHOOK).json().get("id").stringValue());
   }
 
   private String newClient() {
