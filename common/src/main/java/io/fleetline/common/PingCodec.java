@@ -37,6 +37,7 @@ public final class PingCodec {
   private static final SerializableString ACCURACY = new SerializedString("accuracyM");
   private static final SerializableString ODOMETER = new SerializedString("odometerKm");
   private static final SerializableString IGNITION = new SerializedString("ignition");
+  private static final SerializableString DIAGNOSTICS = new SerializedString("diagnostics");
   private static final SerializableString ATTRIBUTES = new SerializedString("attributes");
 
   private static final TypeReference<Map<String, Object>> ATTRIBUTE_MAP = new TypeReference<>() {};
@@ -97,6 +98,14 @@ public final class PingCodec {
       }
       ascii(",\"ignition\":");
       ascii(m.ignition() == null ? "null" : m.ignition().toString());
+      if (m.diagnostics() != null) {
+        // Written only when reported, so a ping without them has the bytes of version 1.
+        byte[] diagnostics = FleetlineJson.write(m.diagnostics());
+        ascii(",\"diagnostics\":");
+        ensure(diagnostics.length);
+        System.arraycopy(diagnostics, 0, buffer, at, diagnostics.length);
+        at += diagnostics.length;
+      }
       ascii(",\"attributes\":");
       if (attributes == null) {
         ascii("{}");
@@ -238,6 +247,10 @@ public final class PingCodec {
       } else {
         out.writeBoolean(m.ignition());
       }
+      if (m.diagnostics() != null) {
+        out.writeName(DIAGNOSTICS);
+        out.writePOJO(m.diagnostics());
+      }
       out.writeName(ATTRIBUTES);
       out.writePOJO(ping.attributes());
       out.writeEndObject();
@@ -270,6 +283,7 @@ public final class PingCodec {
       Double accuracy = null;
       Double odometer = null;
       Boolean ignition = null;
+      Diagnostics diagnostics = null;
       Map<String, Object> attributes = null;
       String name;
       while ((name = in.nextName()) != null) {
@@ -293,6 +307,7 @@ public final class PingCodec {
           case "accuracyM" -> accuracy = in.getDoubleValue();
           case "odometerKm" -> odometer = in.getDoubleValue();
           case "ignition" -> ignition = in.getBooleanValue();
+          case "diagnostics" -> diagnostics = in.readValueAs(Diagnostics.class);
           case "attributes" -> attributes = attributes(in);
           default -> in.skipChildren();
         }
@@ -306,7 +321,15 @@ public final class PingCodec {
           recordedAt,
           receivedAt,
           new Measurements(
-              latitude, longitude, speed, heading, altitude, accuracy, odometer, ignition),
+              latitude,
+              longitude,
+              speed,
+              heading,
+              altitude,
+              accuracy,
+              odometer,
+              ignition,
+              diagnostics),
           attributes);
     }
   }

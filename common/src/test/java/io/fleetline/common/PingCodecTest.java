@@ -83,6 +83,62 @@ class PingCodecTest {
   }
 
   @Test
+  void diagnosticsTravelAsOneObjectBetweenIgnitionAndAttributesWithAbsentValuesLeftOut() {
+    VehiclePing plain = PingCodec.read(VERSION_1_PING.getBytes(StandardCharsets.UTF_8));
+    Measurements m = plain.measurements();
+    VehiclePing withDiagnostics =
+        new VehiclePing(
+            plain.v(),
+            plain.vehicleId(),
+            plain.fleetId(),
+            plain.deviceId(),
+            plain.protocol(),
+            plain.recordedAt(),
+            plain.receivedAt(),
+            new Measurements(
+                m.latitude(),
+                m.longitude(),
+                m.speedKmh(),
+                m.headingDeg(),
+                m.altitudeM(),
+                m.accuracyM(),
+                m.odometerKm(),
+                m.ignition(),
+                new Diagnostics(12.6, null, null, 80.0, true, null, 4, null, List.of("P0301"))),
+            plain.attributes());
+
+    String json = new String(PingCodec.write(withDiagnostics), StandardCharsets.UTF_8);
+
+    assertThat(json)
+        .isEqualTo(
+            VERSION_1_PING.replace(
+                "\"ignition\":true,",
+                "\"ignition\":true,\"diagnostics\":{\"externalVoltageV\":12.6,"
+                    + "\"batteryLevelPct\":80.0,\"charging\":true,\"gsmSignal\":4,"
+                    + "\"faultCodes\":[\"P0301\"]},"));
+    assertThat(PingCodec.read(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(withDiagnostics);
+    assertThat(FleetlineJson.read(json.getBytes(StandardCharsets.UTF_8), VehiclePing.class))
+        .isEqualTo(withDiagnostics);
+  }
+
+  @Test
+  void diagnosticsWithoutAnyValueAreLeftOutOfThePing() {
+    Measurements m =
+        new Measurements(
+            1,
+            2,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new Diagnostics(null, null, null, null, null, null, null, null, null));
+
+    assertThat(m.diagnostics()).isNull();
+  }
+
+  @Test
   void skipsUnknownFieldsOfNewerWritersAndTakesMissingOnesAsAbsent() {
     String json =
         "{\"v\":2,\"vehicleId\":\"6f1c1a4e-0000-4000-8000-000000000001\","
@@ -173,7 +229,21 @@ class PingCodecTest {
             sparse ? null : random.nextDouble(-400, 9000),
             sparse ? null : random.nextDouble(0, 100),
             sparse ? null : random.nextDouble(0, 1e6),
-            sparse ? null : random.nextBoolean()),
+            sparse ? null : random.nextBoolean(),
+            i % 5 == 1 ? randomDiagnostics() : null),
         attributes);
+  }
+
+  private Diagnostics randomDiagnostics() {
+    return new Diagnostics(
+        random.nextInt(30_000) / 1000.0,
+        random.nextBoolean() ? random.nextInt(4_200) / 1000.0 : null,
+        null,
+        random.nextBoolean() ? (double) random.nextInt(101) : null,
+        random.nextBoolean(),
+        null,
+        random.nextInt(6),
+        random.nextDouble(0, 100),
+        random.nextBoolean() ? List.of("P0301", "U0100") : null);
   }
 }

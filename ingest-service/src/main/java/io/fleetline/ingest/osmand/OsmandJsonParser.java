@@ -1,5 +1,6 @@
 package io.fleetline.ingest.osmand;
 
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Measurements;
 import io.fleetline.ingest.validation.PingCandidate;
@@ -71,6 +72,7 @@ final class OsmandJsonParser {
     }
     Double speedMs = nonNegative(coords, at, "speed");
     Double odometerM = number(location, path, "odometer");
+    Map<String, Object> attributes = attributes(location, path);
     return new PingCandidate(
         timestamp(location.get("timestamp"), path + ".timestamp", receivedAt),
         new Measurements(
@@ -81,8 +83,23 @@ final class OsmandJsonParser {
             number(coords, at, "altitude"),
             nonNegative(coords, at, "accuracy"),
             odometerM == null ? null : odometerM / 1000,
-            null),
-        attributes(location, path));
+            null,
+            diagnostics(attributes)),
+        attributes);
+  }
+
+  /** The battery and motion the app reports, also kept as attributes (as before). */
+  private static Diagnostics diagnostics(Map<String, Object> attributes) {
+    return new Diagnostics(
+        null,
+        null,
+        null,
+        attributes.get("batteryLevel") instanceof Long pct ? pct.doubleValue() : null,
+        attributes.get("charging") instanceof Boolean charging ? charging : null,
+        attributes.get("moving") instanceof Boolean moving ? moving : null,
+        null,
+        null,
+        null);
   }
 
   /** A string (ISO-8601 or epoch digits) or a whole number of epoch seconds or milliseconds. */

@@ -1,5 +1,6 @@
 package io.fleetline.ingest.osmand;
 
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.Measurements;
 import io.fleetline.ingest.validation.DeviceText;
 import io.fleetline.ingest.validation.PingCandidate;
@@ -89,8 +90,30 @@ final class OsmandQueryParser {
                 optionalNumber(params, "altitude"),
                 optionalNumber(params, "accuracy"),
                 odometerM == null ? null : odometerM / 1000,
-                bool(params.get("ignition"))),
+                bool(params.get("ignition")),
+                new Diagnostics(
+                    null,
+                    null,
+                    null,
+                    percent(params.get("batt")),
+                    bool(params.get("charge")),
+                    null,
+                    null,
+                    null,
+                    null)),
             attributes(params)));
+  }
+
+  /**
+   * {@code batt}, the phone's battery in percent; {@code null} when it is not a number within
+   * 0..100 (it still travels as an attribute, as before).
+   */
+  private static Double percent(String value) {
+    if (value == null || value.length() > MAX_NUMBER_CHARS || !isDecimal(value.strip())) {
+      return null;
+    }
+    double pct = Double.parseDouble(value.strip());
+    return pct >= 0 && pct <= 100 ? pct : null;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.FleetlineJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,6 +48,22 @@ class OsmandJsonParserTest {
         .containsEntry("moving", true)
         .containsEntry("activity", "in_vehicle")
         .containsEntry("event", "motionchange");
+    assertThat(ping.candidate().measurements().diagnostics())
+        .isEqualTo(new Diagnostics(null, null, null, 88.0, false, true, null, null, null));
+  }
+
+  @Test
+  void anUnknownBatteryLevelIsNotADiagnostic() {
+    List<OsmandPing> pings =
+        parse(
+            """
+            {"location":{"timestamp":"2025-08-28T11:51:46.587Z",
+              "coords":{"latitude":-37.6998277,"longitude":145.0686733},
+              "battery":{"level":-1,"is_charging":"yes"}},
+             "device_id":"82879256"}
+            """);
+
+    assertThat(pings.get(0).candidate().measurements().diagnostics()).isNull();
   }
 
   @Test

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.fleetline.common.Diagnostics;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +138,26 @@ class OsmandQueryParserTest {
         .containsEntry("hex", "0x10")
         .containsEntry("nan", "NaN")
         .containsEntry("suffix", "1d");
+  }
+
+  @Test
+  void battAndChargeBecomeTheBatteryDiagnosticsAndStayAttributes() {
+    OsmandPing ping = OsmandQueryParser.parse(query("id=a&lat=1&lon=2&batt=87.5&charge=true"), NOW);
+
+    assertThat(ping.candidate().measurements().diagnostics())
+        .isEqualTo(new Diagnostics(null, null, null, 87.5, true, null, null, null, null));
+    assertThat(ping.candidate().attributes())
+        .containsEntry("batt", 87.5)
+        .containsEntry("charge", true);
+  }
+
+  @Test
+  void aBattOutsideZeroToHundredOrNotANumberIsNoDiagnostic() {
+    for (String batt : List.of("101", "-1", "full", "1e400")) {
+      OsmandPing ping = OsmandQueryParser.parse(query("id=a&lat=1&lon=2&batt=" + batt), NOW);
+
+      assertThat(ping.candidate().measurements().diagnostics()).as(batt).isNull();
+    }
   }
 
   @Test

@@ -2,14 +2,18 @@ package io.fleetline.ingest.teltonika;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetline.common.Diagnostics;
 import io.fleetline.ingest.validation.PingCandidate;
 import io.fleetline.ingest.validation.PingValidator;
 import io.fleetline.ingest.validation.ValidationProperties;
 import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AvlPingMapperTest {
@@ -91,5 +95,94 @@ class AvlPingMapperTest {
 
     assertThat(validator.validate(ping))
         .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo("null_island"));
+  }
+
+  @Test
+  void theFrameBuilderOfTheseTestsWritesTheWikisCodec8eExampleByteForByte() {
+    byte[] built =
+        AvlFrames.codec8e(
+            AvlFrames.Record.at(Instant.ofEpochMilli(0x16B412CEE00L), 0, 0)
+                .gps(0, 0, 0, 0)
+                .priority(1)
+                .event(1)
+                .io(1, 0x01, 0x01)
+                .io(2, 0x11, 0x1D)
+                .io(4, 0x10, 0x015E2C88)
+                .io(8, 0x0B, 0x3544C87AL)
+                .io(8, 0x0E, 0x1DD7E06AL));
+
+    assertThat(HexFormat.of().withUpperCase().formatHex(built))
+        .isEqualTo(TeltonikaExamples.WIKI_CODEC_8E);
+  }
+
+  @Test
+  void healthIoElementsBecomeTypedDiagnosticsInVoltsAmpsAndPercent() throws Exception {
+    PingCandidate ping =
+        map(
+            AvlFrames.Record.at(T, 52.52, 13.405)
+                .gps(30, 90, 12, 0)
+                .io(1, 239, 0) // ignition off
+                .io(1, 240, 1) // movement
+                .io(1, 21, 4) // GSM signal 0..5
+                .io(1, 113, 80) // battery level, %
+                .io(1, 89, 55) // CAN fuel level, %
+                .io(1, 48, 60) // OBD fuel level, %: CAN wins
+                .io(2, 66, 12_600) // external voltage, mV
+                .io(2, 67, 4_100) // battery voltage, mV
+                .io(2, 68, 250) // battery current, mA
+                .ioBytes(281, "P0301,U0100".getBytes(StandardCharsets.US_ASCII)));
+
+    assertThat(ping.measurements().ignition()).isFalse();
+    assertThat(ping.measurements().diagnostics())
+        .isEqualTo(
+            new Diagnostics(12.6, 4.1, 0.25, 80.0, null, true, 4, 55.0, List.of("P0301", "U0100")));
+    assertThat(ping.attributes())
+        .as("the former attribute names stay for clients that read them")
+        .containsEntry("externalVoltageV", 12.6)
+        .containsEntry("movement", true)
+        .doesNotContainKeys("io281", "io68", "io113", "io89", "io48");
+  }
+
+  @Test
+  void obdFuelLevelIsUsedWithoutCanAndOutOfRangeLevelsAreDropped() throws Exception {
+    PingCandidate ping =
+        map(
+            AvlFrames.Record.at(T, 52.52, 13.405)
+                .io(1, 48, 42)
+                .io(1, 113, 250) // not a percentage
+                .io(1, 21, 9)); // not a signal level
+
+    Diagnostics diagnostics = ping.measurements().diagnostics();
+    assertThat(diagnostics.fuelLevelPct()).isEqualTo(42.0);
+    assertThat(diagnostics.batteryLevelPct()).isNull();
+    assertThat(diagnostics.gsmSignal()).isNull();
+  }
+
+  @Test
+  void faultCodeTextKeepsOnlyWellFormedCodesOnceEach() {
+    assertThat(AvlPingMapper.faultCodes(ascii("No fault codes detected"))).isEmpty();
+    assertThat(AvlPingMapper.faultCodes(ascii("p0301, X9999;P0301,C12AB,P03011\u0000")))
+        .containsExactly("P0301", "C12AB");
+    assertThat(AvlPingMapper.faultCodes(ascii("P0100,".repeat(1_000)))).containsExactly("P0100");
+    assertThat(AvlPingMapper.faultCodes(ascii(codes(50)))).hasSize(AvlPingMapper.MAX_FAULT_CODES);
+  }
+
+  @Test
+  void aRecordWithoutHealthElementsHasNoDiagnostics() throws Exception {
+    PingCandidate ping = map(AvlFrames.Record.at(T, 52.52, 13.405).io(1, 239, 1));
+
+    assertThat(ping.measurements().diagnostics()).isNull();
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String codes(int n) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      text.append(String.format("P%04X,", i));
+    }
+    return text.toString();
   }
 }
