@@ -19,7 +19,7 @@ ENV_FILE="$LOCAL_DIR/fleetline.env"
 DOWN_MARKER="$PID_DIR/.down-requested"
 
 # Start order; they are stopped in the reverse order (ingest first, so no ping arrives meanwhile).
-SERVICES=(fleet-api routing-service ingest-service)
+SERVICES=(fleet-api routing-service ingest-service analytics-service)
 INFRA=(kafka postgres mosquitto)
 # Started only on request (up.sh --demo), stopped with the stack.
 EXTRAS=(simulator)

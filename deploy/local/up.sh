@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the whole Fleetline platform on this machine without Docker: a real Apache Kafka broker
-# (KRaft), a throwaway PostgreSQL + PostGIS cluster, Mosquitto, and the three services, each as its
+# (KRaft), a throwaway PostgreSQL + PostGIS cluster, Mosquitto, and the four services, each as its
 # own process, with state and logs under .local/. Run with --help for the options.
 #
 # This script holds the options, the settings and the order of the steps; what each step does is
@@ -16,8 +16,8 @@ usage() {
 Usage: deploy/local/up.sh [--detach] [--fresh] [--build] [--demo N] [--help]
 
 Starts Fleetline on this machine without Docker: an Apache Kafka broker (KRaft, from the Maven
-Central jars), a PostgreSQL + PostGIS cluster, Mosquitto, and fleet-api, ingest-service and
-routing-service. When everything is healthy it creates a demo fleet (or reuses the one from the
+Central jars), a PostgreSQL + PostGIS cluster, Mosquitto, and fleet-api, ingest-service,
+routing-service and analytics-service. When everything is healthy it creates a demo fleet (or reuses the one from the
 last run), writes .local/fleetline.env and prints a walk-through.
 
   --detach   return once everything is healthy; stop it later with deploy/local/down.sh
@@ -32,7 +32,7 @@ Without --detach, up.sh stays in the foreground: Ctrl-C stops everything it star
 any part of the stack exiting on its own. If the stack is already running, up.sh prints its
 settings and exits 0; with --fresh or --build it stops it and starts it anew.
 
-Ports are the defaults (fleet-api 8080, ingest 8081, routing 8082, OsmAnd 5055, Teltonika 5027,
+Ports are the defaults (fleet-api 8080, ingest 8081, routing 8082, analytics 8083, OsmAnd 5055, Teltonika 5027,
 CoAP 5683/udp and DTLS 5684/udp, MQTT 1883, Kafka 9092, PostgreSQL 5432) unless taken, in which
 case free ones are picked and shown.
 Missing Debian packages are installed when run as root; otherwise up.sh prints the command.

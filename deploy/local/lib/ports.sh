@@ -27,6 +27,7 @@ choose_ports() {
       "api 8080 fleet-api"
       "ingest 8081 ingest-service"
       "routing 8082 routing-service"
+      "analytics 8083 analytics-service"
       "osmand 5055 OsmAnd"
       "teltonika 5027 Teltonika"
       "coap 5683 CoAP (UDP)"

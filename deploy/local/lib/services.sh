@@ -1,4 +1,5 @@
-# Sourced by deploy/local/up.sh (functions only): fleet-api, routing-service and ingest-service:
+# Sourced by deploy/local/up.sh (functions only): fleet-api, routing-service, ingest-service and
+# analytics-service:
 # building them, their secrets, starting them and waiting until they are ready.
 # Reads up.sh's BUILD, JAVA, HEALTH_TIMEOUT, PORT, MQTT_INGEST_USER, MQTT_INGEST_PASSWORD and
 # MQTT_MESSAGE_SIZE_LIMIT; sets ADMIN_CLIENT_SECRET.
@@ -86,6 +87,16 @@ start_services() {
     "FLEETLINE_INGEST_MQTT_BROKERPIDFILE=$PID_DIR/mosquitto.pid" \
     "FLEETLINE_INGEST_MQTT_MAXPAYLOADSIZE=${MQTT_MESSAGE_SIZE_LIMIT}B" \
     "$JAVA" "${jvm[@]}" "$(marker_of ingest-service)" -jar "$(jar_of ingest-service)"
+
+  # After ingest, which creates the pings topic the stream reads. Its RocksDB state stays under
+  # .local/ between runs, so a restart does not restore it from the changelogs; one instance has
+  # no other to keep a standby replica on.
+  say "starting analytics-service on 127.0.0.1:${PORT[analytics]}"
+  launch analytics-service env "${kafka_env[@]}" "${db_env[@]}" \
+    "SERVER_PORT=${PORT[analytics]}" \
+    "FLEETLINE_ANALYTICS_STATE_DIR=$LOCAL_DIR/analytics-state" \
+    FLEETLINE_ANALYTICS_STANDBY_REPLICAS=0 \
+    "$JAVA" "${jvm[@]}" "$(marker_of analytics-service)" -jar "$(jar_of analytics-service)"
 }
 
 service_port() {
@@ -93,6 +104,7 @@ service_port() {
     fleet-api) printf '%s' "${PORT[api]}" ;;
     ingest-service) printf '%s' "${PORT[ingest]}" ;;
     routing-service) printf '%s' "${PORT[routing]}" ;;
+    analytics-service) printf '%s' "${PORT[analytics]}" ;;
   esac
 }
 

@@ -51,7 +51,8 @@ print_summary() {
     printf '  %-16s %s\n' \
       fleet-api "$API_URL  (token endpoint $TOKEN_URL)" \
       ingest-service "http://127.0.0.1:${PORT[ingest]}  OsmAnd http://127.0.0.1:${PORT[osmand]}  Teltonika 127.0.0.1:${PORT[teltonika]}  CoAP coap://127.0.0.1:${PORT[coap]} coaps://127.0.0.1:${PORT[coaps]}" \
-      routing-service "http://127.0.0.1:${PORT[routing]}"
+      routing-service "http://127.0.0.1:${PORT[routing]}" \
+      analytics-service "http://127.0.0.1:${PORT[analytics]}"
   fi
   printf '  %-16s %s\n' \
     Kafka "127.0.0.1:${PORT[kafka]}" \

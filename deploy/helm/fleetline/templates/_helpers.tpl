@@ -18,7 +18,7 @@
 {{- end }}
 
 {{/*
-The three services: values key -> Kubernetes component name, image name (the Maven module) and
+The four services: values key -> Kubernetes component name, image name (the Maven module) and
 the ports each one listens on. Every per-service template ranges over this.
 */}}
 {{- define "fleetline.components" -}}
@@ -31,6 +31,9 @@ ingest:
 routing:
   name: routing
   image: routing-service
+analytics:
+  name: analytics
+  image: analytics-service
 {{- end }}
 
 {{- define "fleetline.labels" -}}
@@ -221,6 +224,26 @@ per address see clients rather than one shared controller address. */}}
   value: {{ .Values.routing.consumerGroup | quote }}
 - name: FLEETLINE_ROUTING_CONCURRENCY
   value: {{ .Values.routing.concurrency | quote }}
+{{- end }}
+
+{{- define "fleetline.serviceEnv.analytics" -}}
+{{ include "fleetline.databaseEnv" . }}
+- name: SERVER_PORT
+  value: {{ .Values.analytics.port | quote }}
+- name: FLEETLINE_ANALYTICS_PINGS_TOPIC
+  value: {{ .Values.kafka.topics.pings | quote }}
+- name: FLEETLINE_ANALYTICS_APPLICATION_ID
+  value: {{ .Values.analytics.applicationId | quote }}
+- name: FLEETLINE_ANALYTICS_STATE_DIR
+  value: /var/lib/fleetline-analytics
+- name: FLEETLINE_ANALYTICS_STREAM_THREADS
+  value: {{ .Values.analytics.streamThreads | quote }}
+- name: FLEETLINE_ANALYTICS_STANDBY_REPLICAS
+  value: {{ .Values.analytics.standbyReplicas | quote }}
+- name: FLEETLINE_ANALYTICS_REPLICATION_FACTOR
+  value: {{ .Values.kafka.topics.replicationFactor | quote }}
+- name: FLEETLINE_ANALYTICS_FINDINGS_PARTITIONS
+  value: {{ .Values.kafka.topics.pingPartitions | quote }}
 {{- end }}
 
 {{/* Extra container ports of a component (the device protocols of ingest). */}}

@@ -16,7 +16,8 @@ class ChartConfigurationTest {
       Map.of(
           "fleetline-fleet-api", "fleet-api",
           "fleetline-ingest", "ingest-service",
-          "fleetline-routing", "routing-service");
+          "fleetline-routing", "routing-service",
+          "fleetline-analytics", "analytics-service");
 
   /** Variables the chart defines only for Kubernetes to expand into another variable's value. */
   static final Set<String> INTERMEDIATE =

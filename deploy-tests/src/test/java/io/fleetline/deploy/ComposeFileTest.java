@@ -18,7 +18,8 @@ class ComposeFileTest {
       Map.of(
           "fleet-api", "fleet-api",
           "ingest-service", "ingest-service",
-          "routing-service", "routing-service");
+          "routing-service", "routing-service",
+          "analytics-service", "analytics-service");
 
   final Node compose =
       new Node(
@@ -133,7 +134,7 @@ class ComposeFileTest {
     }
     assertThat(service("kafka").text("environment.KAFKA_ADVERTISED_LISTENERS"))
         .contains("PLAINTEXT://kafka:9092");
-    for (String name : List.of("fleet-api", "routing-service")) {
+    for (String name : List.of("fleet-api", "routing-service", "analytics-service")) {
       assertThat(environment(name).get("FLEETLINE_DB_URL"))
           .startsWith("jdbc:postgresql://postgis:5432/")
           .endsWith("/" + service("postgis").text("environment.POSTGRES_DB"));

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelmChartTest {
 
   static final Set<String> DEPLOYMENTS =
-      Set.of("fleetline-fleet-api", "fleetline-ingest", "fleetline-routing");
+      Set.of("fleetline-fleet-api", "fleetline-ingest", "fleetline-routing", "fleetline-analytics");
   static final Path VALUES = Path.of("src/test/resources/values");
 
   static Manifests render(UnaryOperator<TemplateCommand> values) {
@@ -249,7 +249,7 @@ class HelmChartTest {
       assertThat(pdb.get("spec.selector.matchLabels").map())
           .isEqualTo(target.get("spec.selector.matchLabels").map());
     }
-    assertThat(manifests.ofKind("PodDisruptionBudget")).hasSize(3);
+    assertThat(manifests.ofKind("PodDisruptionBudget")).hasSize(4);
 
     Manifests fixed = renderWith("minimal.yaml");
     assertThat(fixed.ofKind("HorizontalPodAutoscaler")).isEmpty();
@@ -267,6 +267,8 @@ class HelmChartTest {
     assertThat(ports(manifests.named("Service", "fleetline-ingest")))
         .containsExactly(8081, 9090, 5055, 5027, 5683, 5684);
     assertThat(ports(manifests.named("Service", "fleetline-routing"))).containsExactly(8082, 9090);
+    assertThat(ports(manifests.named("Service", "fleetline-analytics")))
+        .containsExactly(8083, 9090);
     for (Node service : manifests.ofKind("Service")) {
       Node deployment = manifests.named("Deployment", service.text("metadata.name"));
       assertThat(service.get("spec.selector").map())
@@ -392,7 +394,8 @@ class HelmChartTest {
             c ->
                 c.set("fleetApi.managementPort", 0)
                     .set("ingest.managementPort", 0)
-                    .set("routing.managementPort", 0));
+                    .set("routing.managementPort", 0)
+                    .set("analytics.managementPort", 0));
 
     for (Node deployment : shared.ofKind("Deployment")) {
       Node container = container(deployment);
@@ -419,9 +422,9 @@ class HelmChartTest {
             "api.fleet.example.com -> fleetline-fleet-api:http",
             "ingest.fleet.example.com -> fleetline-ingest:http",
             "osmand.fleet.example.com -> fleetline-ingest:osmand");
-    assertThat(production.ofKind("NetworkPolicy")).hasSize(3);
+    assertThat(production.ofKind("NetworkPolicy")).hasSize(4);
     assertThat(production.ofKind("ServiceMonitor"))
-        .hasSize(3)
+        .hasSize(4)
         .allSatisfy(
             m -> {
               assertThat(m.get("spec.endpoints").list().get(0).text("path"))
@@ -468,6 +471,36 @@ class HelmChartTest {
   void saslWithoutAPasswordSecretFailsWithAClearMessage() {
     assertThatThrownBy(() -> render(c -> c.set("kafka.securityProtocol", "SASL_SSL")))
         .hasMessageContaining("kafka.sasl.existingSecret is required");
+  }
+
+  @Test
+  void analyticsKeepsItsStateOnAVolumeOfItsOwnWithStandbyReplicas() {
+    Node deployment = renderDefaults().named("Deployment", "fleetline-analytics");
+    Node container = container(deployment);
+    Map<String, Node> env = env(container);
+    assertThat(env.get("FLEETLINE_ANALYTICS_STATE_DIR").text("value"))
+        .isEqualTo("/var/lib/fleetline-analytics");
+    assertThat(env.get("FLEETLINE_ANALYTICS_STANDBY_REPLICAS").text("value")).isEqualTo("1");
+    assertThat(env.get("FLEETLINE_ANALYTICS_PINGS_TOPIC").text("value"))
+        .isEqualTo("fleetline.pings");
+    assertThat(container.get("volumeMounts").list())
+        .anySatisfy(
+            m -> {
+              assertThat(m.text("name")).isEqualTo("analytics-state");
+              assertThat(m.text("mountPath")).isEqualTo("/var/lib/fleetline-analytics");
+            });
+    assertThat(deployment.get("spec.template.spec.volumes").list())
+        .anySatisfy(
+            v -> {
+              assertThat(v.text("name")).isEqualTo("analytics-state");
+              assertThat(v.text("emptyDir.sizeLimit")).isEqualTo("2Gi");
+            });
+  }
+
+  @Test
+  void analyticsCannotAutoscaleToMoreStreamThreadsThanPartitions() {
+    assertThatThrownBy(() -> render(c -> c.set("analytics.streamThreads", 3)))
+        .hasMessageContaining("analytics.autoscaling.maxReplicas x analytics.streamThreads");
   }
 
   @Test

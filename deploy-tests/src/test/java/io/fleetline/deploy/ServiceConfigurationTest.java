@@ -46,7 +46,8 @@ class ServiceConfigurationTest {
 
   @Test
   void brokersAndDatabaseBindFromTheFleetlineNamesAndFromSpringsOwnNames() {
-    for (String module : List.of("fleet-api", "ingest-service", "routing-service")) {
+    for (String module :
+        List.of("fleet-api", "ingest-service", "routing-service", "analytics-service")) {
       ServiceConfiguration service = ServiceConfiguration.of(module);
       assertThat(
               service.effective(
@@ -60,7 +61,7 @@ class ServiceConfigurationTest {
           .as(module)
           .isEqualTo("k:9092");
     }
-    for (String module : List.of("fleet-api", "routing-service")) {
+    for (String module : List.of("fleet-api", "routing-service", "analytics-service")) {
       ServiceConfiguration service = ServiceConfiguration.of(module);
       Map<String, String> fleetline =
           Map.of(
