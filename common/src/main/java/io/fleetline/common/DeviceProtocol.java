@@ -7,7 +7,9 @@ public enum DeviceProtocol {
   HTTP,
   OSMAND,
   MQTT,
-  TELTONIKA;
+  TELTONIKA,
+  /** Uploads, with its own token, the pings of the devices on its registration's relay list. */
+  GATEWAY;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
@@ -23,6 +25,8 @@ public enum DeviceProtocol {
       }
     }
     throw new IllegalArgumentException(
-        "unknown protocol '" + wireName + "', expected one of http, osmand, mqtt, teltonika");
+        "unknown protocol '"
+            + wireName
+            + "', expected one of http, osmand, mqtt, teltonika, gateway");
   }
 }

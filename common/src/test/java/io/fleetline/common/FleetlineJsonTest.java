@@ -69,6 +69,46 @@ class FleetlineJsonTest {
   }
 
   @Test
+  void aRegistrationWrittenBeforeGatewaysExistedRelaysForNoOne() {
+    String older =
+        "{\"v\":1,\"deviceId\":\"6f1c1a4e-0000-4000-8000-000000000001\","
+            + "\"vehicleId\":\"6f1c1a4e-0000-4000-8000-000000000002\","
+            + "\"fleetId\":\"6f1c1a4e-0000-4000-8000-000000000003\",\"protocol\":\"HTTP\","
+            + "\"identifier\":\"tag-1\",\"tokenSha256\":null,\"enabled\":true,"
+            + "\"mqttPasswordHash\":null}";
+
+    DeviceRegistration decoded =
+        FleetlineJson.read(older.getBytes(StandardCharsets.UTF_8), DeviceRegistration.class);
+
+    assertThat(decoded.relays()).isNull();
+    assertThat(decoded.relays("tag-1")).isFalse();
+  }
+
+  @Test
+  void aGatewayRegistrationCarriesTheDevicesItMayRelay() {
+    DeviceRegistration gateway =
+        new DeviceRegistration(
+            DeviceRegistration.CURRENT_VERSION,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            DeviceProtocol.GATEWAY,
+            "yard-gateway",
+            DeviceTokens.sha256Hex("fld_x"),
+            true,
+            null,
+            java.util.Set.of("tag-1", "tag-2"));
+
+    DeviceRegistration decoded =
+        FleetlineJson.read(FleetlineJson.write(gateway), DeviceRegistration.class);
+
+    assertThat(decoded).isEqualTo(gateway);
+    assertThat(decoded.relays("tag-2")).isTrue();
+    assertThat(decoded.relays("tag-3")).isFalse();
+    assertThat(DeviceProtocol.fromWire("gateway")).isEqualTo(DeviceProtocol.GATEWAY);
+  }
+
+  @Test
   void aRegistrationCarriesTheBrokerPasswordHash() {
     DeviceRegistration registration =
         new DeviceRegistration(

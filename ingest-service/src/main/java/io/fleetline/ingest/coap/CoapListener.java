@@ -1,6 +1,7 @@
 package io.fleetline.ingest.coap;
 
 import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.gateway.GatewayRelay;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,7 @@ class CoapListener implements SmartLifecycle {
   private final IngestProperties ingest;
   private final DeviceRegistry registry;
   private final PingIntake intake;
+  private final GatewayRelay relay;
   private final MeterRegistry meters;
   private final ConfigurableEnvironment environment;
   private CoapServer server;
@@ -53,12 +55,14 @@ class CoapListener implements SmartLifecycle {
       IngestProperties ingest,
       DeviceRegistry registry,
       PingIntake intake,
+      GatewayRelay relay,
       MeterRegistry meters,
       ConfigurableEnvironment environment) {
     this.properties = properties;
     this.ingest = ingest;
     this.registry = registry;
     this.intake = intake;
+    this.relay = relay;
     this.meters = meters;
     this.environment = environment;
   }
@@ -77,7 +81,7 @@ class CoapListener implements SmartLifecycle {
             properties.maxSources(),
             System::nanoTime);
     server = new CoapServer(config);
-    server.add(new PingsResource(registry, keys, intake, ingest, properties, rate, meters));
+    server.add(new PingsResource(registry, keys, relay, intake, ingest, properties, rate, meters));
     CoapEndpoint plain =
         new CoapEndpoint.Builder()
             .setConfiguration(config)

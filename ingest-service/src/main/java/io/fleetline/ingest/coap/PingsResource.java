@@ -2,6 +2,7 @@ package io.fleetline.ingest.coap;
 
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.gateway.GatewayRelay;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.intake.PingIntake;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /pings}: one ping or an array of them in the JSON of the HTTP protocol, from a device
- * known by its token ({@code ?token=}) or by its DTLS identity. The answer is sent when Kafka has
- * the pings (2.04), or refused them (5.03); until then a retransmission of the request is
- * recognised as one and ignored, and no thread waits for Kafka.
+ * known by its token ({@code ?token=}) or by its DTLS identity; a gateway's token uploads for the
+ * devices it relays, as over HTTP. The answer is sent when Kafka has the pings (2.04), or refused
+ * them (5.03); until then a retransmission of the request is recognised as one and ignored, and no
+ * thread waits for Kafka.
  */
 final class PingsResource extends CoapResource {
 
@@ -40,6 +42,7 @@ final class PingsResource extends CoapResource {
 
   private final DeviceRegistry registry;
   private final DevicePskStore keys;
+  private final GatewayRelay relay;
   private final PingIntake intake;
   private final IngestProperties ingest;
   private final CoapProperties properties;
@@ -51,6 +54,7 @@ final class PingsResource extends CoapResource {
   PingsResource(
       DeviceRegistry registry,
       DevicePskStore keys,
+      GatewayRelay relay,
       PingIntake intake,
       IngestProperties ingest,
       CoapProperties properties,
@@ -59,6 +63,7 @@ final class PingsResource extends CoapResource {
     super("pings");
     this.registry = registry;
     this.keys = keys;
+    this.relay = relay;
     this.intake = intake;
     this.ingest = ingest;
     this.properties = properties;
@@ -168,7 +173,10 @@ final class PingsResource extends CoapResource {
     }
     CompletableFuture<IntakeResult> durable;
     try {
-      durable = intake.acceptAsync(device, PROTOCOL, items);
+      durable =
+          GatewayRelay.isGateway(device)
+              ? intake.acceptAttributedAsync(PROTOCOL, relay.attribute(device, items))
+              : intake.acceptAsync(device, PROTOCOL, items);
     } catch (RuntimeException e) {
       durable = CompletableFuture.failedFuture(e);
     }

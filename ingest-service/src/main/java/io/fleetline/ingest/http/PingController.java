@@ -3,6 +3,7 @@ package io.fleetline.ingest.http;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.gateway.GatewayRelay;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.IntakeResult;
 import io.fleetline.ingest.intake.PingIntake;
@@ -26,7 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The HTTP JSON device protocol: {@code POST /api/v1/pings} with the device's bearer token and one
  * ping or an array of them, optionally gzip-compressed. Answers {@code 202} once the accepted pings
- * are durable in Kafka, with a result per rejected item.
+ * are durable in Kafka, with a result per rejected item. A gateway's token uploads the pings of the
+ * devices it relays, each item naming its device in {@code "device"}.
  */
 @RestController
 class PingController {
@@ -37,16 +39,19 @@ class PingController {
   private final PingIntake intake;
   private final IngestProperties properties;
   private final TransportProperties transport;
+  private final GatewayRelay relay;
 
   PingController(
       DeviceRegistry registry,
       PingIntake intake,
       IngestProperties properties,
-      TransportProperties transport) {
+      TransportProperties transport,
+      GatewayRelay relay) {
     this.registry = registry;
     this.intake = intake;
     this.properties = properties;
     this.transport = transport;
+    this.relay = relay;
   }
 
   @PostMapping(path = "/api/v1/pings", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -56,7 +61,10 @@ class PingController {
       throws IOException {
     DeviceRegistration device = authenticate(authorization);
     List<DecodedPing> items = decode(readBody(request));
-    IntakeResult result = intake.accept(device, PROTOCOL, items);
+    IntakeResult result =
+        GatewayRelay.isGateway(device)
+            ? intake.acceptAttributed(PROTOCOL, relay.attribute(device, items))
+            : intake.accept(device, PROTOCOL, items);
     if (result.accepted() == 0) {
       throw new IngestProblem(
           HttpStatus.BAD_REQUEST,

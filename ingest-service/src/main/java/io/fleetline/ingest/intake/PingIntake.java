@@ -102,6 +102,59 @@ public class PingIntake {
     }
   }
 
+  /**
+   * Like {@link #accept}, for an upload whose items belong to several devices, as a gateway's do:
+   * each device's items are validated and attributed as its own, and all are published together.
+   */
+  public IntakeResult acceptAttributed(String protocol, List<AttributedItems> groups) {
+    int permits = Math.min(count(groups), properties.maxPingsInFlight());
+    acquire(permits);
+    try {
+      Upload upload = validate(protocol, groups);
+      publisher.publish(upload.accepted, upload.rejected);
+      return upload.result();
+    } finally {
+      budget.release(permits);
+    }
+  }
+
+  /** Like {@link #acceptAttributed}, without waiting, as {@link #acceptAsync} is. */
+  public CompletableFuture<IntakeResult> acceptAttributedAsync(
+      String protocol, List<AttributedItems> groups) {
+    int permits = Math.min(count(groups), properties.maxPingsInFlight());
+    if (!budget.tryAcquire(permits)) {
+      return CompletableFuture.failedFuture(atCapacity());
+    }
+    try {
+      Upload upload = validate(protocol, groups);
+      return publisher
+          .publishAsync(upload.accepted, upload.rejected)
+          .thenApply(durable -> upload.result())
+          .whenComplete((result, failure) -> budget.release(permits));
+    } catch (RuntimeException e) {
+      budget.release(permits);
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static int count(List<AttributedItems> groups) {
+    return groups.stream().mapToInt(group -> group.items().size()).sum();
+  }
+
+  private Upload validate(String protocol, List<AttributedItems> groups) {
+    List<VehiclePing> accepted = new ArrayList<>();
+    List<RejectedPing> rejected = new ArrayList<>();
+    List<IntakeResult.ItemRejection> rejections = new ArrayList<>();
+    for (AttributedItems group : groups) {
+      Upload one = validate(group.device(), protocol, group.items());
+      accepted.addAll(one.accepted);
+      rejected.addAll(one.rejected);
+      rejections.addAll(one.rejections);
+    }
+    rejections.sort(java.util.Comparator.comparingInt(IntakeResult.ItemRejection::index));
+    return new Upload(accepted, rejected, rejections);
+  }
+
   private PingsNotDurableException atCapacity() {
     return new IngestAtCapacityException(
         "ingest is at capacity (" + properties.maxPingsInFlight() + " pings in flight)");
