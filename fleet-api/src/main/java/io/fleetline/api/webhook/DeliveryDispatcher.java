@@ -1,5 +1,7 @@
 package io.fleetline.api.webhook;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,6 +67,9 @@ class DeliveryDispatcher implements SmartLifecycle {
   private final EndpointClient client;
   private final SecretVault vault;
   private final WebhookDisabledNotices notices;
+  private final Counter delivered;
+  private final Counter failed;
+  private final Counter refused;
 
   private volatile boolean running;
   private volatile Thread thread;
@@ -77,7 +82,8 @@ class DeliveryDispatcher implements SmartLifecycle {
       Destinations destinations,
       EndpointClient client,
       SecretVault vault,
-      WebhookDisabledNotices notices) {
+      WebhookDisabledNotices notices,
+      MeterRegistry meters) {
     this.properties = properties;
     this.jdbc = jdbc;
     this.transactions = transactions;
@@ -85,6 +91,18 @@ class DeliveryDispatcher implements SmartLifecycle {
     this.client = client;
     this.vault = vault;
     this.notices = notices;
+    this.delivered = attempts(meters, "delivered");
+    this.failed = attempts(meters, "failed");
+    this.refused = attempts(meters, "refused");
+  }
+
+  private static Counter attempts(MeterRegistry meters, String outcome) {
+    return Counter.builder("fleetline.webhooks.attempts")
+        .description(
+            "Webhook delivery attempts by outcome: delivered (2xx), failed (another answer or"
+                + " none), refused (the endpoint's address is not allowed)")
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   /** A claimed delivery with what sending it needs. */
@@ -201,15 +219,20 @@ class DeliveryDispatcher implements SmartLifecycle {
       headers.put("webhook-signature", Signatures.header(keys, messageId, timestamp, body));
       EndpointClient.Answer answer = client.post(target, headers, body);
       if (answer.successful()) {
+        delivered.increment();
         succeeded(delivery, answer.statusCode());
       } else {
+        failed.increment();
         failed(delivery, answer.statusCode(), "the endpoint answered " + answer.statusLine());
       }
     } catch (Destinations.Refused e) {
+      refused.increment();
       failed(delivery, null, "refused: " + e.getMessage());
     } catch (IOException e) {
+      failed.increment();
       failed(delivery, null, e.toString());
     } catch (RuntimeException e) {
+      failed.increment();
       failed(delivery, null, e.getMessage() == null ? e.toString() : e.getMessage());
     }
   }

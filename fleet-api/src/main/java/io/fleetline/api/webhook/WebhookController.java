@@ -89,7 +89,10 @@ class WebhookController {
     UUID[] vehicles = vehicles(fleetId, request.vehicleIds());
     checkDestination(request.url());
     // Serializes creations of one fleet, so that two at once cannot both pass the limit.
-    jdbc.sql("SELECT id FROM fleets WHERE id = ? FOR UPDATE").param(fleetId).query().listOfRows();
+    jdbc.sql("SELECT id FROM fleets WHERE id = ? FOR NO KEY UPDATE")
+        .param(fleetId)
+        .query()
+        .listOfRows();
     long existing =
         jdbc.sql("SELECT count(*) FROM webhook_subscriptions WHERE fleet_id = ?")
             .param(fleetId)

@@ -29,6 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize deliveries one dispatcher claims at once
  * @param concurrency deliveries one dispatcher sends at once
  * @param maxPerFleet subscriptions one fleet may have
+ * @param logRetention how long delivered and given-up deliveries stay in the delivery log
  */
 @ConfigurationProperties("fleetline.webhooks")
 record WebhookProperties(
@@ -48,7 +49,8 @@ record WebhookProperties(
     @DefaultValue("1s") Duration pollInterval,
     @DefaultValue("50") int batchSize,
     @DefaultValue("8") int concurrency,
-    @DefaultValue("50") int maxPerFleet) {
+    @DefaultValue("50") int maxPerFleet,
+    @DefaultValue("30d") Duration logRetention) {
 
   /**
    * How long a claimed batch is reserved for the dispatcher sending it: every attempt of the batch

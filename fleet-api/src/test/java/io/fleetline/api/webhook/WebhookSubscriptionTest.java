@@ -31,6 +31,7 @@ class WebhookSubscriptionTest extends FleetApiTest {
 
   @Autowired KafkaTemplate<String, byte[]> kafka;
   @Autowired DeliveryRecorder recorder;
+  @Autowired DeliveryLogRetention retention;
 
   @Test
   void aSubscriptionIsCreatedReadChangedAndDeleted() throws Exception {
@@ -210,6 +211,42 @@ class WebhookSubscriptionTest extends FleetApiTest {
     assertThat(api.delete(path, otherFleetToken).status()).isEqualTo(404);
     assertThat(api.get("/api/v1/webhooks?limit=1000", otherFleetToken).body()).doesNotContain(id);
     assertThat(api.get(path, fleetToken).json().get("enabled").booleanValue()).isTrue();
+  }
+
+  @Test
+  void finishedDeliveriesLeaveTheLogAfterTheRetentionAndPendingOnesStay() throws Exception {
+    String id =
+        api.post(
+                "/api/v1/webhooks",
+                fleetToken,
+                "{\"url\":\"" + PUBLIC_URL + "\",\"eventTypes\":[\"trip_started\"]}")
+            .json()
+            .get("id")
+            .stringValue();
+    String vehicle = createVehicle(fleetToken, "Logged");
+    long base = ThreadLocalRandom.current().nextLong(1L << 40);
+    String[][] rows = {
+      {"delivered", "40 days"},
+      {"failed", "40 days"},
+      {"pending", "40 days"},
+      {"delivered", "1 day"}
+    };
+    for (int i = 0; i < rows.length; i++) {
+      jdbc.sql(
+              "INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, vehicle_id,"
+                  + " ordering_key, payload, status, next_attempt_at, created_at) VALUES (?::uuid,"
+                  + " ?, 'trip_started', ?::uuid, ?::uuid, '{}', ?, now() + interval '1 day',"
+                  + " now() - CAST(? AS interval))")
+          .params(id, base + i, vehicle, vehicle, rows[i][0], rows[i][1])
+          .update();
+    }
+
+    assertThat(retention.prune()).isGreaterThanOrEqualTo(2);
+
+    JsonNode log = api.get("/api/v1/webhooks/" + id + "/deliveries", fleetToken).json();
+    assertThat(log.get("items"))
+        .extracting(d -> d.get("eventId").longValue())
+        .containsExactly(base + 3, base + 2);
   }
 
   @Test
