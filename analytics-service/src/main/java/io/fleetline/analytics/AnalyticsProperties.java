@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param eventsTopic where stored events are published, as routing's are
  * @param eventsPartitions partitions of the events topic when the service creates it
  * @param applicationId the Kafka Streams application id: consumer group and internal topic prefix
+ * @param storeGroup the consumer group that stores the findings in the database
  * @param stateDir where the RocksDB stores live; a volume of its own spares a full restore from the
  *     changelogs at restart
  * @param streamThreads stream threads per instance
@@ -32,6 +33,7 @@ public record AnalyticsProperties(
     @DefaultValue(Topics.EVENTS) String eventsTopic,
     @DefaultValue("12") int eventsPartitions,
     @DefaultValue("fleetline-analytics") String applicationId,
+    @DefaultValue("fleetline-analytics-store") String storeGroup,
     @DefaultValue("/tmp/fleetline-analytics") String stateDir,
     @DefaultValue("1") int streamThreads,
     @DefaultValue("1") int standbyReplicas,
