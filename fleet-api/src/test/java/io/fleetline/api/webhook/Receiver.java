@@ -29,6 +29,7 @@ final class Receiver implements AutoCloseable {
   private final Object hang = new Object();
   private volatile boolean closed;
   private volatile ToIntFunction<Request> rule = r -> 200;
+  private volatile String location;
 
   Receiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -57,6 +58,9 @@ final class Receiver implements AutoCloseable {
               }
               return;
             }
+            if (location != null) {
+              exchange.getResponseHeaders().add("Location", location);
+            }
             exchange.sendResponseHeaders(status, -1);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -71,6 +75,11 @@ final class Receiver implements AutoCloseable {
 
   void answer(ToIntFunction<Request> rule) {
     this.rule = rule;
+  }
+
+  /** Sends this {@code Location} with every answer, as a redirecting endpoint does. */
+  void redirectTo(String location) {
+    this.location = location;
   }
 
   List<Request> requests() {

@@ -8,6 +8,11 @@ import io.fleetline.api.testing.FleetApiTest;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehicleEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -326,6 +331,69 @@ class WebhookDeliveryTest extends FleetApiTest {
     JsonNode log = api.get("/api/v1/webhooks/" + webhook + "/deliveries", token).json();
     assertThat(log.get("items")).hasSize(1);
     assertThat(log.get("items").get(0).get("eventId").longValue()).isEqualTo(wanted);
+  }
+
+  @Test
+  void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
+    Receiver target = receiver();
+    Receiver redirecting = receiver();
+    redirecting.answer(r -> 307);
+    redirecting.redirectTo(target.url("/elsewhere"));
+    String vehicle = createVehicle(fleetToken, "Redirected");
+    String webhook = subscribe(fleetToken, redirecting.url("/"), vehicle).get("id").stringValue();
+
+    publish(fleetId, vehicle, "trip_started");
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode log = deliveries(webhook).get(0);
+              assertThat(log.get("attempts").intValue()).isGreaterThanOrEqualTo(2);
+              assertThat(log.get("status").stringValue()).isEqualTo("pending");
+              assertThat(log.get("lastStatusCode").intValue()).isEqualTo(307);
+            });
+    assertThat(target.requests()).isEmpty();
+  }
+
+  @Test
+  void anEndlessAnswerIsCutOffAndCountsAsAFailure() throws Exception {
+    try (ServerSocket endless = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread talker =
+          new Thread(
+              () -> {
+                while (!endless.isClosed()) {
+                  try (Socket client = endless.accept()) {
+                    OutputStream out = client.getOutputStream();
+                    byte[] chunk = new byte[4096];
+                    Arrays.fill(chunk, (byte) 'A');
+                    for (int i = 0; i < 1024; i++) {
+                      out.write(chunk); // 4 MiB of a status line that never ends
+                    }
+                  } catch (IOException e) {
+                    // the dispatcher hung up, as it should
+                  }
+                }
+              });
+      talker.setDaemon(true);
+      talker.start();
+      String vehicle = createVehicle(fleetToken, "Flooded");
+      String webhook =
+          subscribe(fleetToken, "http://127.0.0.1:" + endless.getLocalPort() + "/", vehicle)
+              .get("id")
+              .stringValue();
+
+      publish(fleetId, vehicle, "trip_started");
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                JsonNode log = deliveries(webhook).get(0);
+                assertThat(log.get("status").stringValue()).isEqualTo("pending");
+                assertThat(log.get("lastError").stringValue()).contains("status line is too long");
+              });
+    }
   }
 
   private Receiver receiver() throws Exception {
