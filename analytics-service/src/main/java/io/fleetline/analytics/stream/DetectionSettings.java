@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Thresholds and tolerances of the detectors ({@code fleetline.analytics.detection.*}).
  *
  * @param offlineAfter no ping for this long (wall-clock) makes a vehicle offline
+ * @param forgetAfter the state of a vehicle silent this long (wall-clock) is dropped; it starts
+ *     afresh if it comes back
  * @param idleAfter ignition on and standing for longer than this is idling
  * @param idleSpeedKmh below this reported speed a vehicle with ignition on is standing
  * @param movingSpeedKmh at or above this speed a vehicle is moving (driving time, trips)
@@ -30,6 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record DetectionSettings(
     @DefaultValue("10m") Duration offlineAfter,
+    @DefaultValue("30d") Duration forgetAfter,
     @DefaultValue("5m") Duration idleAfter,
     @DefaultValue("3") double idleSpeedKmh,
     @DefaultValue("5") double movingSpeedKmh,
@@ -53,6 +56,7 @@ public record DetectionSettings(
   public static DetectionSettings defaults() {
     return new DetectionSettings(
         Duration.ofMinutes(10),
+        Duration.ofDays(30),
         Duration.ofMinutes(5),
         3,
         5,

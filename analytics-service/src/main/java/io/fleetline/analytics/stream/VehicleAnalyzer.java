@@ -121,7 +121,11 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
 
   private void hold(VehicleState state, Sample sample) {
     if (state.last != null && !sample.recordedAt().isAfter(state.last.recordedAt())) {
-      ignored.outOfOrder.increment();
+      if (sample.recordedAt().equals(state.last.recordedAt())) {
+        ignored.duplicate.increment();
+      } else {
+        ignored.outOfOrder.increment();
+      }
       return;
     }
     List<Sample> pending = state.pending;
@@ -335,16 +339,20 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private void punctuate(long wallClockMs) {
     now = wallClockMs;
     List<KeyValue<String, VehicleState>> changed = new ArrayList<>();
+    List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = vehicles.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> entry = all.next();
         VehicleState state = FleetlineJson.read(entry.value, VehicleState.class);
-        if (look(UUID.fromString(entry.key), state)) {
+        if (state.offline && now - state.lastHeardMs >= settings.forgetAfter().toMillis()) {
+          forgotten.add(entry.key);
+        } else if (look(UUID.fromString(entry.key), state)) {
           changed.add(KeyValue.pair(entry.key, state));
         }
       }
     }
     changed.forEach(c -> vehicles.put(c.key, FleetlineJson.write(c.value)));
+    forgotten.forEach(vehicles::delete);
     publishSummaries();
   }
 
@@ -469,7 +477,9 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   }
 
   private void emitStatus(UUID vehicleId, VehicleState state) {
-    state.statusRevision++;
+    // Grows with the wall clock too, so a vehicle whose state was forgotten still replaces its
+    // stored status when it comes back.
+    state.statusRevision = Math.max(state.statusRevision + 1, now);
     VehicleStatus status =
         new VehicleStatus(
             vehicleId,

@@ -169,8 +169,10 @@ class DailySummaryTest {
       assertThat(twice.ignored("duplicate")).isEqualTo(6);
 
       twice.send(pings.get(2));
+      twice.send(pings.get(5));
       twice.advance(Duration.ofSeconds(30));
       assertThat(twice.ignored("out_of_order")).isEqualTo(1);
+      assertThat(twice.ignored("duplicate")).isEqualTo(7);
       assertThat(twice.summaries()).isEqualTo(once.summaries());
       assertThat(twice.events(VehicleEvent.HARSH_BRAKING)).hasSize(1);
     }

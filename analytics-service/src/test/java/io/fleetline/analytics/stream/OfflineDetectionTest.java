@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetline.common.VehicleEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,30 @@ class OfflineDetectionTest {
                 assertThat(e.details()).containsEntry("lastHeardAt", T0.toString());
               });
       assertThat(driver.statuses())
-          .extracting(VehicleStatus::online, VehicleStatus::revision)
-          .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(true, 1L),
-              org.assertj.core.groups.Tuple.tuple(false, 2L),
-              org.assertj.core.groups.Tuple.tuple(true, 3L));
+          .extracting(VehicleStatus::online)
+          .containsExactly(true, false, true);
+      assertThat(driver.statuses())
+          .extracting(VehicleStatus::revision)
+          .isSorted()
+          .doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void vehicleSilentForThirtyDaysIsForgottenAndItsStatusStillMovesOnWhenItReturns() {
+    UUID vehicle = UUID.randomUUID();
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      driver.send(Track.of(vehicle, T0).samples(Duration.ofSeconds(10), 0).pings());
+      driver.advance(Duration.ofMinutes(11));
+      driver.advance(Duration.ofDays(30));
+      Instant back = T0.plus(Duration.ofDays(30)).plus(Duration.ofMinutes(12));
+      driver.send(Track.of(vehicle, back).samples(Duration.ofSeconds(10), 0).pings());
+
+      // Forgotten: the next ping is a first one, with no device_online for the old silence.
+      assertThat(driver.events(VehicleEvent.DEVICE_ONLINE)).isEmpty();
+      List<VehicleStatus> statuses = driver.statuses();
+      assertThat(statuses).extracting(VehicleStatus::online).containsExactly(true, false, true);
+      assertThat(statuses).extracting(VehicleStatus::revision).isSorted().doesNotHaveDuplicates();
     }
   }
 
