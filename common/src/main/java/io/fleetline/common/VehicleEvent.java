@@ -48,6 +48,18 @@ public record VehicleEvent(
   public static final String HARSH_ACCELERATION = "harsh_acceleration";
   public static final String HARSH_CORNERING = "harsh_cornering";
 
+  /** The vehicle's supply voltage fell below the low-battery threshold. */
+  public static final String BATTERY_LOW = "battery_low";
+
+  /** The tracker lost the vehicle's supply voltage (cut or disconnected). */
+  public static final String POWER_CUT = "power_cut";
+
+  /** The vehicle reported an OBD fault code it had not reported recently. */
+  public static final String FAULT_CODE = "fault_code";
+
+  /** The fuel level fell sharply while the vehicle was parked (possible theft). */
+  public static final String FUEL_DROP = "fuel_drop";
+
   /** A fleet's webhook subscription was disabled; {@code vehicleId} is null for this type. */
   public static final String WEBHOOK_DISABLED = "webhook_disabled";
 

@@ -1,5 +1,6 @@
 package io.fleetline.routing.position;
 
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.VehicleEvent;
 import io.fleetline.common.VehiclePing;
@@ -58,7 +59,7 @@ public class PositionWriter {
 
   private static final String COLUMNS =
       "vehicle_id, recorded_at, fleet_id, received_at, stored_at, location, speed_kmh, heading_deg,"
-          + " altitude_m, accuracy_m, odometer_km, ignition, protocol, attributes";
+          + " altitude_m, accuracy_m, odometer_km, ignition, protocol, attributes, diagnostics";
 
   private static final String COPY_HISTORY =
       "COPY positions (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
@@ -96,7 +97,8 @@ public class PositionWriter {
           + " speed_kmh = EXCLUDED.speed_kmh, heading_deg = EXCLUDED.heading_deg,"
           + " altitude_m = EXCLUDED.altitude_m, accuracy_m = EXCLUDED.accuracy_m,"
           + " odometer_km = EXCLUDED.odometer_km, ignition = EXCLUDED.ignition,"
-          + " protocol = EXCLUDED.protocol, attributes = EXCLUDED.attributes"
+          + " protocol = EXCLUDED.protocol, attributes = EXCLUDED.attributes,"
+          + " diagnostics = EXCLUDED.diagnostics"
           + " WHERE latest_positions.recorded_at < EXCLUDED.recorded_at)"
           + " SELECT vehicle_id, recorded_at FROM previous";
 
@@ -432,7 +434,7 @@ public class PositionWriter {
   private static byte[] rows(Collection<VehiclePing> pings, Instant storedAt) {
     CopyRows rows = new CopyRows(pings.size());
     for (VehiclePing p : pings) {
-      rows.row(14)
+      rows.row(15)
           .uuid(p.vehicleId())
           .timestamp(p.recordedAt())
           .uuid(p.fleetId())
@@ -446,7 +448,8 @@ public class PositionWriter {
           .float8(p.measurements().odometerKm())
           .bool(p.measurements().ignition())
           .text(p.protocol())
-          .jsonb(attributes(p));
+          .jsonb(attributes(p))
+          .jsonb(diagnostics(p));
     }
     return rows.toBytes();
   }
@@ -455,5 +458,13 @@ public class PositionWriter {
     return p.attributes().isEmpty()
         ? null
         : new String(FleetlineJson.write(p.attributes()), StandardCharsets.UTF_8);
+  }
+
+  /** Null for the many pings without diagnostics: a null field costs a COPY row four bytes. */
+  private static String diagnostics(VehiclePing p) {
+    Diagnostics diagnostics = p.measurements().diagnostics();
+    return diagnostics == null
+        ? null
+        : new String(FleetlineJson.write(diagnostics), StandardCharsets.UTF_8);
   }
 }
