@@ -11,7 +11,11 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A device (tracker, phone, gateway) that reports a vehicle's position over one protocol. */
 @Entity
@@ -34,9 +38,18 @@ class Device {
   private boolean enabled;
   private Instant createdAt;
 
+  /** A gateway's: the identifiers of the http devices whose pings it may upload. */
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  private String[] relays;
+
   protected Device() {}
 
-  Device(Vehicle vehicle, String protocol, String identifier, DeviceSecret secret) {
+  Device(
+      Vehicle vehicle,
+      String protocol,
+      String identifier,
+      DeviceSecret secret,
+      List<String> relays) {
     this.vehicle = vehicle;
     this.fleetId = vehicle.getFleetId();
     this.protocol = protocol;
@@ -45,6 +58,7 @@ class Device {
     this.mqttPasswordHash = secret.mqttPasswordHash();
     this.enabled = true;
     this.createdAt = Instant.now();
+    this.relays = relays == null ? null : relays.toArray(String[]::new);
   }
 
   /** The registry entry that ingest needs for this device. */
@@ -58,7 +72,8 @@ class Device {
         identifier,
         tokenSha256,
         enabled,
-        mqttPasswordHash);
+        mqttPasswordHash,
+        relays == null ? null : Set.of(relays));
   }
 
   void replaceToken(DeviceSecret secret) {
@@ -85,5 +100,9 @@ class Device {
 
   boolean isEnabled() {
     return enabled;
+  }
+
+  List<String> getRelays() {
+    return relays == null ? null : List.of(relays);
   }
 }

@@ -5,8 +5,8 @@ import io.fleetline.common.MqttPasswordHash;
 
 /**
  * A device's token and the hashes of it that are kept: the SHA-256 with which ingest looks up an
- * {@code http} device, and for an {@code mqtt} device the password-file hash with which the broker
- * checks its login. The token itself is shown once and never stored.
+ * {@code http} device or a {@code gateway}, and for an {@code mqtt} device the password-file hash
+ * with which the broker checks its login. The token itself is shown once and never stored.
  *
  * @param token the plain token, or null for protocols that identify devices otherwise
  */
@@ -16,7 +16,7 @@ record DeviceSecret(String token, String tokenSha256, String mqttPasswordHash) {
 
   /** Whether devices of this protocol authenticate with a token. */
   static boolean usesToken(String protocol) {
-    return protocol.equals("http") || protocol.equals("mqtt");
+    return protocol.equals("http") || protocol.equals("mqtt") || protocol.equals("gateway");
   }
 
   /** A fresh secret for a device of this protocol; {@link #NONE} when it needs none. */

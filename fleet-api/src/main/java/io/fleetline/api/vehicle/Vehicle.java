@@ -44,8 +44,8 @@ class Vehicle {
     this.updatedAt = createdAt;
   }
 
-  Device addDevice(String protocol, String identifier, DeviceSecret secret) {
-    Device device = new Device(this, protocol, identifier, secret);
+  Device addDevice(String protocol, String identifier, DeviceSecret secret, List<String> relays) {
+    Device device = new Device(this, protocol, identifier, secret, relays);
     devices.add(device);
     return device;
   }

@@ -82,7 +82,12 @@ class VehicleController {
     Map<Device, String> tokens = new HashMap<>();
     for (NewDevice d : newDevices) {
       DeviceSecret secret = DeviceSecret.issueFor(d.protocol());
-      Device device = vehicle.addDevice(d.protocol(), d.identifier(), secret);
+      Device device =
+          vehicle.addDevice(
+              d.protocol(),
+              d.identifier(),
+              secret,
+              d.protocol().equals("gateway") ? relayList(d) : null);
       if (secret.token() != null) {
         tokens.put(device, secret.token());
       }
@@ -163,7 +168,7 @@ class VehicleController {
   @Transactional
   @Operation(
       operationId = "rotateDeviceToken",
-      summary = "Issue a new token for an HTTP or MQTT device; the old one stops working")
+      summary = "Issue a new token for an HTTP, MQTT or gateway device; the old one stops working")
   DeviceToken rotateToken(
       @PathVariable UUID vehicleId, @PathVariable UUID deviceId, Authentication caller) {
     Device device =
@@ -173,7 +178,7 @@ class VehicleController {
             .orElseThrow(() -> ApiProblem.notFound("Device " + deviceId));
     if (!DeviceSecret.usesToken(device.getProtocol())) {
       throw ApiProblem.conflict(
-          "Only http and mqtt devices authenticate with a token; this one uses "
+          "Only http, mqtt and gateway devices authenticate with a token; this one uses "
               + device.getProtocol());
     }
     DeviceSecret secret = DeviceSecret.issueFor(device.getProtocol());
@@ -202,6 +207,10 @@ class VehicleController {
         // separates username and hash with a colon.
         throw ApiProblem.badRequest(field, "an MQTT identifier may not contain ':'");
       }
+      if (d.relays() != null && !d.protocol().equals("gateway")) {
+        throw ApiProblem.badRequest(
+            "devices[" + i + "].relays", "only a gateway relays the pings of other devices");
+      }
       if (d.protocol().equals("teltonika") && !d.identifier().matches("\\d{15}")) {
         throw ApiProblem.badRequest(field, "a Teltonika identifier is the device's 15-digit IMEI");
       }
@@ -211,6 +220,13 @@ class VehicleController {
             .with("field", field);
       }
     }
+  }
+
+  /** A gateway's relay list, each identifier once, in the order given. */
+  private static List<String> relayList(NewDevice gateway) {
+    return gateway.relays() == null
+        ? List.of()
+        : List.copyOf(new java.util.LinkedHashSet<>(gateway.relays()));
   }
 
   private static String blankToNull(String value) {

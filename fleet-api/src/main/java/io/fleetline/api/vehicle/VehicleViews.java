@@ -45,16 +45,35 @@ public final class VehicleViews {
   /** A device's new token, shown only in this answer. */
   record DeviceToken(UUID deviceId, String token) {}
 
+  /**
+   * A device to register; a {@code gateway} also lists in {@code relays} the identifiers of the
+   * {@code http} devices of the fleet whose pings it may upload.
+   */
   record NewDevice(
       @NotBlank
           @Pattern(
-              regexp = "http|osmand|mqtt|teltonika",
-              message = "must be one of http, osmand, mqtt, teltonika")
+              regexp = "http|osmand|mqtt|teltonika|gateway",
+              message = "must be one of http, osmand, mqtt, teltonika, gateway")
           String protocol,
-      @NotBlank
-          @Size(max = 100)
-          @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "may hold letters, digits and . _ : -")
-          String identifier) {}
+      @NotBlank @Size(max = 100) @Pattern(regexp = IDENTIFIER, message = IDENTIFIER_CHARACTERS)
+          String identifier,
+      @Size(max = MAX_RELAYS)
+          List<
+                  @NotNull @Size(min = 1, max = 100)
+                  @Pattern(regexp = IDENTIFIER, message = IDENTIFIER_CHARACTERS) String>
+              relays) {
+
+    NewDevice(String protocol, String identifier) {
+      this(protocol, identifier, null);
+    }
+  }
+
+  static final String IDENTIFIER = "[A-Za-z0-9._:-]+";
+
+  static final String IDENTIFIER_CHARACTERS = "may hold letters, digits and . _ : -";
+
+  /** Most devices one gateway may relay: its registry record stays well under Kafka's limit. */
+  static final int MAX_RELAYS = 1000;
 
   record VehicleView(
       UUID id, String name, String vin, String plate, Instant createdAt, List<DeviceView> devices) {
@@ -74,16 +93,20 @@ public final class VehicleViews {
                           d.getProtocol(),
                           d.getIdentifier(),
                           d.isEnabled(),
+                          d.getRelays(),
                           newTokens.get(d.getId())))
               .toList());
     }
   }
 
-  /** A device; {@code token} appears only in the answer that created it. */
+  /**
+   * A device; {@code relays} only for a gateway, {@code token} only in the answer that created it.
+   */
   record DeviceView(
       UUID id,
       String protocol,
       String identifier,
       boolean enabled,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> relays,
       @JsonInclude(JsonInclude.Include.NON_NULL) String token) {}
 }

@@ -151,6 +151,46 @@ class VehicleLifecycleTest extends FleetApiTest {
     assertThat(response.json().get("field").stringValue()).isEqualTo("devices[0].identifier");
   }
 
+  @Test
+  void aGatewayGetsATokenOnceAndItsRelayListReachesTheRegistry() throws Exception {
+    JsonNode vehicle =
+        api.post(
+                "/api/v1/vehicles",
+                fleetToken,
+                "{\"name\":\"Yard\",\"devices\":[{\"protocol\":\"gateway\","
+                    + "\"identifier\":\"yard-gw-1\",\"relays\":[\"tag-a\",\"tag-b\",\"tag-a\"]}]}")
+            .json();
+    JsonNode gateway = vehicle.get("devices").get(0);
+    String token = gateway.get("token").stringValue();
+
+    assertThat(token).startsWith("fld_");
+    assertThat(gateway.get("relays").toString()).isEqualTo("[\"tag-a\",\"tag-b\"]");
+    RegistryTopic.awaitRecord(
+        brokers,
+        "gateway:yard-gw-1",
+        r -> {
+          if (r.value() == null) {
+            return false;
+          }
+          DeviceRegistration registered = FleetlineJson.read(r.value(), DeviceRegistration.class);
+          return registered.relays().equals(java.util.Set.of("tag-a", "tag-b"))
+              && registered.tokenSha256().equals(DeviceTokens.sha256Hex(token));
+        });
+  }
+
+  @Test
+  void onlyAGatewayMayListDevicesToRelay() throws Exception {
+    ApiClient.Response response =
+        api.post(
+            "/api/v1/vehicles",
+            fleetToken,
+            "{\"name\":\"Not a gateway\",\"devices\":[{\"protocol\":\"http\","
+                + "\"identifier\":\"not-gw-1\",\"relays\":[\"tag-a\"]}]}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("field").stringValue()).isEqualTo("devices[0].relays");
+  }
+
   private static boolean brokerAccepts(byte[] record, String token) {
     if (record == null) {
       return false;
