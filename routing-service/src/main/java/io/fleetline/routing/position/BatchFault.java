@@ -4,8 +4,10 @@ import io.fleetline.common.VehiclePing;
 import java.util.List;
 
 /**
- * A hook just before a batch commits, everything written but nothing committed: where tests inject
- * the crash that redelivery must repair. The application's bean does nothing.
+ * Hooks in a batch's transaction: just before it commits, everything written but nothing committed,
+ * where tests inject the crash that redelivery must repair; and before anything is written or
+ * locked, where tests hold a consumer until it has lost its partitions. The application's bean does
+ * nothing.
  */
 @FunctionalInterface
 public interface BatchFault {
@@ -13,4 +15,7 @@ public interface BatchFault {
   BatchFault NONE = pings -> {};
 
   void beforeCommit(List<VehiclePing> pings);
+
+  /** Called once the batch's transaction began, before it locks or writes anything. */
+  default void beforeWrite(List<VehiclePing> pings) {}
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,12 +36,22 @@ import org.springframework.stereotype.Component;
  * alone: it goes to the dead-letter topic and the rest is stored, at the cost of about two attempts
  * per halving. Any other failure leaves the batch to the error handler, which redelivers all of it
  * after a back-off; the parts already committed then come back as duplicates, which change nothing.
+ *
+ * <p>A batch whose partitions another consumer claimed meanwhile ({@link PartitionFence}) rolls
+ * back and is handed back to the container as failed at its first record: nothing of it is
+ * committed, neither in the database nor as offsets, and the container seeks back, so whichever
+ * consumer owns the partitions after the next poll stores it.
  */
 @Component
 class PingBatchListener {
 
   /** A ping with the record it came in. */
-  private record Delivered(ConsumerRecord<String, byte[]> record, VehiclePing ping) {}
+  private record Delivered(ConsumerRecord<String, byte[]> record, VehiclePing ping) {
+
+    String partition() {
+      return PingPartitions.name(record.topic(), record.partition());
+    }
+  }
 
   /** What the parts of a batch stored. */
   private static final class Outcome {
@@ -60,6 +73,7 @@ class PingBatchListener {
   private final Timer batchDuration;
   private final MeterRegistry meters;
   private final PartitionSettings partitions;
+  private final PartitionFence fence;
 
   PingBatchListener(
       PositionWriter writer,
@@ -67,8 +81,10 @@ class PingBatchListener {
       PingConsumerHealth health,
       PingDeadLetters deadLetters,
       MeterRegistry meters,
-      PartitionSettings partitions) {
+      PartitionSettings partitions,
+      PartitionFence fence) {
     this.partitions = partitions;
+    this.fence = fence;
     this.writer = writer;
     this.events = events;
     this.health = health;
@@ -126,8 +142,16 @@ class PingBatchListener {
     awaitAll(undecodable);
     Outcome outcome = new Outcome();
     try {
+      fence.claimUnclaimed(partitionsOf(records));
       store(pings, outcome);
       awaitAll(outcome.deadLettered);
+    } catch (PartitionFence.PartitionFenced e) {
+      fence.fenced(e.partitions());
+      meters.counter("fleetline.routing.batches.fenced").increment();
+      log.warn("A batch of {} pings rolled back: {}", pings.size(), e.getMessage());
+      // Parts of a split batch committed before the fence: their new events are not new later.
+      events.publish(outcome.newEvents);
+      throw new BatchListenerFailedException(e.getMessage(), e, 0);
     } catch (SQLException | RuntimeException e) {
       // The error handler redelivers the batch after a back-off; until one succeeds, not ready.
       health.failed(e);
@@ -163,8 +187,7 @@ class PingBatchListener {
     Map<UUID, String> ownerOf = new HashMap<>();
     for (Delivered d : part) {
       pings.add(d.ping());
-      ownerOf.put(
-          d.ping().vehicleId(), PingPartitions.name(d.record().topic(), d.record().partition()));
+      ownerOf.put(d.ping().vehicleId(), d.partition());
     }
     StoredBatch batch;
     try {
@@ -198,6 +221,21 @@ class PingBatchListener {
     meters.counter("fleetline.routing.pings.duplicate").increment(pings.size() - batch.inserted());
     outcome.stored.addAll(pings);
     outcome.newEvents.addAll(batch.newEvents());
+  }
+
+  /** The partitions the records come from, each named once per run of records from it. */
+  private static Set<String> partitionsOf(List<ConsumerRecord<String, byte[]>> records) {
+    Set<String> names = new TreeSet<>();
+    ConsumerRecord<String, byte[]> previous = null;
+    for (ConsumerRecord<String, byte[]> record : records) {
+      if (previous == null
+          || previous.partition() != record.partition()
+          || !previous.topic().equals(record.topic())) {
+        names.add(PingPartitions.name(record.topic(), record.partition()));
+      }
+      previous = record;
+    }
+    return names;
   }
 
   private static void awaitAll(List<CompletableFuture<?>> sent) {

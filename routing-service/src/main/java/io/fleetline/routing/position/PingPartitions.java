@@ -1,5 +1,6 @@
 package io.fleetline.routing.position;
 
+import java.lang.management.ManagementFactory;
 import java.util.Collection;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -9,15 +10,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells the {@link HistoryFollower}s when ping partitions change hands, so that none keeps using
- * what it remembered about vehicles that another consumer may have written meanwhile.
+ * what it remembered about vehicles that another consumer may have written meanwhile; and the
+ * {@link PartitionFence}, so that a consumer given partitions fences their previous owner.
  */
 @Component
 class PingPartitions implements ConsumerAwareRebalanceListener {
 
-  private final List<HistoryFollower> followers;
+  /** This process, as the owners of partitions name it. */
+  private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
 
-  PingPartitions(List<HistoryFollower> followers) {
+  private final List<HistoryFollower> followers;
+  private final PartitionFence fence;
+
+  PingPartitions(List<HistoryFollower> followers, PartitionFence fence) {
     this.followers = followers;
+    this.fence = fence;
   }
 
   /** How a partition is named in locks and to followers: {@code topic-partition}. */
@@ -28,21 +35,22 @@ class PingPartitions implements ConsumerAwareRebalanceListener {
   @Override
   public void onPartitionsRevokedBeforeCommit(
       Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-    forget(partitions);
+    fence.released(forget(partitions));
   }
 
   @Override
   public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-    forget(partitions);
+    fence.released(forget(partitions));
   }
 
   @Override
   public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-    forget(partitions);
+    fence.assigned(forget(partitions), PROCESS + " " + consumer.groupMetadata().memberId());
   }
 
-  private void forget(Collection<TopicPartition> partitions) {
+  private List<String> forget(Collection<TopicPartition> partitions) {
     List<String> names = partitions.stream().map(p -> name(p.topic(), p.partition())).toList();
     followers.forEach(f -> f.forget(names));
+    return names;
   }
 }

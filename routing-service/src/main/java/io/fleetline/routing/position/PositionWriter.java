@@ -121,6 +121,7 @@ public class PositionWriter {
   private final PartitionManager partitions;
   private final List<HistoryFollower> followers;
   private final BatchFault fault;
+  private final PartitionFence fence;
   private final WritePhases phases;
 
   @Autowired
@@ -129,8 +130,15 @@ public class PositionWriter {
       PartitionManager partitions,
       List<HistoryFollower> followers,
       ObjectProvider<BatchFault> fault,
+      PartitionFence fence,
       MeterRegistry meters) {
-    this(dataSource, partitions, followers, fault.getIfAvailable(() -> BatchFault.NONE), meters);
+    this(
+        dataSource,
+        partitions,
+        followers,
+        fault.getIfAvailable(() -> BatchFault.NONE),
+        fence,
+        meters);
   }
 
   PositionWriter(
@@ -138,11 +146,13 @@ public class PositionWriter {
       PartitionManager partitions,
       List<HistoryFollower> followers,
       BatchFault fault,
+      PartitionFence fence,
       MeterRegistry meters) {
     this.dataSource = dataSource;
     this.partitions = partitions;
     this.followers = followers;
     this.fault = fault;
+    this.fence = fence;
     this.phases = new WritePhases(meters);
   }
 
@@ -152,8 +162,12 @@ public class PositionWriter {
    * @param ownerOf for each vehicle, the Kafka partition its pings come from; empty when they come
    *     from elsewhere. The batch holds a transaction lock on each of these partitions, so a
    *     consumer that lost them in a rebalance but is still writing cannot interleave its
-   *     recomputation of the same vehicles with the new owner's; and followers may remember what
-   *     they derived for a vehicle for as long as its partition stays with this consumer.
+   *     recomputation of the same vehicles with the new owner's; it commits only if this consumer
+   *     still owns them ({@link PartitionFence}), so such a consumer cannot commit after the new
+   *     owner either; and followers may remember what they derived for a vehicle for as long as its
+   *     partition stays with this consumer.
+   * @throws PartitionFence.PartitionFenced when another consumer owns one of the partitions now:
+   *     nothing was committed
    */
   public StoredBatch write(List<VehiclePing> pings, Map<UUID, String> ownerOf) throws SQLException {
     if (pings.isEmpty()) {
@@ -189,6 +203,7 @@ public class PositionWriter {
       watch.done(Phase.PARTITIONS);
       connection.setAutoCommit(false);
       try {
+        fault.beforeWrite(pings);
         lockOwners(connection, ownerOf.values());
         watch.done(Phase.LOCK);
         NewRows rows = writeHistory(connection, pings);
@@ -197,7 +212,10 @@ public class PositionWriter {
         watch.done(Phase.LATEST);
         Derived derived = follow(connection, rows.newHistory(previousLatest, ownerOf));
         watch.done(Phase.DERIVED);
-        commit(connection, pings, derived);
+        fault.beforeCommit(pings);
+        fence.check(connection, ownerOf.values());
+        watch.done(Phase.FENCE);
+        commit(connection, derived);
         watch.done(Phase.COMMIT);
         if (watch.elapsedMillis() >= SLOW_BATCH_MILLIS) {
           log.info(
@@ -363,9 +381,7 @@ public class PositionWriter {
     return derived;
   }
 
-  private void commit(Connection connection, List<VehiclePing> pings, Derived derived)
-      throws SQLException {
-    fault.beforeCommit(pings);
+  private static void commit(Connection connection, Derived derived) throws SQLException {
     connection.commit();
     derived.afterCommit().forEach(Runnable::run);
   }

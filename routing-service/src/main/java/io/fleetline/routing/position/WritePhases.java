@@ -30,6 +30,10 @@ final class WritePhases {
     LATEST,
     /** Deriving trips, stops and events from the new history. */
     DERIVED,
+    /**
+     * Checking that this consumer still owns the batch's Kafka partitions ({@link PartitionFence}).
+     */
+    FENCE,
     /** Committing, then what followers do once committed. */
     COMMIT;
 

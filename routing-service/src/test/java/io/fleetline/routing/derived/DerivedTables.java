@@ -7,6 +7,7 @@ import io.fleetline.routing.event.EventSettings;
 import io.fleetline.routing.event.EventStore;
 import io.fleetline.routing.geofence.GeofenceCache;
 import io.fleetline.routing.position.BatchFault;
+import io.fleetline.routing.position.PartitionFence;
 import io.fleetline.routing.position.PositionWriter;
 import io.fleetline.routing.position.StoredBatch;
 import io.fleetline.routing.position.TestWriters;
@@ -39,6 +40,7 @@ final class DerivedTables {
   final GeofenceCache geofences;
   final DerivedDataUpdater updater;
   final MeterRegistry meters = new SimpleMeterRegistry();
+  private final PartitionFence fence;
   private final boolean owned;
 
   /**
@@ -99,7 +101,8 @@ final class DerivedTables {
             new EventStore(EventSettings.defaults()),
             kept,
             sources.apply(kept, new DatabaseWindows(geofences, settings, meters)));
-    writer = TestWriters.writer(dataSource, List.of(updater), fault);
+    fence = new PartitionFence(dataSource);
+    writer = TestWriters.writer(dataSource, List.of(updater), fault, fence);
   }
 
   /**
@@ -115,6 +118,8 @@ final class DerivedTables {
       Map<UUID, String> ownerOf = new HashMap<>();
       if (owned) {
         batch.forEach(p -> ownerOf.put(p.vehicleId(), PARTITION));
+        // Each batch comes from the partition's current owner, whichever writer wrote before.
+        TestWriters.claim(fence, PARTITION);
       }
       return writer.write(batch, ownerOf);
     } catch (SQLException e) {

@@ -25,6 +25,7 @@ class PositionWriterTest {
   static TestDatabase database;
   static PositionWriter writer;
   static PGSimpleDataSource dataSource;
+  static PartitionFence fence;
 
   @BeforeAll
   static void writer() {
@@ -33,12 +34,14 @@ class PositionWriterTest {
     dataSource.setUrl(database.jdbcUrl());
     dataSource.setUser(database.username());
     dataSource.setPassword(database.password());
+    fence = new PartitionFence(dataSource);
     writer =
         new PositionWriter(
             dataSource,
             new PartitionManager(),
             List.of(),
             BatchFault.NONE,
+            fence,
             new SimpleMeterRegistry());
   }
 
@@ -92,6 +95,7 @@ class PositionWriterTest {
             new PartitionManager(),
             List.of(recorder),
             BatchFault.NONE,
+            new PartitionFence(dataSource),
             new SimpleMeterRegistry());
     UUID vehicle = UUID.randomUUID();
     // Sub-microsecond times and speeds a real cannot hold: followers must see what is stored.
@@ -154,7 +158,12 @@ class PositionWriterTest {
         };
     PositionWriter timed =
         new PositionWriter(
-            dataSource, new PartitionManager(), List.of(failing), BatchFault.NONE, meters);
+            dataSource,
+            new PartitionManager(),
+            List.of(failing),
+            BatchFault.NONE,
+            new PartitionFence(dataSource),
+            meters);
 
     timed.write(List.of(ping(UUID.randomUUID(), "2026-11-26T11:00:00Z", 52.5, 13.4)), Map.of());
     failDerivation.set(true);
@@ -172,6 +181,7 @@ class PositionWriterTest {
             org.assertj.core.groups.Tuple.tuple("history", 2L),
             org.assertj.core.groups.Tuple.tuple("latest", 2L),
             org.assertj.core.groups.Tuple.tuple("derived", 1L),
+            org.assertj.core.groups.Tuple.tuple("fence", 1L),
             org.assertj.core.groups.Tuple.tuple("commit", 1L));
   }
 
@@ -295,6 +305,7 @@ class PositionWriterTest {
   void aBatchWaitsWhileAnotherWriterHoldsItsPartition() throws Exception {
     UUID vehicle = UUID.randomUUID();
     String countSql = "SELECT count(*) FROM positions WHERE vehicle_id = '" + vehicle + "'";
+    fence.assigned(List.of("fleetline.pings-3"), "test");
     var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try (Connection other = database.connect();
         Statement s = other.createStatement()) {
@@ -335,6 +346,7 @@ class PositionWriterTest {
             new PartitionManager(),
             List.of(dividingByZero),
             BatchFault.NONE,
+            new PartitionFence(dataSource),
             new SimpleMeterRegistry());
     VehiclePing valid = ping(UUID.randomUUID(), "2026-11-26T09:00:00Z", 52.5, 13.4);
     VehiclePing nulInProtocol =
@@ -373,6 +385,7 @@ class PositionWriterTest {
             new PartitionManager(),
             List.of(),
             BatchFault.NONE,
+            new PartitionFence(dataSource),
             new SimpleMeterRegistry());
     own.write(List.of(ping(vehicle, "2027-03-03T08:00:00Z", 52.5, 13.4)), Map.of());
     try (Connection c = database.connect();
@@ -396,5 +409,44 @@ class PositionWriterTest {
         .isInstanceOf(ArithmeticException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> CopyRows.postgresMicros(Instant.MIN))
         .isInstanceOf(ArithmeticException.class);
+  }
+
+  @Test
+  void aBatchOfAPartitionClaimedByAnotherConsumerSinceRollsBackEntirely() throws Exception {
+    PartitionFence zombieFence = new PartitionFence(dataSource);
+    PositionWriter zombie =
+        new PositionWriter(
+            dataSource,
+            new PartitionManager(),
+            List.of(),
+            BatchFault.NONE,
+            zombieFence,
+            new SimpleMeterRegistry());
+    UUID vehicle = UUID.randomUUID();
+    String partition = "fleetline.pings-" + vehicle;
+    zombieFence.assigned(List.of(partition), "zombie");
+    zombie.write(
+        List.of(ping(vehicle, "2026-11-26T07:00:00Z", 52.5, 13.4)), Map.of(vehicle, partition));
+    fence.assigned(List.of(partition), "new owner");
+
+    Throwable refused =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                zombie.write(
+                    List.of(ping(vehicle, "2026-11-26T07:05:00Z", 53.5, 14.4)),
+                    Map.of(vehicle, partition)));
+
+    assertThat(refused).isInstanceOf(PartitionFence.PartitionFenced.class);
+    String where = " WHERE vehicle_id = '" + vehicle + "'";
+    assertThat(count("SELECT count(*) FROM positions" + where)).isEqualTo(1);
+    assertThat(text("SELECT recorded_at = '2026-11-26T07:00:00Z' FROM latest_positions" + where))
+        .isEqualTo("t");
+    assertThat(
+            writer
+                .write(
+                    List.of(ping(vehicle, "2026-11-26T07:05:00Z", 53.5, 14.4)),
+                    Map.of(vehicle, partition))
+                .inserted())
+        .isEqualTo(1);
   }
 }

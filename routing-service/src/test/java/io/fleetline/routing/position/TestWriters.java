@@ -11,7 +11,20 @@ public final class TestWriters {
 
   public static PositionWriter writer(
       DataSource dataSource, List<HistoryFollower> followers, BatchFault fault) {
+    return writer(dataSource, followers, fault, new PartitionFence(dataSource));
+  }
+
+  public static PositionWriter writer(
+      DataSource dataSource,
+      List<HistoryFollower> followers,
+      BatchFault fault,
+      PartitionFence fence) {
     return new PositionWriter(
-        dataSource, new PartitionManager(), followers, fault, new SimpleMeterRegistry());
+        dataSource, new PartitionManager(), followers, fault, fence, new SimpleMeterRegistry());
+  }
+
+  /** Gives the partition to the writer of {@code fence}, fencing whichever writer had it. */
+  public static void claim(PartitionFence fence, String partition) {
+    fence.assigned(List.of(partition), "test");
   }
 }
