@@ -50,6 +50,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private KeyValueStore<String, byte[]> days;
   private long now;
 
+  /**
+   * Wall-clock milliseconds when this task first ran (its stores may come from before an outage);
+   * negative until then.
+   */
+  private long startedMs = -1;
+
   VehicleAnalyzer(DetectionSettings settings, FleetZones zones, MeterRegistry meters) {
     this.settings = settings;
     this.zones = zones;
@@ -74,6 +80,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
       return;
     }
     now = context.currentSystemTimeMs();
+    started();
     UUID vehicleId = ping.vehicleId();
     String key = vehicleId.toString();
     VehicleState state = load(key);
@@ -338,6 +345,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
 
   private void punctuate(long wallClockMs) {
     now = wallClockMs;
+    started();
     List<KeyValue<String, VehicleState>> changed = new ArrayList<>();
     List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = vehicles.all()) {
@@ -364,7 +372,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
       drain(vehicleId, state, true);
       changed = true;
     }
-    if (!state.offline && state.last != null && silentMs >= settings.offlineAfter().toMillis()) {
+    // After a restart or a partition move the pings of the time in between may still be waiting
+    // in Kafka: silence counts from the task's start at the earliest.
+    long silentHereMs = now - Math.max(state.lastHeardMs, startedMs);
+    if (!state.offline
+        && state.last != null
+        && silentHereMs >= settings.offlineAfter().toMillis()) {
       if (state.idleStart != null) {
         endIdling(vehicleId, state, state.idleLast);
       }
@@ -435,6 +448,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private boolean closed(LocalDate date, ZoneId zone) {
     Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
     return now >= end.plus(settings.grace()).toEpochMilli();
+  }
+
+  private void started() {
+    if (startedMs < 0) {
+      startedMs = now;
+    }
   }
 
   static String dayKey(UUID vehicleId, LocalDate day) {

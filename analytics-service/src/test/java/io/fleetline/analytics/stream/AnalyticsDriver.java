@@ -76,6 +76,13 @@ final class AnalyticsDriver implements AutoCloseable {
     pings.pipeInput(key, value);
   }
 
+  /** Puts a vehicle's state into the store, as a restore from the changelog would. */
+  void restore(java.util.UUID vehicleId, VehicleState state) {
+    driver
+        .<String, byte[]>getKeyValueStore(VehicleAnalyzer.VEHICLE_STORE)
+        .put(vehicleId.toString(), FleetlineJson.write(state));
+  }
+
   void advance(Duration wallClock) {
     driver.advanceWallClockTime(wallClock);
   }

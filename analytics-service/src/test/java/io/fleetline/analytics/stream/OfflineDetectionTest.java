@@ -72,6 +72,32 @@ class OfflineDetectionTest {
   }
 
   @Test
+  void restartedStreamGivesEveryVehicleAFullOfflinePeriodBeforeDeclaringItOffline() {
+    UUID vehicle = UUID.randomUUID();
+    Instant restart = T0.plus(Duration.ofHours(1));
+    try (AnalyticsDriver driver = new AnalyticsDriver(restart)) {
+      // State restored from the changelog: last heard an hour ago, before an outage whose pings
+      // may still be waiting in Kafka.
+      VehicleState restored = new VehicleState();
+      restored.fleetId = Track.FLEET;
+      restored.last =
+          Sample.of(Track.of(vehicle, T0).samples(Duration.ofSeconds(1), 0).pings().get(0));
+      restored.newestRecordedAt = T0;
+      restored.lastHeardMs = T0.toEpochMilli();
+      restored.onlineChangedAt = T0;
+      driver.restore(vehicle, restored);
+
+      driver.advance(Duration.ofSeconds(10)); // the task's first run
+      driver.advance(Duration.ofMinutes(9));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE)).isEmpty();
+      driver.advance(Duration.ofMinutes(2));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE))
+          .singleElement()
+          .satisfies(e -> assertThat(e.key()).isEqualTo("device_offline:" + vehicle + ":" + T0));
+    }
+  }
+
+  @Test
   void vehicleThatKeepsPingingIsNeverOffline() {
     UUID vehicle = UUID.randomUUID();
     try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
