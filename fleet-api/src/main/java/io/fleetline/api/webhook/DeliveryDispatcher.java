@@ -272,52 +272,63 @@ class DeliveryDispatcher implements SmartLifecycle {
     transactions.executeWithoutResult(
         status -> {
           jdbc.sql(
-                  """
-                  UPDATE webhook_deliveries
-                  SET last_status_code = :code, last_error = :error,
-                      status = CASE WHEN due_since <= now() - :giveUpMs * INTERVAL '1 millisecond'
-                                    THEN 'failed' ELSE 'pending' END,
-                      next_attempt_at =
-                        CASE WHEN due_since <= now() - :giveUpMs * INTERVAL '1 millisecond'
-                             THEN NULL ELSE now() + :backoffMs * INTERVAL '1 millisecond' END
-                  WHERE id = :id AND status = 'pending'""")
-              .param("code", statusCode)
-              .param("error", shortError)
-              .param("giveUpMs", properties.giveUpAfter().toMillis())
-              .param("backoffMs", backoff(delivery.attempts()).toMillis())
-              .param("id", delivery.id())
-              .update();
-          jdbc.sql(
                   "UPDATE webhook_subscriptions SET failing_since = now()"
                       + " WHERE id = :id AND failing_since IS NULL")
               .param("id", delivery.subscriptionId())
               .update();
+          boolean disabled =
+              jdbc.sql(
+                      """
+                      UPDATE webhook_subscriptions
+                      SET enabled = false, disabled_at = now(), updated_at = now(),
+                          disabled_reason = :reason
+                      WHERE id = :id AND enabled
+                        AND failing_since <= now() - :disableMs * INTERVAL '1 millisecond'
+                      RETURNING fleet_id, url, failing_since""")
+                  .param(
+                      "reason",
+                      "every delivery failed for "
+                          + properties.disableAfter()
+                          + "; last error: "
+                          + shortError)
+                  .param("id", delivery.subscriptionId())
+                  .param("disableMs", properties.disableAfter().toMillis())
+                  .query(
+                      (rs, row) ->
+                          new WebhookDisabledNotices.Disabled(
+                              delivery.subscriptionId(),
+                              rs.getObject("fleet_id", UUID.class),
+                              rs.getString("url"),
+                              rs.getObject("failing_since", OffsetDateTime.class).toInstant(),
+                              shortError))
+                  .optional()
+                  .map(
+                      notice -> {
+                        notices.record(notice);
+                        return true;
+                      })
+                  .orElse(false);
+          // The delivery that disabled the webhook is not given up: it waits for the webhook to
+          // be enabled again, first of its vehicle's.
           jdbc.sql(
                   """
-                  UPDATE webhook_subscriptions
-                  SET enabled = false, disabled_at = now(), updated_at = now(),
-                      disabled_reason = :reason
-                  WHERE id = :id AND enabled
-                    AND failing_since <= now() - :disableMs * INTERVAL '1 millisecond'
-                  RETURNING fleet_id, url, failing_since""")
-              .param(
-                  "reason",
-                  "every delivery failed for "
-                      + properties.disableAfter()
-                      + "; last error: "
-                      + shortError)
-              .param("id", delivery.subscriptionId())
-              .param("disableMs", properties.disableAfter().toMillis())
-              .query(
-                  (rs, row) ->
-                      new WebhookDisabledNotices.Disabled(
-                          delivery.subscriptionId(),
-                          rs.getObject("fleet_id", UUID.class),
-                          rs.getString("url"),
-                          rs.getObject("failing_since", OffsetDateTime.class).toInstant(),
-                          shortError))
-              .optional()
-              .ifPresent(notices::record);
+                  UPDATE webhook_deliveries
+                  SET last_status_code = :code, last_error = :error,
+                      status = CASE WHEN NOT :disabled AND
+                                         due_since <= now() - :giveUpMs * INTERVAL '1 millisecond'
+                                    THEN 'failed' ELSE 'pending' END,
+                      next_attempt_at =
+                        CASE WHEN :disabled THEN now()
+                             WHEN due_since <= now() - :giveUpMs * INTERVAL '1 millisecond'
+                             THEN NULL ELSE now() + :backoffMs * INTERVAL '1 millisecond' END
+                  WHERE id = :id AND status = 'pending'""")
+              .param("code", statusCode)
+              .param("error", shortError)
+              .param("disabled", disabled)
+              .param("giveUpMs", properties.giveUpAfter().toMillis())
+              .param("backoffMs", backoff(delivery.attempts()).toMillis())
+              .param("id", delivery.id())
+              .update();
         });
   }
 

@@ -16,6 +16,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,10 +32,18 @@ class EndpointClient {
 
   private final Duration connectTimeout;
   private final Duration responseTimeout;
+  private final SSLSocketFactory tls;
 
+  @Autowired
   EndpointClient(WebhookProperties properties) {
+    this(properties, (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /** With the trust of the given factory instead of the JVM's default trust store. */
+  EndpointClient(WebhookProperties properties, SSLSocketFactory tls) {
     this.connectTimeout = properties.connectTimeout();
     this.responseTimeout = properties.responseTimeout();
+    this.tls = tls;
   }
 
   /** The endpoint's answer: its status code and the status line as sent. */
@@ -74,20 +83,18 @@ class EndpointClient {
   }
 
   private Socket tls(Socket socket, Destinations.Target target) throws IOException {
-    SSLSocket tls =
-        (SSLSocket)
-            ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(socket, target.host(), target.port(), true);
-    SSLParameters parameters = tls.getSSLParameters();
+    SSLSocket secured =
+        (SSLSocket) this.tls.createSocket(socket, target.host(), target.port(), true);
+    SSLParameters parameters = secured.getSSLParameters();
     // The certificate must name the host of the URL, though the address was resolved here.
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
     if (!target.host().contains(":") && !target.host().matches("[0-9.]+")) {
       parameters.setServerNames(List.of(new SNIHostName(target.host())));
     }
-    tls.setSSLParameters(parameters);
-    tls.setSoTimeout((int) responseTimeout.toMillis());
-    tls.startHandshake();
-    return tls;
+    secured.setSSLParameters(parameters);
+    secured.setSoTimeout((int) responseTimeout.toMillis());
+    secured.startHandshake();
+    return secured;
   }
 
   private static String head(Destinations.Target target, Map<String, String> headers, int length) {

@@ -183,6 +183,13 @@ class WebhookController {
         .param("fleet", fleetId)
         .update();
     if (Boolean.TRUE.equals(patch.enabled())) {
+      // Pending deliveries get a new retry period, and go out now, oldest of each vehicle first.
+      jdbc.sql(
+              "UPDATE webhook_deliveries SET due_since = now(),"
+                  + " next_attempt_at = LEAST(next_attempt_at, now())"
+                  + " WHERE subscription_id = ? AND status = 'pending'")
+          .param(webhookId)
+          .update();
       dispatcher.wake();
     }
     return find(fleetId, webhookId);
