@@ -34,6 +34,10 @@ class EventController {
           "geofence_entered",
           "geofence_exited",
           "overspeed",
+          "battery_low",
+          "power_cut",
+          "fault_code",
+          "fuel_drop",
           "webhook_disabled");
 
   private final JdbcClient jdbc;

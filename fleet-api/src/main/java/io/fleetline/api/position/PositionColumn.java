@@ -36,6 +36,11 @@ public enum PositionColumn {
   ALTITUDE_M("altitudeM", "p.altitude_m", PositionType.MEASURE, p -> p.measurements().altitudeM()),
   ACCURACY_M("accuracyM", "p.accuracy_m", PositionType.MEASURE, p -> p.measurements().accuracyM()),
   IGNITION("ignition", "p.ignition", PositionType.FLAG, p -> p.measurements().ignition()),
+  DIAGNOSTICS(
+      "diagnostics",
+      "p.diagnostics::text AS diagnostics",
+      PositionType.DIAGNOSTICS,
+      p -> p.measurements().diagnostics()),
   ATTRIBUTES(
       "attributes",
       "p.attributes::text AS attributes",

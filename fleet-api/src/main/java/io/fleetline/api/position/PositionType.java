@@ -1,5 +1,6 @@
 package io.fleetline.api.position;
 
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.FleetlineJson;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -128,6 +129,29 @@ enum PositionType {
         json.writeNull();
       } else {
         json.writeBoolean((Boolean) value);
+      }
+    }
+  },
+
+  /**
+   * The tracker's diagnostics: the values it reported, as {@link Diagnostics} (absent ones left
+   * out), selected as the text of its {@code jsonb}; {@code null} when it reported none.
+   */
+  DIAGNOSTICS {
+    @Override
+    Object read(ResultSet rs, int column) throws SQLException {
+      String text = rs.getString(column);
+      return text == null
+          ? null
+          : FleetlineJson.read(text.getBytes(StandardCharsets.UTF_8), Diagnostics.class);
+    }
+
+    @Override
+    void write(JsonGenerator json, Object value, PositionBuffer buffer) {
+      if (value == null) {
+        json.writeNull();
+      } else {
+        json.writePOJO(value);
       }
     }
   },

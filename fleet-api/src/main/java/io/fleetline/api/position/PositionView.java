@@ -1,5 +1,6 @@
 package io.fleetline.api.position;
 
+import io.fleetline.common.Diagnostics;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -19,4 +20,5 @@ public record PositionView(
     Float altitudeM,
     Float accuracyM,
     Boolean ignition,
+    Diagnostics diagnostics,
     Map<String, Object> attributes) {}

@@ -81,4 +81,13 @@ class EventFeedTest extends FleetApiTest {
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("field").stringValue()).isEqualTo("types");
   }
+
+  @Test
+  void theDiagnosticsEventTypesAreKnownToTheFilter() throws Exception {
+    ApiClient.Response diagnostics =
+        api.get("/api/v1/events?types=battery_low,power_cut,fault_code,fuel_drop", fleetToken);
+
+    assertThat(diagnostics.status()).as(diagnostics.body()).isEqualTo(200);
+    assertThat(diagnostics.json().get("items")).isEmpty();
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.Measurements;
 import io.fleetline.common.VehiclePing;
 import java.lang.reflect.RecordComponent;
@@ -29,6 +30,11 @@ class PositionColumnsTest extends FleetApiTest {
 
   static final String RECORDED_AT = "2026-11-22T10:00:00.250Z";
 
+  /** As a tracker's diagnostics are stored: jsonb's own key order and spacing. */
+  static final String DIAGNOSTICS =
+      "{\"moving\": false, \"gsmSignal\": 4, \"faultCodes\": [\"P0301\"],"
+          + " \"externalVoltageV\": 12.6}";
+
   @Autowired JsonMapper mapper;
   String vehicle;
 
@@ -42,9 +48,11 @@ class PositionColumnsTest extends FleetApiTest {
                   + table
                   + " (vehicle_id, recorded_at, fleet_id, received_at, stored_at, location,"
                   + " speed_kmh, heading_deg, altitude_m, accuracy_m, ignition, attributes,"
-                  + " protocol) VALUES (?::uuid, ?::timestamptz, ?::uuid, '2026-11-22T10:00:01Z',"
-                  + " now(), ST_SetSRID(ST_MakePoint(13.4, 52.5), 4326), 42.5, 90, 34, 5, false,"
-                  + " '{\"battery\": 87}', 'http')")
+                  + " diagnostics, protocol) VALUES (?::uuid, ?::timestamptz, ?::uuid,"
+                  + " '2026-11-22T10:00:01Z', now(), ST_SetSRID(ST_MakePoint(13.4, 52.5), 4326),"
+                  + " 42.5, 90, 34, 5, false, '{\"battery\": 87}', '"
+                  + DIAGNOSTICS
+                  + "', 'http')")
           .params(vehicle, RECORDED_AT, fleetId)
           .update();
     }
@@ -74,6 +82,23 @@ class PositionColumnsTest extends FleetApiTest {
   }
 
   @Test
+  void aStoredPositionShowsItsDiagnosticsInTheContractsNamesAndOrder() throws Exception {
+    String expected =
+        "{\"externalVoltageV\":12.6,\"moving\":false,\"gsmSignal\":4,\"faultCodes\":[\"P0301\"]}";
+    JsonNode latest = ok(api.get("/api/v1/vehicles/" + vehicle + "/position", readOnlyToken));
+    JsonNode feature =
+        ok(api.get(
+                "/api/v1/positions?near=52.5,13.4&radiusM=10",
+                readOnlyToken,
+                GeoJson.MEDIA_TYPE_VALUE))
+            .get("features")
+            .get(0);
+
+    assertThat(latest.get("diagnostics").toString()).isEqualTo(expected);
+    assertThat(feature.get("properties").get("diagnostics").toString()).isEqualTo(expected);
+  }
+
+  @Test
   void aGeoJsonPointHasEveryColumnButTheCoordinatesAsItsProperties() throws Exception {
     JsonNode feature =
         ok(api.get(
@@ -99,7 +124,16 @@ class PositionColumnsTest extends FleetApiTest {
             "http",
             Instant.parse(RECORDED_AT),
             Instant.parse("2026-11-22T10:00:01Z"),
-            new Measurements(52.5, 13.4, 42.5, 90.1, null, 5.0, 1234.5, true),
+            new Measurements(
+                52.5,
+                13.4,
+                42.5,
+                90.1,
+                null,
+                5.0,
+                1234.5,
+                true,
+                new Diagnostics(12.6, null, null, null, null, null, 4, null, List.of("P0301"))),
             Map.of("battery", 87));
     PositionView view =
         new PositionView(
@@ -113,6 +147,7 @@ class PositionColumnsTest extends FleetApiTest {
             null,
             5.0f,
             true,
+            new Diagnostics(12.6, null, null, null, null, null, 4, null, List.of("P0301")),
             Map.of("battery", 87));
 
     String written = PositionJson.of(mapper, ping);

@@ -147,6 +147,7 @@ class PositionJsonTest extends FleetApiTest {
     properties.put("altitudeM", latest.altitudeM());
     properties.put("accuracyM", latest.accuracyM());
     properties.put("ignition", latest.ignition());
+    properties.put("diagnostics", latest.diagnostics());
     properties.put("attributes", latest.attributes());
     Map<String, Object> point =
         GeoJson.feature(
