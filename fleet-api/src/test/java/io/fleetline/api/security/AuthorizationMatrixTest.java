@@ -137,6 +137,11 @@ class AuthorizationMatrixTest extends FleetApiTest {
         read("/api/v1/vehicles/{vehicle}/trips", () -> v + vehicle + "/trips"),
         read("/api/v1/trips/{trip}", () -> "/api/v1/trips/" + trip),
         read("/api/v1/vehicles/{vehicle}/stops", () -> v + vehicle + "/stops"),
+        read(
+            "/api/v1/vehicles/{vehicle}/summaries",
+            () -> v + vehicle + "/summaries?from=2026-11-26&to=2026-11-27"),
+        read("/api/v1/vehicles/{vehicle}/status", () -> v + vehicle + "/status"),
+        fleetWideRead("/api/v1/reports/daily?date=2026-11-26"),
         fleetWideRead("/api/v1/geofences"),
         fleetWideWrite("POST", "/api/v1/geofences", GEOFENCE),
         read("/api/v1/geofences/{geofence}", () -> "/api/v1/geofences/" + geofence),
