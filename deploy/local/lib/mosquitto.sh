@@ -25,9 +25,12 @@ write_mosquitto_auth() {
 # Written by deploy/local/up.sh on every start.
 # A device (username = its identifier) publishes only to its own topic and reads nothing.
 pattern write fleetline/devices/%u/pings
-# ingest reads every device topic, through its shared subscription.
+# A gateway (username = its identifier) publishes only to its own gateway topic.
+pattern write fleetline/gateways/%u/pings
+# ingest reads every device and gateway topic, through its shared subscription.
 user $MQTT_INGEST_USER
 topic read fleetline/devices/+/pings
+topic read fleetline/gateways/+/pings
 EOF
   # Until ingest rewrites it, only ingest's own account is in it.
   (umask 027 && : >"$passwords")

@@ -26,10 +26,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the broker's password file current from the device registry, so that a device logs in with
- * its identifier and token: ingest's own account plus one line per enabled MQTT device that has a
- * token. Registry changes are gathered for a debounce interval, the file is replaced atomically (a
- * temporary file renamed over it) and the broker is told to re-read it. A device can therefore log
- * in within about a debounce interval plus the registry's delay after it was registered.
+ * its identifier and token: ingest's own account plus one line per enabled MQTT device or gateway
+ * that has a token. Registry changes are gathered for a debounce interval, the file is replaced
+ * atomically (a temporary file renamed over it) and the broker is told to re-read it. A device can
+ * therefore log in within about a debounce interval plus the registry's delay after it was
+ * registered.
  */
 @Component
 class BrokerPasswordFile implements SmartLifecycle {
@@ -159,7 +160,7 @@ class BrokerPasswordFile implements SmartLifecycle {
   }
 
   private boolean mayLogIn(DeviceRegistration device) {
-    return device.protocol() == DeviceProtocol.MQTT
+    return (device.protocol() == DeviceProtocol.MQTT || device.protocol() == DeviceProtocol.GATEWAY)
         && device.enabled()
         && device.mqttPasswordHash() != null
         && MqttPasswordHash.fitsPasswordFile(device.identifier())

@@ -4,6 +4,7 @@ import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
 import io.fleetline.ingest.IngestProperties;
+import io.fleetline.ingest.gateway.GatewayRelay;
 import io.fleetline.ingest.intake.DecodedPing;
 import io.fleetline.ingest.intake.PingIntake;
 import io.fleetline.ingest.json.PingJson;
@@ -31,11 +32,14 @@ class MqttPingHandler {
   private final DeviceRegistry registry;
   private final PingIntake intake;
   private final IngestProperties ingest;
+  private final GatewayRelay relay;
 
-  MqttPingHandler(DeviceRegistry registry, PingIntake intake, IngestProperties ingest) {
+  MqttPingHandler(
+      DeviceRegistry registry, PingIntake intake, IngestProperties ingest, GatewayRelay relay) {
     this.registry = registry;
     this.intake = intake;
     this.ingest = ingest;
+    this.relay = relay;
   }
 
   /** Whether messages can be judged: the device registry has loaded. */
@@ -49,14 +53,25 @@ class MqttPingHandler {
    * any other exception when the message cannot be processed at all.
    */
   CompletableFuture<Void> handle(String identifier, byte[] payload) {
+    return handle(DeviceProtocol.MQTT, identifier, payload);
+  }
+
+  /**
+   * Like {@link #handle}, for a message on a gateway's topic: each item is attributed to the
+   * relayed device it names, as {@link GatewayRelay} decides.
+   */
+  CompletableFuture<Void> handleGateway(String identifier, byte[] payload) {
+    return handle(DeviceProtocol.GATEWAY, identifier, payload);
+  }
+
+  private CompletableFuture<Void> handle(
+      DeviceProtocol publisher, String identifier, byte[] payload) {
     if (!ready()) {
       return CompletableFuture.failedFuture(
           new PingsNotDurableException("the device registry is still loading", null));
     }
     Optional<DeviceRegistration> device =
-        identifier == null
-            ? Optional.empty()
-            : registry.find(new DeviceKey(DeviceProtocol.MQTT, identifier));
+        identifier == null ? Optional.empty() : registry.find(new DeviceKey(publisher, identifier));
     if (device.isEmpty() || !device.get().enabled()) {
       String reason = device.isEmpty() ? Rejection.UNKNOWN_DEVICE : Rejection.DEVICE_DISABLED;
       return intake.rejectUnattributedAsync(
@@ -65,7 +80,7 @@ class MqttPingHandler {
           payload,
           new Rejection(
               reason,
-              "MQTT device "
+              (publisher == DeviceProtocol.GATEWAY ? "MQTT gateway " : "MQTT device ")
                   + DeviceText.quoted(String.valueOf(identifier))
                   + " is "
                   + reason.replace('_', ' ')));
@@ -80,6 +95,9 @@ class MqttPingHandler {
           payload,
           new Rejection(Rejection.MALFORMED, e.getMessage()));
     }
-    return intake.acceptAsync(device.get(), PROTOCOL, items).thenApply(result -> null);
+    return (GatewayRelay.isGateway(device.get())
+            ? intake.acceptAttributedAsync(PROTOCOL, relay.attribute(device.get(), items))
+            : intake.acceptAsync(device.get(), PROTOCOL, items))
+        .thenApply(result -> null);
   }
 }

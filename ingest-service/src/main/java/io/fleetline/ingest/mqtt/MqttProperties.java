@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param shareGroup the shared-subscription group that splits messages among ingest instances; with
  *     a password, ingest appends a digest of it ({@link #subscriptionGroup()})
  * @param topicFilter where devices publish; the {@code +} level is the device identifier
+ * @param gatewayTopicFilter where gateways publish for the devices they relay; the {@code +} level
+ *     is the gateway's identifier
  * @param maxInFlight messages being made durable at once; the broker waits beyond that
  * @param reconnectDelay pause before reconnecting after Kafka failed a message
  * @param maxPayloadSize largest message payload ingest reads; a larger one is rejected and
@@ -40,6 +42,7 @@ public record MqttProperties(
     String clientId,
     @DefaultValue("fleetline-ingest") String shareGroup,
     @DefaultValue("fleetline/devices/+/pings") String topicFilter,
+    @DefaultValue("fleetline/gateways/+/pings") String gatewayTopicFilter,
     @DefaultValue("256") int maxInFlight,
     @DefaultValue("5s") Duration reconnectDelay,
     @DefaultValue("256KB") DataSize maxPayloadSize,

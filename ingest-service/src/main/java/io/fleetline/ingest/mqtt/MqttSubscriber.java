@@ -216,11 +216,13 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     // Held messages of the lost connection come again on this one.
     hold.recheckSoon();
     String filter = "$share/" + properties.subscriptionGroup() + "/" + properties.topicFilter();
+    String gateways =
+        "$share/" + properties.subscriptionGroup() + "/" + properties.gatewayTopicFilter();
     try {
-      client.subscribe(filter, 1);
-      log.info("MQTT subscribed to {} on {}", filter, serverUri);
+      client.subscribe(new String[] {filter, gateways}, new int[] {1, 1});
+      log.info("MQTT subscribed to {} and {} on {}", filter, gateways, serverUri);
     } catch (MqttException e) {
-      log.error("MQTT subscription to {} failed", filter, e);
+      log.error("MQTT subscription to {} and {} failed", filter, gateways, e);
     }
     // The session may still hold the subscription of the group's name without its password
     // digest; while it does, every message arrives twice.
@@ -244,11 +246,14 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
       inFlight.release();
       return;
     }
+    String gateway = MqttTopics.deviceIdentifier(properties.gatewayTopicFilter(), topic);
     MqttArrival arrival =
-        new MqttArrival(
-            MqttTopics.deviceIdentifier(properties.topicFilter(), topic),
-            message,
-            connection.get());
+        gateway != null
+            ? new MqttArrival(gateway, message, connection.get(), true)
+            : new MqttArrival(
+                MqttTopics.deviceIdentifier(properties.topicFilter(), topic),
+                message,
+                connection.get());
     if (!hold.offer(arrival)) {
       judge(arrival);
     } else if (hold.overCapacity()) {
@@ -307,8 +312,9 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     }
     // Failures other than Kafka's arise while judging, before anything is sent, so the rejection
     // below runs on this thread, never on the producer's.
-    return handler
-        .handle(arrival.identifier(), payload)
+    return (arrival.gateway()
+            ? handler.handleGateway(arrival.identifier(), payload)
+            : handler.handle(arrival.identifier(), payload))
         .thenApply(durable -> ACKNOWLEDGED)
         .exceptionallyCompose(
             failure ->

@@ -124,7 +124,9 @@ final class UnknownDeviceHold {
    */
   synchronized boolean offer(MqttArrival arrival) {
     String identifier = arrival.identifier();
-    if (holdNanos <= 0 || identifier == null) {
+    // A gateway logs in with the password ingest's own registry wrote for it, so it is known by
+    // the time it can publish: its messages are judged at once.
+    if (holdNanos <= 0 || identifier == null || arrival.gateway()) {
       return false;
     }
     ArrayDeque<Held> queue = byDevice.get(identifier);

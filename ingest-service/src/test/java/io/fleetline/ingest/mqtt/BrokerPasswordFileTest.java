@@ -30,6 +30,7 @@ class BrokerPasswordFileTest {
             "ingest-1",
             "fleetline-ingest",
             "fleetline/devices/+/pings",
+            "fleetline/gateways/+/pings",
             256,
             Duration.ofSeconds(5),
             DataSize.ofKilobytes(256),

@@ -42,7 +42,7 @@ class MqttPingHandlerTest {
 
   final RecordingIntake uploads = new RecordingIntake(PROPERTIES);
   final MqttPingHandler handler =
-      new MqttPingHandler(LoadedRegistry.of(TRACKER), uploads.intake(), PROPERTIES);
+      new MqttPingHandler(LoadedRegistry.of(TRACKER), uploads.intake(), PROPERTIES, null);
 
   static String ping(String attributes) {
     return "{\"recordedAt\":\""
@@ -59,7 +59,7 @@ class MqttPingHandlerTest {
   @Test
   void whileTheRegistryLoadsAMessageIsNeitherJudgedNorAcknowledged() {
     // No intake: judging the message (even rejecting it as from an unknown device) would reach it.
-    MqttPingHandler handler = new MqttPingHandler(new DeviceRegistry(), null, null);
+    MqttPingHandler handler = new MqttPingHandler(new DeviceRegistry(), null, null, null);
     byte[] ping =
         "{\"recordedAt\":\"2026-11-26T08:00:00Z\",\"latitude\":1,\"longitude\":2}"
             .getBytes(StandardCharsets.UTF_8);

@@ -48,7 +48,7 @@ class MqttSubscriberTest {
   volatile boolean handlerReady;
 
   final MqttPingHandler handler =
-      new MqttPingHandler(registry, null, null) {
+      new MqttPingHandler(registry, null, null, null) {
         @Override
         boolean ready() {
           // Unless a test has a broker, this keeps the subscriber from connecting: the test plays
@@ -79,6 +79,7 @@ class MqttSubscriberTest {
             "ingest-test-" + UUID.randomUUID(),
             "fleetline-ingest",
             "fleetline/devices/+/pings",
+            "fleetline/gateways/+/pings",
             4,
             reconnectDelay,
             DataSize.ofKilobytes(256),

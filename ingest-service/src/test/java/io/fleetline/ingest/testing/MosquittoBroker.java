@@ -27,12 +27,17 @@ public final class MosquittoBroker implements AutoCloseable {
   public static final String INGEST_PASSWORD = "ingest-test-password";
   public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 256 * 1024;
 
-  /** Devices publish only to their own topic; only ingest's account reads the device topics. */
+  /**
+   * Devices and gateways publish only to their own topic; only ingest's account reads the device
+   * and gateway topics.
+   */
   public static final String ACL =
       """
       pattern write fleetline/devices/%u/pings
+      pattern write fleetline/gateways/%u/pings
       user fleetline-ingest
       topic read fleetline/devices/+/pings
+      topic read fleetline/gateways/+/pings
       """;
 
   private final int port;
