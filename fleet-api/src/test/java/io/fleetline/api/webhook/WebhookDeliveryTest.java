@@ -209,6 +209,17 @@ class WebhookDeliveryTest extends FleetApiTest {
     receiver.answer(r -> 503);
     String vehicle = createVehicle(fleetToken, "Unreachable");
     String webhook = subscribe(fleetToken, receiver.url("/"), vehicle).get("id").stringValue();
+    Receiver watcher = receiver();
+    ApiClient.Response watching =
+        api.post(
+            "/api/v1/webhooks",
+            fleetToken,
+            "{\"url\":\""
+                + watcher.url("/")
+                + "\",\"eventTypes\":[\"webhook_disabled\"],\"vehicleIds\":[\""
+                + createVehicle(fleetToken, "Watching")
+                + "\"]}");
+    assertThat(watching.status()).as(watching.body()).isEqualTo(201);
 
     long eventId = publish(fleetId, vehicle, "trip_ended");
 
@@ -236,6 +247,14 @@ class WebhookDeliveryTest extends FleetApiTest {
     assertThat(api.get("/api/v1/events?types=webhook_disabled", otherFleetToken).body())
         .doesNotContain(webhook);
     int attemptsWhileDisabled = receiver.requests().size();
+    // Published on the events topic too: the fleet's other webhooks hear of it.
+    await().atMost(Duration.ofSeconds(20)).until(() -> watcher.accepted().size() == 1);
+    JsonNode told = FleetlineJson.mapper().readTree(watcher.requests().get(0).body());
+    assertThat(told.get("type").stringValue()).isEqualTo("webhook_disabled");
+    assertThat(told.get("data").get("details").get("webhookId").stringValue()).isEqualTo(webhook);
+    assertThat(told.get("data").get("vehicleId").isNull()).isTrue();
+    assertThat(watcher.requests().get(0).id())
+        .isEqualTo("evt_" + notices.get(0).get("id").longValue());
 
     // Enabled again, the pending delivery goes out as soon as the endpoint accepts.
     receiver.answer(r -> 200);

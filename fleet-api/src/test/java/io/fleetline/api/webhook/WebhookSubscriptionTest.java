@@ -189,7 +189,43 @@ class WebhookSubscriptionTest extends FleetApiTest {
                 assertThat(delivery.get("nextAttemptAt").isNull()).isFalse();
               });
       assertThat(receiver.requests()).isEmpty();
+
+      // A delivery failing beyond the retry period is given up.
+      jdbc.sql(
+              "UPDATE webhook_deliveries SET due_since = now() - interval '25 hours',"
+                  + " next_attempt_at = now() WHERE subscription_id = ?::uuid")
+          .param(id)
+          .update();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonNode delivery =
+                    api.get("/api/v1/webhooks/" + id + "/deliveries", fleetToken)
+                        .json()
+                        .get("items")
+                        .get(0);
+                assertThat(delivery.get("status").stringValue()).isEqualTo("failed");
+                assertThat(delivery.get("attempts").intValue()).isEqualTo(2);
+                assertThat(delivery.get("nextAttemptAt").isNull()).isTrue();
+              });
+      assertThat(receiver.requests()).isEmpty();
     }
+  }
+
+  @Test
+  void aFleetMayHaveAtMostFiftyWebhooks() throws Exception {
+    String fleet = createFleet("Webhook limit " + uuid());
+    String token = clientToken(fleet, "fleet.admin");
+    String body = "{\"url\":\"" + PUBLIC_URL + "\",\"eventTypes\":[\"trip_started\"]}";
+    for (int i = 0; i < 50; i++) {
+      assertThat(api.post("/api/v1/webhooks", token, body).status()).isEqualTo(201);
+    }
+
+    ApiClient.Response refused = api.post("/api/v1/webhooks", token, body);
+
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(api.post("/api/v1/webhooks", fleetToken, body).status()).isEqualTo(201);
   }
 
   @Test
