@@ -163,32 +163,50 @@ function forget() {
 }
 
 /**
- * Signs out: revokes the refresh and access tokens (RFC 7009), forgets them, then ends the
- * sign-in session at the authorization server's logout endpoint, which sends the browser back.
+ * Signs out: revokes the access token (RFC 7009), then ends the sign-in at the logout endpoint,
+ * which refuses the refresh token from now on and ends the browser's session at the sign-in form,
+ * so that the next sign-in asks for the password again. Failures of either call do not keep the
+ * person signed in here: the tokens are forgotten whatever the server answers.
  */
 export async function signOut() {
-  const tokens = [
-    [sessionStorage.getItem(REFRESH), 'refresh_token'],
-    [accessToken, 'access_token'],
-  ];
+  const refreshToken = sessionStorage.getItem(REFRESH);
+  const access = accessToken;
   forget();
-  await Promise.all(
-    tokens
-      .filter(([token]) => token)
-      .map(([token, hint]) =>
-        fetch(config.revocationEndpoint, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ token, token_type_hint: hint, client_id: config.clientId }),
-        }).catch(() => undefined),
-      ),
-  );
-  if (config.logoutEndpoint) {
-    const url = new URL(config.logoutEndpoint, window.location.href);
+  const form = (fields) => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+    credentials: 'include',
+  });
+  if (access && config.revocationEndpoint) {
+    await fetch(
+      config.revocationEndpoint,
+      form({ token: access, token_type_hint: 'access_token', client_id: config.clientId }),
+    ).catch(() => undefined);
+  }
+  if (config.externalIssuer && config.logoutEndpoint) {
+    // An external issuer ends its session on its own page (OpenID Connect RP-initiated logout).
+    if (refreshToken && config.revocationEndpoint) {
+      await fetch(
+        config.revocationEndpoint,
+        form({ token: refreshToken, token_type_hint: 'refresh_token', client_id: config.clientId }),
+      ).catch(() => undefined);
+    }
+    const url = new URL(config.logoutEndpoint);
     url.searchParams.set('client_id', config.clientId);
     url.searchParams.set('post_logout_redirect_uri', redirectUri());
     window.location.assign(url.href);
-  } else {
-    window.location.assign(redirectUri());
+    return;
   }
+  if (config.logoutEndpoint) {
+    await fetch(config.logoutEndpoint, form(refreshToken ? { refresh_token: refreshToken } : {})).catch(
+      () => undefined,
+    );
+  } else if (refreshToken && config.revocationEndpoint) {
+    await fetch(
+      config.revocationEndpoint,
+      form({ token: refreshToken, token_type_hint: 'refresh_token', client_id: config.clientId }),
+    ).catch(() => undefined);
+  }
+  window.location.assign(redirectUri());
 }

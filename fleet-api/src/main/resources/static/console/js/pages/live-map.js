@@ -32,19 +32,19 @@ export function render(main) {
     onTileTrouble: () =>
       replace(tileNotice, notice('Map tiles could not be loaded; vehicles are still shown.', 'warning')),
   });
+  // Fit the map to the fleet once, when the first vehicles are drawn; later the person pans.
   let fitted = false;
-  const vehicles = vehicleLayer(map, {
-    onUpdate: () => {
-      count.textContent = ` · ${vehicles?.markers.size ?? 0} on the map`;
-      if (!fitted && vehicles?.markers.size) {
-        fitted = true;
-        fit(map, vehicles.bounds());
-      }
-    },
-  });
-  fitted = vehicles.markers.size > 0;
-  count.textContent = ` · ${vehicles.markers.size} on the map`;
-  fit(map, vehicles.bounds());
+  let vehicles = null;
+  const showCount = () => {
+    const drawn = vehicles ? vehicles.markers.size : 0;
+    count.textContent = ` · ${drawn} on the map`;
+    if (!fitted && drawn) {
+      fitted = true;
+      fit(map, vehicles.bounds());
+    }
+  };
+  vehicles = vehicleLayer(map, { onUpdate: showCount });
+  showCount();
   window.fleetlineConsole.map = map;
   return () => {
     vehicles.remove();
