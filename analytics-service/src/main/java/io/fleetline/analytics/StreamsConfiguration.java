@@ -31,16 +31,14 @@ class StreamsConfiguration {
   @Bean
   StreamsBuilderFactoryBean analyticsStreams(
       AnalyticsProperties properties, KafkaProperties kafka, MeterRegistry meters) {
-    Map<String, Object> config = new HashMap<>();
+    // Brokers, TLS and SASL as for every client of the service (spring.kafka.*), then its own.
+    Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
-    config.put(
-        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, properties.replicationFactor());
-    config.putAll(kafka.getStreams().getProperties());
     StreamsBuilderFactoryBean factory =
         new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
     factory.addListener(new KafkaStreamsMicrometerListener(meters));

@@ -146,6 +146,18 @@ class AnalyticsRestartIntegrationTest {
         .isEqualTo(3);
   }
 
+  @Test
+  void streamRunsExactlyOnceUnderItsApplicationIdWithItsStateWhereConfigured() {
+    java.util.Properties config = streams.getStreamsConfiguration();
+    assertThat(config)
+        .containsEntry("application.id", "fleetline-analytics")
+        .containsEntry("processing.guarantee", "exactly_once_v2")
+        .containsEntry("num.standby.replicas", 1)
+        .containsEntry("state.dir", properties.stateDir());
+    // The brokers (and TLS or SASL, when set) come from the service's own Kafka settings.
+    assertThat(config.get("bootstrap.servers")).asString().contains(brokers);
+  }
+
   /** Accelerates and brakes hard, idles 6.5 minutes, drives off and brakes hard again. */
   private static List<VehiclePing> drive(UUID vehicle, UUID fleet, Instant start) {
     List<VehiclePing> pings = new ArrayList<>();
