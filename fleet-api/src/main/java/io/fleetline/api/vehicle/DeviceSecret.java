@@ -5,8 +5,9 @@ import io.fleetline.common.MqttPasswordHash;
 
 /**
  * A device's token and the hashes of it that are kept: the SHA-256 with which ingest looks up an
- * {@code http} device or a {@code gateway}, and for an {@code mqtt} device the password-file hash
- * with which the broker checks its login. The token itself is shown once and never stored.
+ * {@code http} device or a {@code gateway}, and for an {@code mqtt} device or a gateway the
+ * password-file hash with which the broker checks its login. The token itself is shown once and
+ * never stored.
  *
  * @param token the plain token, or null for protocols that identify devices otherwise
  */
@@ -28,8 +29,13 @@ record DeviceSecret(String token, String tokenSha256, String mqttPasswordHash) {
     return new DeviceSecret(
         token,
         DeviceTokens.sha256Hex(token),
-        protocol.equals("mqtt")
+        logsInToTheBroker(protocol)
             ? MqttPasswordHash.of(token, MqttPasswordHash.DEVICE_TOKEN_ITERATIONS)
             : null);
+  }
+
+  /** Whether devices of this protocol log in to the MQTT broker (username = identifier). */
+  static boolean logsInToTheBroker(String protocol) {
+    return protocol.equals("mqtt") || protocol.equals("gateway");
   }
 }

@@ -202,10 +202,24 @@ class VehicleController {
       if (!seen.add(d.protocol() + ":" + d.identifier())) {
         throw ApiProblem.badRequest(field, "the same device is listed twice");
       }
-      if (d.protocol().equals("mqtt") && d.identifier().contains(":")) {
+      if (DeviceSecret.logsInToTheBroker(d.protocol()) && d.identifier().contains(":")) {
         // The identifier is the device's broker username, and the broker's password file
         // separates username and hash with a colon.
-        throw ApiProblem.badRequest(field, "an MQTT identifier may not contain ':'");
+        throw ApiProblem.badRequest(field, "an MQTT or gateway identifier may not contain ':'");
+      }
+      String otherLogin =
+          d.protocol().equals("mqtt") ? "gateway" : d.protocol().equals("gateway") ? "mqtt" : null;
+      if (otherLogin != null
+          && (seen.contains(otherLogin + ":" + d.identifier())
+              || !devices.takenIdentifiers(otherLogin, List.of(d.identifier())).isEmpty())) {
+        // MQTT devices and gateways share the broker's usernames.
+        throw ApiProblem.conflict(
+                "The broker username '"
+                    + d.identifier()
+                    + "' is taken by an "
+                    + otherLogin
+                    + " device.")
+            .with("field", field);
       }
       if (d.relays() != null && !d.protocol().equals("gateway")) {
         throw ApiProblem.badRequest(

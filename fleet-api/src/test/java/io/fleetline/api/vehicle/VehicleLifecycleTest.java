@@ -179,6 +179,29 @@ class VehicleLifecycleTest extends FleetApiTest {
   }
 
   @Test
+  void aGatewayLogsInToTheBrokerSoItMayNotTakeAnMqttDevicesUsername() throws Exception {
+    JsonNode vehicle =
+        api.post(
+                "/api/v1/vehicles",
+                fleetToken,
+                "{\"name\":\"Yard 2\",\"devices\":[{\"protocol\":\"gateway\","
+                    + "\"identifier\":\"yard-gw-2\",\"relays\":[]}]}")
+            .json();
+    String token = vehicle.get("devices").get(0).get("token").stringValue();
+    RegistryTopic.awaitRecord(brokers, "gateway:yard-gw-2", r -> brokerAccepts(r.value(), token));
+
+    ApiClient.Response clash =
+        api.post(
+            "/api/v1/vehicles",
+            fleetToken,
+            "{\"name\":\"Clash\",\"devices\":[{\"protocol\":\"mqtt\","
+                + "\"identifier\":\"yard-gw-2\"}]}");
+
+    assertThat(clash.status()).as(clash.body()).isEqualTo(409);
+    assertThat(clash.json().get("field").stringValue()).isEqualTo("devices[0].identifier");
+  }
+
+  @Test
   void onlyAGatewayMayListDevicesToRelay() throws Exception {
     ApiClient.Response response =
         api.post(
