@@ -38,6 +38,13 @@ class EventController {
           "power_cut",
           "fault_code",
           "fuel_drop",
+          "device_offline",
+          "device_online",
+          "idling_started",
+          "idling_ended",
+          "harsh_braking",
+          "harsh_acceleration",
+          "harsh_cornering",
           "webhook_disabled");
 
   private final JdbcClient jdbc;

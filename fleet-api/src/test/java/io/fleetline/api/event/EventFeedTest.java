@@ -90,4 +90,16 @@ class EventFeedTest extends FleetApiTest {
     assertThat(diagnostics.status()).as(diagnostics.body()).isEqualTo(200);
     assertThat(diagnostics.json().get("items")).isEmpty();
   }
+
+  @Test
+  void theStreamAnalyticsEventTypesAreKnownToTheFilter() throws Exception {
+    ApiClient.Response analytics =
+        api.get(
+            "/api/v1/events?types=device_offline,device_online,idling_started,idling_ended,"
+                + "harsh_braking,harsh_acceleration,harsh_cornering",
+            fleetToken);
+
+    assertThat(analytics.status()).as(analytics.body()).isEqualTo(200);
+    assertThat(analytics.json().get("items")).isEmpty();
+  }
 }
