@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -183,7 +184,11 @@ class DeliveryDispatcher implements SmartLifecycle {
     }
     List<Future<?>> attempts = new ArrayList<>(batch.size());
     for (Claimed delivery : batch) {
-      attempts.add(senders.submit(() -> attempt(delivery)));
+      try {
+        attempts.add(senders.submit(() -> attempt(delivery)));
+      } catch (RejectedExecutionException e) {
+        release(delivery); // stopping: due again at once rather than after the lease
+      }
     }
     for (Future<?> attempt : attempts) {
       try {
