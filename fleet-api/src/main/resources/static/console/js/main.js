@@ -70,16 +70,7 @@ async function startSignedIn(returnTo) {
   document.body.classList.add('signed-in');
   if (returnTo) window.history.replaceState(null, '', returnTo);
   replace(main, notice('Loading the fleet…'));
-  await fleet.// An error nobody handled still tells the person something went wrong, instead of a blank page.
-window.addEventListener('unhandledrejection', (event) => {
-  console.error('Unhandled error', event.reason);
-  main.append(notice(event.reason?.message || String(event.reason), 'error'));
-});
-
-start().catch((e) => {
-  console.error('The console could not start', e);
-  replace(main, notice(e.message, 'error'));
-});
+  await fleet.start();
   window.addEventListener('hashchange', route);
   route();
 }
@@ -112,6 +103,7 @@ async function start() {
     }
     showSignIn();
   } catch (e) {
+    console.error('Signing in failed', e?.stack || e);
     showSignIn(e.message);
   }
 }
