@@ -34,4 +34,10 @@ public record AuthProperties(
     @DefaultValue("platform-admin") String adminClientId,
     String adminClientSecret,
     @DefaultValue("10000") int verifiedTokenCacheSize,
-    @DefaultValue("fleetline-api") String audience) {}
+    @DefaultValue("fleetline-api") String audience) {
+
+  /** Whether tokens come from an external issuer instead of the embedded server. */
+  public boolean externalIssuer() {
+    return externalIssuerUri != null && !externalIssuerUri.isBlank();
+  }
+}

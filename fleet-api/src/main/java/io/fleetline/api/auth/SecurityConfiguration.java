@@ -5,14 +5,21 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import io.fleetline.api.console.ConsoleProperties;
 import io.fleetline.api.limits.RateLimitFilter;
 import io.fleetline.api.problem.ProblemResponses;
+import io.fleetline.api.user.FleetUser;
+import io.fleetline.api.user.FleetUsers;
+import io.fleetline.api.user.UserPasswords;
 import jakarta.servlet.DispatcherType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
@@ -28,8 +36,12 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -38,13 +50,24 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.Http403ForbiddenEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -63,14 +86,22 @@ class SecurityConfiguration {
   @Order(1)
   SecurityFilterChain authorizationServer(
       HttpSecurity http,
-      ApiClientRepository clients,
+      ApiClientRepository apiClients,
+      ConsoleClient console,
       OAuth2AuthorizationService authorizations,
       AuthorizationServerSettings settings,
       FailedClientAuthentications failures,
       ClientAuthenticationLimits limits,
       PasswordEncoder passwords,
-      ProblemResponses problems) {
+      ProblemResponses problems,
+      JWKSource<SecurityContext> keys,
+      OAuth2TokenCustomizer<JwtEncodingContext> claims,
+      FleetUsers users,
+      UserPasswords userPasswords,
+      FailedSignIns failedSignIns,
+      SignInPage signInPage) {
     OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+    var clients = new ClientsAndConsole(apiClients, console);
     var limit =
         new ClientAuthenticationLimitFilter(
             failures,
@@ -83,28 +114,77 @@ class SecurityConfiguration {
                 settings.getPushedAuthorizationRequestEndpoint()),
             limits.maxConcurrent(),
             limits.maxConcurrentWait());
-    var unknownClients = new UnknownClientSecrets(clients, passwords);
-    http.securityMatcher(server.getEndpointsMatcher())
+    var unknownClients = new UnknownClientSecrets(apiClients, passwords);
+    var publicClients = new PublicClientRefresh(clients, settings.getTokenRevocationEndpoint());
+    var jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
+    jwt.setJwtCustomizer(claims);
+    var tokens =
+        new DelegatingOAuth2TokenGenerator(
+            jwt, new OAuth2AccessTokenGenerator(), new ConsoleRefreshTokens());
+    RequestMatcher authorizationEndpoint =
+        PathPatternRequestMatcher.withDefaults().matcher(settings.getAuthorizationEndpoint());
+    RequestMatcher signInPages =
+        new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher(ConsoleProperties.LOGIN_PATH),
+            PathPatternRequestMatcher.withDefaults().matcher(ConsoleProperties.LOGOUT_PATH));
+    AuthenticationEntryPoint toSignIn =
+        new LoginUrlAuthenticationEntryPoint(ConsoleProperties.LOGIN_PATH);
+    AuthenticationEntryPoint forbidden = new Http403ForbiddenEntryPoint();
+    var afterSignIn = new SavedRequestAwareAuthenticationSuccessHandler();
+    afterSignIn.setDefaultTargetUrl(ConsoleProperties.LOGIN_PATH.replace("login", ""));
+    http.securityMatcher(new OrRequestMatcher(server.getEndpointsMatcher(), signInPages))
         .with(
             server,
             s ->
                 s.registeredClientRepository(clients)
                     .authorizationService(authorizations)
                     .authorizationServerSettings(settings)
+                    .tokenGenerator(tokens)
                     .tokenEndpoint(t -> t.authenticationProviders(RegisteredScopesByDefault::wrap))
                     .clientAuthentication(
                         c ->
-                            c.authenticationProviders(p -> p.add(0, unknownClients))
+                            c.authenticationConverters(cs -> cs.add(publicClients))
+                                .authenticationProviders(
+                                    p -> {
+                                      p.add(0, unknownClients);
+                                      p.add(0, publicClients);
+                                    })
                                 .authenticationSuccessHandler(limit::authenticated)
                                 .errorResponseHandler(limit::failed)))
         .addFilterBefore(
-            new AuthorizationEndpointRefusal(settings.getAuthorizationEndpoint()),
+            new AuthorizationEndpointRefusal(settings.getAuthorizationEndpoint(), console),
             SecurityContextHolderFilter.class)
         // The server adds its client authentication right after this position.
         .addFilterBefore(limit, AbstractPreAuthenticatedProcessingFilter.class)
-        .authorizeHttpRequests(a -> a.anyRequest().authenticated())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .csrf(csrf -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()));
+        .authenticationProvider(new FleetUserSignIn(users, userPasswords, failedSignIns, limits))
+        .authorizeHttpRequests(
+            a -> a.requestMatchers(signInPages).permitAll().anyRequest().authenticated())
+        // The console's sign-in form: its session serves only the authorization endpoint.
+        .formLogin(
+            f ->
+                f.loginPage(ConsoleProperties.LOGIN_PATH)
+                    .loginProcessingUrl(ConsoleProperties.LOGIN_PATH)
+                    .successHandler(afterSignIn)
+                    .failureHandler(signInPage::refused))
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(
+                    (request, response, failure) ->
+                        (authorizationEndpoint.matches(request) ? toSignIn : forbidden)
+                            .commence(request, response, failure)))
+        // Sessions only for signing in at the authorization endpoint; the token endpoint creates
+        // none, so client credentials stay stateless.
+        .sessionManagement(
+            s ->
+                s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
+                    .sessionFixation(f -> f.changeSessionId()))
+        .headers(h -> h.frameOptions(f -> f.deny()))
+        .csrf(
+            csrf ->
+                csrf.ignoringRequestMatchers(
+                    server.getEndpointsMatcher(),
+                    PathPatternRequestMatcher.withDefaults()
+                        .matcher(ConsoleProperties.LOGOUT_PATH)));
     return http.build();
   }
 
@@ -270,8 +350,9 @@ class SecurityConfiguration {
   }
 
   @Bean
-  OAuth2AuthorizationService authorizationService() {
-    return new StatelessAuthorizationService();
+  OAuth2AuthorizationService authorizationService(
+      ConsoleClient console, JdbcOperations jdbc, ApiClientRepository apiClients) {
+    return new ConsoleAuthorizations(console, jdbc, new ClientsAndConsole(apiClients, console));
   }
 
   /**
@@ -279,9 +360,16 @@ class SecurityConfiguration {
    * and its own rate into its access tokens.
    */
   @Bean
-  OAuth2TokenCustomizer<JwtEncodingContext> fleetClaim(AuthProperties properties) {
+  OAuth2TokenCustomizer<JwtEncodingContext> fleetClaim(
+      AuthProperties properties, ConsoleClient console, FleetUsers users) {
     return context -> {
-      context.getClaims().audience(List.of(properties.audience()));
+      // Mutable lists: a console sign-in's claims are stored, and read back by a type-checked
+      // JSON mapper that admits only the usual collection classes.
+      context.getClaims().audience(new ArrayList<>(List.of(properties.audience())));
+      if (console.isConsole(context.getRegisteredClient().getId())) {
+        personClaims(context, properties, users);
+        return;
+      }
       Object fleet =
           context
               .getRegisteredClient()
@@ -299,6 +387,37 @@ class SecurityConfiguration {
         context.getClaims().claim(RateLimitFilter.CLAIM, rate);
       }
     };
+  }
+
+  /**
+   * A signed-in person's token: their id as subject, their fleet, name and email, and the scopes of
+   * their role (of those the console asked for). A person disabled or deleted since signing in gets
+   * no token, not even by refreshing.
+   */
+  private static void personClaims(
+      JwtEncodingContext context, AuthProperties properties, FleetUsers users) {
+    FleetUser user = null;
+    try {
+      user = users.findById(UUID.fromString(context.getPrincipal().getName())).orElse(null);
+    } catch (IllegalArgumentException notAPerson) {
+      // not signed in through the console's form
+    }
+    if (user == null || !user.enabled()) {
+      throw new OAuth2AuthenticationException(
+          new OAuth2Error(
+              OAuth2ErrorCodes.INVALID_GRANT, "The account is disabled or deleted.", null));
+    }
+    List<String> scopes =
+        user.role().scopes().stream()
+            .filter(context.getAuthorizedScopes()::contains)
+            .collect(Collectors.toCollection(ArrayList::new));
+    context
+        .getClaims()
+        .claim(properties.fleetClaim(), user.fleetId().toString())
+        .claim("name", user.displayName())
+        .claim("email", user.email())
+        .claim("role", user.role().value())
+        .claim(OAuth2ParameterNames.SCOPE, scopes);
   }
 
   /**

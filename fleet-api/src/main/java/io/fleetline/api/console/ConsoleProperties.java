@@ -29,6 +29,20 @@ public record ConsoleProperties(
     @DefaultValue External external,
     @DefaultValue FailedSignIns failedSignIns) {
 
+  /** The sign-in form of the embedded authorization server. */
+  public static final String LOGIN_PATH = "/console/login";
+
+  /** Ends a console sign-in: revokes its refresh token and ends the sign-in session. */
+  public static final String LOGOUT_PATH = "/console/logout";
+
+  /** The redirect URIs the embedded server accepts: those configured, or the issuer's console. */
+  public List<String> redirectUris(String issuer) {
+    if (!redirectUris.isEmpty()) {
+      return redirectUris;
+    }
+    return List.of((issuer.endsWith("/") ? issuer : issuer + "/") + "console/");
+  }
+
   /**
    * The map tiles: a URL template with {@code {z}}, {@code {x}}, {@code {y}} (and optionally {@code
    * {s}}), their attribution and the highest zoom level.

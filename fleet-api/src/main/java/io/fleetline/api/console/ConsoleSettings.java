@@ -18,12 +18,6 @@ class ConsoleSettings {
   /** Scopes the console asks for at the embedded server; each person gets those of their role. */
   static final String EMBEDDED_SCOPES = "fleet.read fleet.write fleet.admin";
 
-  /** Ends the sign-in session and revokes the refresh token (embedded server only). */
-  public static final String LOGOUT_PATH = "/console/logout";
-
-  /** The sign-in form of the embedded server. */
-  public static final String LOGIN_PATH = "/console/login";
-
   private final ConsoleConfig config;
 
   ConsoleSettings(ConsoleProperties console, AuthProperties auth) {
@@ -51,14 +45,7 @@ class ConsoleSettings {
 
   /** Whether people sign in at an external issuer instead of the embedded login form. */
   static boolean externalIssuer(AuthProperties auth) {
-    return auth.externalIssuerUri() != null && !auth.externalIssuerUri().isBlank();
-  }
-
-  /** The redirect URIs the embedded server accepts for the console. */
-  static List<String> redirectUris(ConsoleProperties console, AuthProperties auth) {
-    return console.redirectUris().isEmpty()
-        ? List.of(withoutTrailingSlash(auth.issuer()) + "/console/")
-        : console.redirectUris();
+    return auth.externalIssuer();
   }
 
   /**
@@ -104,7 +91,7 @@ class ConsoleSettings {
           external.tokenEndpoint(),
           external.revocationEndpoint(),
           external.logoutEndpoint(),
-          redirectUris(console, auth).get(0),
+          console.redirectUris(auth.issuer()).get(0),
           external.scopes(),
           apiBase,
           true,
@@ -115,8 +102,8 @@ class ConsoleSettings {
         issuer + "/oauth2/authorize",
         issuer + "/oauth2/token",
         issuer + "/oauth2/revoke",
-        issuer + LOGOUT_PATH,
-        redirectUris(console, auth).get(0),
+        issuer + ConsoleProperties.LOGOUT_PATH,
+        console.redirectUris(auth.issuer()).get(0),
         EMBEDDED_SCOPES,
         apiBase,
         false,

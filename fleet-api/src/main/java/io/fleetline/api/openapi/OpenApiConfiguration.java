@@ -124,7 +124,8 @@ class OpenApiConfiguration {
       return;
     }
     String scope;
-    if (path.startsWith("/api/v1/admin/fleets") && path.contains("/clients")) {
+    if (path.startsWith("/api/v1/admin/fleets/")) {
+      // one fleet's administration (its settings, clients, users): its own admins or the platform's
       scope = Scopes.PLATFORM_ADMIN + " or " + Scopes.FLEET_ADMIN;
       operation.addSecurityItem(new SecurityRequirement().addList(OAUTH2, Scopes.PLATFORM_ADMIN));
       operation.addSecurityItem(new SecurityRequirement().addList(OAUTH2, Scopes.FLEET_ADMIN));

@@ -96,7 +96,7 @@ class ExternalIssuerTest {
 
   private JwtDecoder decoder(AuthProperties properties) throws Exception {
     return new SecurityConfiguration()
-        .jwtDecoder(properties, SigningKeys.generate(), new RevokedClients(null, properties));
+        .jwtDecoder(properties, SigningKeys.generate(), new RevokedClients(null, null, properties));
   }
 
   @Test
@@ -105,7 +105,7 @@ class ExternalIssuerTest {
     RSAKey embedded = SigningKeys.generate();
     JwtDecoder decoder =
         new SecurityConfiguration()
-            .jwtDecoder(properties, embedded, new RevokedClients(null, properties));
+            .jwtDecoder(properties, embedded, new RevokedClients(null, null, properties));
     UUID fleet = UUID.randomUUID();
 
     Jwt jwt = decoder.decode(token(issuerKey, issuer, fleet));

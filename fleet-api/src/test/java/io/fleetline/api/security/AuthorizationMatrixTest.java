@@ -37,6 +37,7 @@ class AuthorizationMatrixTest extends FleetApiTest {
   String device;
   String trip;
   String geofence;
+  String person;
   String webhook;
   long delivery;
 
@@ -81,6 +82,7 @@ class AuthorizationMatrixTest extends FleetApiTest {
         .params(trip, vehicle, fleetId)
         .update();
     geofence = newGeofence();
+    person = newPerson();
     webhook = newWebhook();
     delivery =
         jdbc.sql(
@@ -117,6 +119,49 @@ class AuthorizationMatrixTest extends FleetApiTest {
             "/api/v1/admin/fleets/{fleetId}/clients/{client}",
             () -> "/api/v1/admin/fleets/" + fleetId + "/clients/" + newClient(),
             null,
+            Role.WRITE_ONLY,
+            Role.FLEET,
+            false),
+        admin(
+            "POST",
+            "/api/v1/admin/fleets/{fleetId}/users",
+            () -> "/api/v1/admin/fleets/" + fleetId + "/users",
+            "{\"email\":\"m-"
+                + uuid()
+                + "@matrix.test\",\"displayName\":\"M\",\"role\":\"viewer\"}"),
+        admin(
+            "GET",
+            "/api/v1/admin/fleets/{fleetId}/users",
+            () -> "/api/v1/admin/fleets/" + fleetId + "/users",
+            null),
+        admin(
+            "GET",
+            "/api/v1/admin/fleets/{fleetId}/users/{user}",
+            () -> "/api/v1/admin/fleets/" + fleetId + "/users/" + person,
+            null),
+        admin(
+            "PATCH",
+            "/api/v1/admin/fleets/{fleetId}/users/{user}",
+            () -> "/api/v1/admin/fleets/" + fleetId + "/users/" + person,
+            "{\"displayName\":\"M2\"}"),
+        admin(
+            "DELETE",
+            "/api/v1/admin/fleets/{fleetId}/users/{user}",
+            () -> "/api/v1/admin/fleets/" + fleetId + "/users/" + newPerson(),
+            null),
+        row(
+            "GET",
+            "/api/v1/admin/fleets/{fleetId}",
+            () -> "/api/v1/admin/fleets/" + fleetId,
+            null,
+            Role.READ_ONLY,
+            Role.FLEET,
+            false),
+        row(
+            "PATCH",
+            "/api/v1/admin/fleets/{fleetId}",
+            () -> "/api/v1/admin/fleets/" + fleetId,
+            "{\"timeZone\":\"UTC\"}",
             Role.WRITE_ONLY,
             Role.FLEET,
             false),
@@ -307,6 +352,20 @@ class AuthorizationMatrixTest extends FleetApiTest {
   private String newWebhook() {
     return created(
         () -> api.post("/api/v1/webhooks", fleetToken, WEBHOOK).json().get("id").stringValue());
+  }
+
+  private String newPerson() {
+    return created(
+        () ->
+            api.post(
+                    "/api/v1/admin/fleets/" + fleetId + "/users",
+                    fleetToken,
+                    "{\"email\":\"p-"
+                        + uuid()
+                        + "@matrix.test\",\"displayName\":\"P\",\"role\":\"viewer\"}")
+                .json()
+                .get("id")
+                .stringValue());
   }
 
   private String newClient() {
