@@ -47,6 +47,7 @@ final class ServiceConfiguration {
   private final Map<String, Object> yamlValues = new HashMap<>();
   private final Map<String, String> recordDefaults = new HashMap<>();
   private final Set<String> placeholders = new HashSet<>();
+  private final Map<String, String> placeholderOf = new HashMap<>();
 
   private ServiceConfiguration(String module) {
     this.module = module;
@@ -108,6 +109,11 @@ final class ServiceConfiguration {
     throw new AssertionError(module + " has no property " + property);
   }
 
+  /** Each {@code application.yaml} property (as written) filled by a placeholder, and its name. */
+  Map<String, String> placeholders() {
+    return Map.copyOf(placeholderOf);
+  }
+
   @Override
   public String toString() {
     return module;
@@ -124,6 +130,7 @@ final class ServiceConfiguration {
           Matcher m = PLACEHOLDER.matcher(entry.getValue().toString());
           while (m.find()) {
             placeholders.add(m.group(1));
+            placeholderOf.put(key, m.group(1));
           }
         }
       }

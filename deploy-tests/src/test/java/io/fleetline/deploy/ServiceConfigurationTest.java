@@ -3,6 +3,7 @@ package io.fleetline.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,57 @@ class ServiceConfigurationTest {
     assertThat(ingest.understands("FLEETLINE_INGEST_TELTONIKA_PORT")).isTrue();
     assertThat(ingest.understands("FLEETLINE_INGEST_MQTT_URL")).isTrue();
     assertThat(ingest.understands("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")).isTrue();
+  }
+
+  @Test
+  void fleetlinePlaceholdersSpellEachWordOfTheirPropertyApart() {
+    for (String module :
+        List.of("fleet-api", "ingest-service", "routing-service", "analytics-service")) {
+      ServiceConfiguration service = ServiceConfiguration.of(module);
+      service
+          .placeholders()
+          .forEach(
+              (property, placeholder) -> {
+                String glued = property.replace('.', '_').replace("-", "").toUpperCase(Locale.ROOT);
+                // Names of our own; Spring's own properties keep the names Spring documents.
+                if (placeholder.startsWith("FLEETLINE_") && property.contains("-")) {
+                  assertThat(placeholder)
+                      .as("%s: %s glues the words of %s", module, placeholder, property)
+                      .isNotEqualTo(glued);
+                }
+              });
+    }
+  }
+
+  @Test
+  void theFormerGluedNamesOfIngestSettingsStillBindBesideTheWordNames() {
+    Map<String, List<String>> names =
+        Map.of(
+            "fleetline.ingest.publish.max-bytes-in-flight",
+            List.of(
+                "FLEETLINE_INGEST_PUBLISH_MAX_BYTES_IN_FLIGHT",
+                "FLEETLINE_INGEST_PUBLISH_MAXBYTESINFLIGHT"),
+            "fleetline.ingest.mqtt.max-payload-size",
+            List.of(
+                "FLEETLINE_INGEST_MQTT_MAX_PAYLOAD_SIZE", "FLEETLINE_INGEST_MQTT_MAXPAYLOADSIZE"),
+            "fleetline.ingest.mqtt.password-file",
+            List.of("FLEETLINE_INGEST_MQTT_PASSWORD_FILE", "FLEETLINE_INGEST_MQTT_PASSWORDFILE"),
+            "fleetline.ingest.mqtt.password-file-debounce",
+            List.of(
+                "FLEETLINE_INGEST_MQTT_PASSWORD_FILE_DEBOUNCE",
+                "FLEETLINE_INGEST_MQTT_PASSWORDFILEDEBOUNCE"),
+            "fleetline.ingest.mqtt.broker-pid-file",
+            List.of(
+                "FLEETLINE_INGEST_MQTT_BROKER_PID_FILE", "FLEETLINE_INGEST_MQTT_BROKERPIDFILE"));
+    names.forEach(
+        (property, envNames) -> {
+          for (String envName : envNames) {
+            assertThat(ingest.understands(envName)).as(envName).isTrue();
+            assertThat(ingest.effective(property, Map.of(envName, "42")))
+                .as(envName)
+                .isEqualTo("42");
+          }
+        });
   }
 
   @Test
