@@ -8,6 +8,7 @@ import io.fleetline.api.auth.Scopes;
 import io.fleetline.api.limits.RateLimitProperties;
 import io.fleetline.api.problem.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -17,6 +18,7 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +28,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -64,7 +68,18 @@ class AdminController {
 
   record CreateFleet(@NotBlank @Size(max = 200) String name) {}
 
-  record FleetView(UUID id, String name) {}
+  /** A fleet; {@code timeZone} is the IANA zone its daily summaries and reports count days in. */
+  record FleetView(UUID id, String name, String timeZone) {
+
+    static FleetView of(Fleet fleet) {
+      return new FleetView(fleet.getId(), fleet.getName(), fleet.getTimeZone());
+    }
+  }
+
+  /** Changes to a fleet's settings; an absent field stays as it is. */
+  record UpdateFleet(
+      @Schema(description = "an IANA time zone id such as Europe/Berlin") @Size(max = 64)
+          String timeZone) {}
 
   /**
    * A new client; {@code requestsPerSecond} overrides the configured default rate, up to the
@@ -83,7 +98,52 @@ class AdminController {
   ResponseEntity<FleetView> createFleet(@Valid @RequestBody CreateFleet request) {
     Fleet fleet = fleets.save(new Fleet(request.name().strip()));
     return ResponseEntity.created(URI.create("/api/v1/admin/fleets/" + fleet.getId()))
-        .body(new FleetView(fleet.getId(), fleet.getName()));
+        .body(FleetView.of(fleet));
+  }
+
+  @GetMapping("/{fleetId}")
+  @Operation(operationId = "getFleet", summary = "Get a fleet and its settings")
+  FleetView fleet(@PathVariable UUID fleetId, Authentication caller) {
+    return FleetView.of(administered(fleetId, caller));
+  }
+
+  /**
+   * Changes a fleet's settings. A new time zone applies to the days analytics counts after it has
+   * read it (within a minute); days already counted keep their zone.
+   */
+  @PatchMapping("/{fleetId}")
+  @Transactional
+  @Operation(
+      operationId = "updateFleet",
+      summary = "Change a fleet's settings: its time zone",
+      description =
+          "`timeZone` must be an IANA time zone id (`Europe/Berlin`, `UTC`); anything else,"
+              + " offsets such as `+02:00` included, is refused with 400 naming `timeZone`.")
+  FleetView updateFleet(
+      @PathVariable UUID fleetId, @Valid @RequestBody UpdateFleet request, Authentication caller) {
+    Fleet fleet = administered(fleetId, caller);
+    if (request.timeZone() != null) {
+      fleet.setTimeZone(ianaZone(request.timeZone()));
+    }
+    return FleetView.of(fleets.save(fleet));
+  }
+
+  /** The fleet, if the caller administers it: a platform admin any, a fleet admin its own. */
+  private Fleet administered(UUID fleetId, Authentication caller) {
+    boolean platformAdmin = CallerFleet.hasScope(caller, Scopes.PLATFORM_ADMIN);
+    if (!platformAdmin && !fleetId.equals(callerFleet.of(caller))) {
+      throw ApiProblem.notFound("Fleet " + fleetId);
+    }
+    return fleets.findById(fleetId).orElseThrow(() -> ApiProblem.notFound("Fleet " + fleetId));
+  }
+
+  /** The zone id as the time zone database spells it, or a 400 naming {@code timeZone}. */
+  private static String ianaZone(String text) {
+    if (!ZoneId.getAvailableZoneIds().contains(text)) {
+      throw ApiProblem.badRequest(
+          "timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin or UTC");
+    }
+    return text;
   }
 
   @PostMapping("/{fleetId}/clients")

@@ -19,12 +19,16 @@ class Fleet {
 
   private String name;
 
+  /** The IANA zone whose calendar days the fleet's daily summaries follow. */
+  private String timeZone;
+
   private Instant createdAt;
 
   protected Fleet() {}
 
   Fleet(String name) {
     this.name = name;
+    this.timeZone = "UTC";
     this.createdAt = Instant.now();
   }
 
@@ -34,5 +38,13 @@ class Fleet {
 
   String getName() {
     return name;
+  }
+
+  String getTimeZone() {
+    return timeZone;
+  }
+
+  void setTimeZone(String timeZone) {
+    this.timeZone = timeZone;
   }
 }

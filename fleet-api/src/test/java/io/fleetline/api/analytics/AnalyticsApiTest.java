@@ -159,6 +159,13 @@ class AnalyticsApiTest extends FleetApiTest {
     ApiClient.Response response = api.get("/api/v1/reports/daily?date=" + NOV_26, readOnlyToken);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     assertThat(response.contentType()).startsWith("application/json");
+    assertThat(api.get("/api/v1/reports/daily?date=" + NOV_26, readOnlyToken, "*/*").contentType())
+        .as("any type: JSON")
+        .startsWith("application/json");
+    assertThat(
+            api.get("/api/v1/reports/daily?date=" + NOV_26, readOnlyToken, "application/json")
+                .contentType())
+        .startsWith("application/json");
     JsonNode items = response.json().get("items");
     List<String> ids = new ArrayList<>();
     items.forEach(i -> ids.add(i.get("vehicleId").stringValue()));
