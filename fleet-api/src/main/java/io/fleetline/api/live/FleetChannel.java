@@ -12,8 +12,11 @@ final class FleetChannel {
   private final ArrayDeque<LiveMessage> recent;
   private final int capacity;
 
-  /** Messages up to this sequence number may have passed this channel by unseen. */
-  private long unknownUpTo;
+  /**
+   * From where in the feed the buffer holds every message of the fleet; {@code null} until known.
+   * Raised past each message the buffer lets go of.
+   */
+  private FeedPosition completeFrom;
 
   final Set<LiveSubscriber> subscribers = new CopyOnWriteArraySet<>();
   volatile Instant idleSince = Instant.now();
@@ -21,17 +24,34 @@ final class FleetChannel {
   /** Whether the hub has forgotten this channel, so that a client must join a new one instead. */
   private boolean retired;
 
-  FleetChannel(int capacity, long createdAtSeq) {
+  FleetChannel(int capacity) {
     this.capacity = capacity;
     this.recent = new ArrayDeque<>(Math.min(capacity, 64));
-    this.unknownUpTo = createdAtSeq;
   }
 
   synchronized void append(LiveMessage message) {
     if (recent.size() == capacity) {
-      unknownUpTo = recent.removeFirst().seq();
+      LiveMessage gone = recent.removeFirst();
+      if (completeFrom != null && gone.atOrAfter(completeFrom)) {
+        completeFrom = completeFrom.with(gone.ping(), gone.partition(), gone.offset() + 1);
+      }
     }
     recent.addLast(message);
+  }
+
+  /**
+   * The feed reads every record from {@code position} on while this channel exists: from there the
+   * buffer holds every message of the fleet, unless it knew an earlier such position.
+   */
+  synchronized void completeFrom(FeedPosition position) {
+    if (completeFrom == null) {
+      completeFrom = position;
+    }
+  }
+
+  /** Whether the buffer holds every message of the fleet from {@code position} on. */
+  synchronized boolean covers(FeedPosition position) {
+    return completeFrom != null && position.atOrAfter(completeFrom);
   }
 
   /** A client left; the replay buffer is kept for the retention after the last one. */
@@ -52,11 +72,13 @@ final class FleetChannel {
     return retired;
   }
 
-  /** The messages after {@code seq}, or {@code null} when some of them are no longer known. */
-  synchronized List<LiveMessage> after(long seq) {
-    if (seq < unknownUpTo) {
+  /**
+   * The messages from {@code position} on, or {@code null} when some of them are not known here.
+   */
+  synchronized List<LiveMessage> from(FeedPosition position) {
+    if (!covers(position)) {
       return null;
     }
-    return recent.stream().filter(m -> m.seq() > seq).toList();
+    return recent.stream().filter(m -> m.atOrAfter(position)).toList();
   }
 }

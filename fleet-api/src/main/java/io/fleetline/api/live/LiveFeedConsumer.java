@@ -1,13 +1,8 @@
 package io.fleetline.api.live;
 
-import io.fleetline.api.position.PositionJson;
-import io.fleetline.common.FleetlineJson;
-import io.fleetline.common.PingHeaders;
-import io.fleetline.common.VehiclePing;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -23,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -32,9 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads pings and events from Kafka for the live stream. Every instance reads every partition from
@@ -56,7 +48,8 @@ class LiveFeedConsumer implements SmartLifecycle {
   private final KafkaProperties kafka;
   private final LiveProperties properties;
   private final LiveHub hub;
-  private final JsonMapper json;
+  private final LiveRecords records;
+  private final FeedPositions positions;
   private final PingDemand demand;
   private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
 
@@ -79,7 +72,8 @@ class LiveFeedConsumer implements SmartLifecycle {
     this.kafka = kafka;
     this.properties = properties;
     this.hub = hub;
-    this.json = json;
+    this.records = new LiveRecords(json, properties.pingsTopic());
+    this.positions = hub.positions();
     this.demand = hub.demand();
     Gauge.builder("fleetline.live.pings.paused", this, f -> f.pingsPaused ? 1 : 0)
         .description("1 while no live client wants pings and the feed fetches none")
@@ -127,6 +121,7 @@ class LiveFeedConsumer implements SmartLifecycle {
               if (pingsPaused) {
                 consumer.pause(pings(partitions));
               }
+              partitions.forEach(LiveFeedConsumer.this::positionOf);
             }
           });
       demand.onDemand(this::wake);
@@ -158,7 +153,7 @@ class LiveFeedConsumer implements SmartLifecycle {
       Set<TopicPartition> pings = pings(consumer.assignment());
       // From the newest ping on, not from where reading stopped: no client wants stale positions.
       consumer.seekToEnd(pings);
-      pings.forEach(consumer::position); // fixes the offsets before the waiting clients go on
+      pings.forEach(this::positionOf); // fixes the offsets before the waiting clients go on
       consumer.resume(pings);
       pingsPaused = false;
       log.debug("Reading pings again for the live stream's clients");
@@ -170,6 +165,14 @@ class LiveFeedConsumer implements SmartLifecycle {
     if (wanted) {
       demand.reading();
     }
+  }
+
+  /** Moves the feed's position in the partition to where the consumer reads next. */
+  private void positionOf(TopicPartition partition) {
+    positions.moveTo(
+        partition.topic().equals(properties.pingsTopic()),
+        partition.partition(),
+        consumer.position(partition));
   }
 
   private Set<TopicPartition> pings(Collection<TopicPartition> partitions) {
@@ -186,37 +189,20 @@ class LiveFeedConsumer implements SmartLifecycle {
   }
 
   private void dispatch(ConsumerRecord<String, byte[]> record) {
-    boolean isPing = record.topic().equals(properties.pingsTopic());
+    boolean isPing = records.isPing(record);
     (isPing ? pingsRead : eventsRead).incrementAndGet();
-    if (record.value() == null) {
-      return;
+    // Before the message goes out: a position read meanwhile must not claim more than was sent.
+    positions.moveTo(isPing, record.partition(), record.offset() + 1);
+    LiveRecords.Shown shown = records.show(record, hub::listening);
+    if (shown != null) {
+      hub.publish(
+          shown.fleetId(),
+          shown.event(),
+          shown.data(),
+          isPing,
+          record.partition(),
+          record.offset());
     }
-    if (isPing) {
-      Header fleet = record.headers().lastHeader(PingHeaders.FLEET_ID);
-      if (fleet != null
-          && !hub.listening(UUID.fromString(new String(fleet.value(), StandardCharsets.UTF_8)))) {
-        return; // nobody of that fleet is connected: skip decoding
-      }
-      VehiclePing ping = FleetlineJson.read(record.value(), VehiclePing.class);
-      hub.publish(ping.fleetId(), "position", PositionJson.of(json, ping));
-    } else {
-      JsonNode event = FleetlineJson.mapper().readTree(record.value());
-      UUID fleetId = fleetOf(record, event);
-      if (fleetId != null && event instanceof ObjectNode object) {
-        // The feed's shape: the wire record without its schema version and tenant.
-        object.remove(List.of("v", "fleetId"));
-        hub.publish(fleetId, "event", object.toString());
-      }
-    }
-  }
-
-  private static UUID fleetOf(ConsumerRecord<String, byte[]> record, JsonNode event) {
-    Header header = record.headers().lastHeader(PingHeaders.FLEET_ID);
-    if (header != null) {
-      return UUID.fromString(new String(header.value(), StandardCharsets.UTF_8));
-    }
-    JsonNode fleet = event.path("fleetId");
-    return fleet.isString() ? UUID.fromString(fleet.asString()) : null;
   }
 
   /** Whether the pings partitions are paused because no client wants pings. */

@@ -36,10 +36,9 @@ class LiveHub implements SmartLifecycle, DisposableBean {
    */
   private static final Duration FEED_RESUME_WAIT = Duration.ofSeconds(3);
 
-  /** Distinguishes this instance's event ids from another's, which it cannot resume. */
-  private final String instance = Long.toString(System.currentTimeMillis(), 36);
-
   private final AtomicLong sequence = new AtomicLong();
+  private final FeedPositions positions = new FeedPositions();
+  private final LiveCatchUp catchUp;
   private final Map<UUID, FleetChannel> channels = new ConcurrentHashMap<>();
   private final LiveProperties properties;
   private final ExecutorService senders;
@@ -49,8 +48,9 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   /** Pings are wanted while any fleet has clients now or a replay buffer for recent ones. */
   private final PingDemand demand = new PingDemand(() -> !channels.isEmpty());
 
-  LiveHub(LiveProperties properties, MeterRegistry meters) {
+  LiveHub(LiveProperties properties, LiveCatchUp catchUp, MeterRegistry meters) {
     this.properties = properties;
+    this.catchUp = catchUp;
     this.slots = new StreamSlots(properties.maxStreamsPerClient(), properties.maxStreamsPerFleet());
     FunctionCounter.builder("fleetline.live.streams.dropped", dropped, AtomicLong::get)
         .description("Live streams closed because their client fell behind")
@@ -72,13 +72,24 @@ class LiveHub implements SmartLifecycle, DisposableBean {
             });
   }
 
-  /** Hands one message to the fleet's clients, if it has any. */
-  void publish(UUID fleetId, String event, String data) {
+  /**
+   * Hands the message of one record to the fleet's clients, if it has any; the feed's position has
+   * been moved past the record already.
+   */
+  void publish(UUID fleetId, String event, String data, boolean ping, int partition, long offset) {
     FleetChannel channel = channels.get(fleetId);
     if (channel == null) {
       return;
     }
-    LiveMessage message = new LiveMessage(sequence.incrementAndGet(), event, data);
+    LiveMessage message =
+        new LiveMessage(
+            sequence.incrementAndGet(),
+            event,
+            data,
+            positions.current().id(),
+            ping,
+            partition,
+            offset);
     synchronized (channel) {
       channel.append(message);
       channel.subscribers.forEach(s -> offer(s, message));
@@ -92,31 +103,40 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   }
 
   /**
-   * Connects a client; with a {@code Last-Event-ID} it first gets what it missed, if known. A
-   * client or fleet with all its streams open is refused with {@code 429}.
+   * Connects a client; with a {@code Last-Event-ID} it first gets what it missed, from this
+   * instance's replay buffer or else read back from Kafka, whichever instance gave the id. A client
+   * or fleet with all its streams open is refused with {@code 429}.
    */
   SseEmitter subscribe(UUID fleetId, String clientId, String lastEventId) {
     if (!slots.take(clientId, fleetId)) {
       throw tooManyStreams(fleetId, clientId);
     }
     SseEmitter emitter = new SseEmitter(properties.timeout().toMillis());
+    FleetChannel[] joined = new FleetChannel[1];
+    LiveSubscriber[] self = new LiveSubscriber[1];
+    LiveSubscriber subscriber =
+        new LiveSubscriber(
+            emitter,
+            properties.subscriberQueue(),
+            senders,
+            () -> {
+              if (joined[0] != null) {
+                joined[0].leave(self[0]);
+              }
+            },
+            () -> slots.release(clientId, fleetId));
+    self[0] = subscriber;
+    Resumption resumption = Resumption.of(lastEventId);
     while (true) {
       FleetChannel channel =
-          channels.computeIfAbsent(
-              fleetId, id -> new FleetChannel(properties.replayBuffer(), sequence.get()));
+          channels.computeIfAbsent(fleetId, id -> new FleetChannel(properties.replayBuffer()));
       // The channel makes pings wanted; the stream opens once the feed reads them.
-      demand.awaitReading(FEED_RESUME_WAIT);
-      LiveSubscriber[] self = new LiveSubscriber[1];
-      LiveSubscriber subscriber =
-          new LiveSubscriber(
-              emitter,
-              properties.subscriberQueue(),
-              senders,
-              instance,
-              () -> channel.leave(self[0]),
-              () -> slots.release(clientId, fleetId));
-      self[0] = subscriber;
-      if (join(channel, subscriber, lastEventId)) {
+      if (demand.awaitReading(FEED_RESUME_WAIT)) {
+        channel.completeFrom(positions.current());
+      }
+      resumption = catchUp(fleetId, channel, subscriber, resumption);
+      if (join(channel, subscriber, resumption)) {
+        joined[0] = channel;
         emitter.onCompletion(subscriber::ended);
         emitter.onTimeout(subscriber::ended);
         emitter.onError(e -> subscriber.ended());
@@ -127,28 +147,70 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   }
 
   /**
-   * Replays what the client missed, if asked and known, and adds it to the channel's clients; false
-   * when the channel was retired meanwhile, so that the client joins the fleet's new one.
+   * Where a client resumes: after what it was sent, or nowhere (a new client); {@code lost} when
+   * what it missed is not known.
    */
-  private boolean join(FleetChannel channel, LiveSubscriber subscriber, String lastEventId) {
+  private record Resumption(String lastEventId, FeedPosition from, boolean lost) {
+
+    static Resumption of(String lastEventId) {
+      if (lastEventId == null || lastEventId.isBlank()) {
+        return new Resumption(null, null, false);
+      }
+      FeedPosition from = FeedPosition.parse(lastEventId.strip());
+      return new Resumption(lastEventId, from, from == null);
+    }
+
+    Resumption unknown() {
+      return new Resumption(lastEventId, null, true);
+    }
+  }
+
+  /**
+   * Sends the client what it missed before the part of the feed the channel holds, read back from
+   * Kafka (outside every lock: it takes a round trip or more); the resumption then continues where
+   * that ends.
+   */
+  private Resumption catchUp(
+      UUID fleetId, FleetChannel channel, LiveSubscriber subscriber, Resumption resumption) {
+    if (resumption.from() == null || channel.covers(resumption.from())) {
+      return resumption;
+    }
+    FeedPosition upTo = positions.current();
+    if (!channel.covers(upTo)) {
+      return resumption.unknown();
+    }
+    List<LiveMessage> missed =
+        catchUp.read(fleetId, resumption.from(), upTo, sequence::incrementAndGet);
+    if (missed == null) {
+      return resumption.unknown();
+    }
+    missed.forEach(subscriber::offer);
+    return new Resumption(resumption.lastEventId(), upTo, false);
+  }
+
+  /**
+   * Replays what the client missed from the channel's buffer, or tells it that this is not known,
+   * and adds it to the channel's clients; false when the channel was retired meanwhile, so that the
+   * client joins the fleet's new one.
+   */
+  private boolean join(FleetChannel channel, LiveSubscriber subscriber, Resumption resumption) {
     synchronized (channel) {
       if (channel.retired()) {
         return false;
       }
-      if (lastEventId != null && !lastEventId.isBlank()) {
-        List<LiveMessage> missed = missed(channel, lastEventId.strip());
-        if (missed == null) {
-          subscriber.offer(
-              new LiveMessage(
-                  sequence.incrementAndGet(),
-                  "reset",
-                  "{\"reason\":\"events after "
-                      + quote(lastEventId)
-                      + " are no longer known;"
-                      + " re-read the current state through the REST resources\"}"));
-        } else {
-          missed.forEach(subscriber::offer);
-        }
+      List<LiveMessage> missed = resumption.from() == null ? null : channel.from(resumption.from());
+      if (resumption.lost() || (resumption.from() != null && missed == null)) {
+        subscriber.offer(
+            LiveMessage.notice(
+                sequence.incrementAndGet(),
+                "reset",
+                "{\"reason\":\"events after "
+                    + quote(resumption.lastEventId())
+                    + " are no longer known;"
+                    + " re-read the current state through the REST resources\"}",
+                positions.current().id()));
+      } else if (missed != null) {
+        missed.forEach(subscriber::offer);
       }
       if (!subscriber.isClosed()) {
         channel.subscribers.add(subscriber);
@@ -174,19 +236,10 @@ class LiveHub implements SmartLifecycle, DisposableBean {
     return problem;
   }
 
-  private List<LiveMessage> missed(FleetChannel channel, String lastEventId) {
-    int dash = lastEventId.lastIndexOf('-');
-    if (dash <= 0 || !lastEventId.substring(0, dash).equals(instance)) {
-      return null;
-    }
-    try {
-      return channel.after(Long.parseLong(lastEventId.substring(dash + 1)));
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
   private static String quote(String text) {
+    if (text.length() > 200) {
+      text = text.substring(0, 200) + "...";
+    }
     return text.replaceAll("[^A-Za-z0-9_-]", "?");
   }
 
@@ -217,6 +270,11 @@ class LiveHub implements SmartLifecycle, DisposableBean {
   /** Whether the fleet has a channel, i.e. clients now or recently. */
   boolean listening(UUID fleetId) {
     return channels.containsKey(fleetId);
+  }
+
+  /** Where the feed stands, moved by the feed as it reads. */
+  FeedPositions positions() {
+    return positions;
   }
 
   /** Whether pings are wanted, shared with the feed that reads them. */

@@ -20,6 +20,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStreamsPerClient streams one API client may have open at once
  * @param maxStreamsPerFleet streams all clients of one fleet may have open at once
  * @param retryAfter what a client refused for having too many streams is told to wait
+ * @param resumeMaxRecords Kafka records read at most to resume a stream this instance cannot resume
+ *     from its replay buffer (what the client missed is at most {@code subscriberQueue} messages
+ *     besides)
+ * @param resumeTimeout how long reading them back may take
  */
 @ConfigurationProperties("fleetline.api.live")
 record LiveProperties(
@@ -33,4 +37,6 @@ record LiveProperties(
     @DefaultValue("15s") Duration heartbeat,
     @DefaultValue("10") int maxStreamsPerClient,
     @DefaultValue("100") int maxStreamsPerFleet,
-    @DefaultValue("10s") Duration retryAfter) {}
+    @DefaultValue("10s") Duration retryAfter,
+    @DefaultValue("100000") int resumeMaxRecords,
+    @DefaultValue("5s") Duration resumeTimeout) {}

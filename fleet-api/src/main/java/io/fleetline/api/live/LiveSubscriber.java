@@ -18,7 +18,6 @@ final class LiveSubscriber {
   private final SseEmitter emitter;
   private final ArrayBlockingQueue<LiveMessage> queue;
   private final Executor senders;
-  private final String instance;
   private final Runnable onClose;
   private final Runnable onEnd;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -36,16 +35,10 @@ final class LiveSubscriber {
    *     failed), which may be well after {@code onClose} while a send is blocked on the client
    */
   LiveSubscriber(
-      SseEmitter emitter,
-      int capacity,
-      Executor senders,
-      String instance,
-      Runnable onClose,
-      Runnable onEnd) {
+      SseEmitter emitter, int capacity, Executor senders, Runnable onClose, Runnable onEnd) {
     this.emitter = emitter;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.senders = senders;
-    this.instance = instance;
     this.onClose = onClose;
     this.onEnd = onEnd;
   }
@@ -145,7 +138,7 @@ final class LiveSubscriber {
     } else {
       emitter.send(
           SseEmitter.event()
-              .id(instance + "-" + message.seq())
+              .id(message.id())
               .name(message.event())
               .data(message.data(), MediaType.APPLICATION_JSON));
     }

@@ -51,11 +51,13 @@ final class PingDemand {
    * For a request thread, once its fleet's channel exists: waits until the feed reads pings, at
    * most {@code limit} (the stream opens anyway, perhaps missing its first pings, if Kafka is
    * slow).
+   *
+   * @return whether the feed reads pings now
    */
-  void awaitReading(Duration limit) {
+  boolean awaitReading(Duration limit) {
     synchronized (this) {
       if (reading) {
-        return;
+        return true;
       }
     }
     wake.run();
@@ -67,9 +69,10 @@ final class PingDemand {
           wait(Math.max(1, left / 1_000_000));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
+      return reading;
     }
   }
 }

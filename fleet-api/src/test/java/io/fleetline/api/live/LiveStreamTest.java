@@ -244,7 +244,7 @@ class LiveStreamTest extends FleetApiTest {
           .untilAsserted(
               () -> {
                 for (int i = 0; i < 200; i++) {
-                  hub.publish(fleetUuid, "position", data);
+                  hub.publish(fleetUuid, "position", data, true, 0, i);
                 }
                 assertThat(hub.subscribers(fleetUuid)).isZero();
               });
@@ -276,7 +276,7 @@ class LiveStreamTest extends FleetApiTest {
           .untilAsserted(
               () -> {
                 for (int i = 0; i < 200; i++) {
-                  hub.publish(stallingFleet, "position", data);
+                  hub.publish(stallingFleet, "position", data, true, 0, i);
                 }
                 assertThat(hub.subscribers(stallingFleet)).isZero();
               });
@@ -285,7 +285,8 @@ class LiveStreamTest extends FleetApiTest {
           .isEqualTo(10);
 
       String marker = UUID.randomUUID().toString();
-      hub.publish(UUID.fromString(fleetId), "position", "{\"marker\":\"" + marker + "\"}");
+      hub.publish(
+          UUID.fromString(fleetId), "position", "{\"marker\":\"" + marker + "\"}", true, 0, 0);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> elsewhere.stream().anyMatch(l -> l.contains(marker)));

@@ -49,11 +49,10 @@ class LiveSubscriberTest {
                 escaped.add(e);
               }
             },
-            "i",
             closes::incrementAndGet,
             () -> {});
 
-    subscriber.offer(new LiveMessage(1, "position", "{}"));
+    subscriber.offer(LiveMessage.notice(1, "position", "{}", "k0_0"));
 
     assertThat(escaped).isEmpty();
     assertThat(subscriber.isClosed()).isTrue();
