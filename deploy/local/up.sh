@@ -149,6 +149,7 @@ bring_up() {
     start_services
     wait_for_services
     ensure_demo_fleet
+    ensure_demo_users
   fi
   write_env_file
   ((SKIP_SERVICES || DEMO == 0)) || start_demo

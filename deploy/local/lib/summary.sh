@@ -1,7 +1,7 @@
 # Sourced by deploy/local/up.sh (functions only): .local/fleetline.env, the settings that clients,
 # the walk-through and the simulator read, and the summary printed once the stack is up.
-# Reads up.sh's SKIP_SERVICES, PORT, PORT_NOTES, API_URL, TOKEN_URL and the secrets and ids of
-# the admin and demo clients.
+# Reads up.sh's SKIP_SERVICES, PORT, PORT_NOTES, API_URL, TOKEN_URL, the secrets and ids of the
+# admin and demo clients, and the demo fleet's people.
 # shellcheck shell=bash
 
 # KEY=VALUE, single-quoted when the value holds anything a shell would interpret.
@@ -26,6 +26,11 @@ write_env_file() {
       env_line FLEETLINE_DEMO_FLEET_ID "$DEMO_FLEET_ID"
       env_line FLEETLINE_DEMO_CLIENT_ID "$DEMO_CLIENT_ID"
       env_line FLEETLINE_DEMO_CLIENT_SECRET "$DEMO_CLIENT_SECRET"
+      env_line FLEETLINE_CONSOLE_URL "$API_URL/console/"
+      env_line FLEETLINE_DEMO_USER_EMAIL "$DEMO_USER_EMAIL"
+      env_line FLEETLINE_DEMO_USER_PASSWORD "$DEMO_USER_PASSWORD"
+      env_line FLEETLINE_DEMO_VIEWER_EMAIL "$DEMO_VIEWER_EMAIL"
+      env_line FLEETLINE_DEMO_VIEWER_PASSWORD "$DEMO_VIEWER_PASSWORD"
       env_line FLEETLINE_INGEST_URL "http://127.0.0.1:${PORT[ingest]}"
       env_line FLEETLINE_OSMAND_URL "http://127.0.0.1:${PORT[osmand]}"
       env_line FLEETLINE_TELTONIKA_ADDR "127.0.0.1:${PORT[teltonika]}"
@@ -50,6 +55,7 @@ print_summary() {
     say "Fleetline is up"
     printf '  %-16s %s\n' \
       fleet-api "$API_URL  (token endpoint $TOKEN_URL)" \
+      console "$API_URL/console/  (sign in as $DEMO_USER_EMAIL, password in the env file)" \
       ingest-service "http://127.0.0.1:${PORT[ingest]}  OsmAnd http://127.0.0.1:${PORT[osmand]}  Teltonika 127.0.0.1:${PORT[teltonika]}  CoAP coap://127.0.0.1:${PORT[coap]} coaps://127.0.0.1:${PORT[coaps]}" \
       routing-service "http://127.0.0.1:${PORT[routing]}" \
       analytics-service "http://127.0.0.1:${PORT[analytics]}"
