@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fleetline.common.DeviceKey;
 import io.fleetline.common.DeviceProtocol;
 import io.fleetline.common.DeviceRegistration;
+import io.fleetline.common.Diagnostics;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
@@ -145,7 +146,8 @@ class TeltonikaIngestIntegrationTest {
                 .gps(34, 90, 12, 42)
                 .io(1, 239, 1)
                 .io(2, 66, 12_850)
-                .io(4, 16, 1_234_500),
+                .io(4, 16, 1_234_500)
+                .ioBytes(281, "P0301,P0420".getBytes(StandardCharsets.US_ASCII)),
             AvlFrames.Record.at(second, 52.521, 13.41).gps(35, 92, 11, 45).io(1, 239, 1));
 
     int ack;
@@ -185,6 +187,10 @@ class TeltonikaIngestIntegrationTest {
     assertThat(ping.measurements().ignition()).isTrue();
     assertThat(ping.measurements().odometerKm()).isEqualTo(1234.5);
     assertThat(ping.attributes()).containsEntry("externalVoltageV", 12.85);
+    assertThat(ping.measurements().diagnostics())
+        .isEqualTo(
+            new Diagnostics(
+                12.85, null, null, null, null, null, null, null, List.of("P0301", "P0420")));
   }
 
   @Test
