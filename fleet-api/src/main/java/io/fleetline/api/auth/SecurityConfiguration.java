@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.SignedJWT;
 import io.fleetline.api.console.ConsoleProperties;
 import io.fleetline.api.limits.RateLimitFilter;
 import io.fleetline.api.problem.ProblemResponses;
@@ -12,6 +13,7 @@ import io.fleetline.api.user.FleetUser;
 import io.fleetline.api.user.FleetUsers;
 import io.fleetline.api.user.UserPasswords;
 import jakarta.servlet.DispatcherType;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,14 +54,17 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.Http403ForbiddenEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
@@ -140,7 +145,10 @@ class SecurityConfiguration {
                     .authorizationService(authorizations)
                     .authorizationServerSettings(settings)
                     .tokenGenerator(tokens)
-                    .tokenEndpoint(t -> t.authenticationProviders(RegisteredScopesByDefault::wrap))
+                    .tokenEndpoint(
+                        t ->
+                            t.authenticationProviders(RegisteredScopesByDefault::wrap)
+                                .accessTokenResponseHandler(roleScopesInTokenResponses(console)))
                     .clientAuthentication(
                         c ->
                             c.authenticationConverters(cs -> cs.add(publicClients))
@@ -387,6 +395,31 @@ class SecurityConfiguration {
         context.getClaims().claim(RateLimitFilter.CLAIM, rate);
       }
     };
+  }
+
+  /**
+   * Answers a person's token request with the scopes their token carries (those of their role), not
+   * all that the console asked for, so that the console can tell what the person may do.
+   */
+  private static AuthenticationSuccessHandler roleScopesInTokenResponses(ConsoleClient console) {
+    var handler = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
+    handler.setAccessTokenResponseCustomizer(
+        context -> {
+          OAuth2AccessTokenAuthenticationToken issued = context.getAuthentication();
+          if (!console.isConsole(issued.getRegisteredClient().getId())) {
+            return;
+          }
+          try {
+            List<String> scopes =
+                SignedJWT.parse(issued.getAccessToken().getTokenValue())
+                    .getJWTClaimsSet()
+                    .getStringListClaim(OAuth2ParameterNames.SCOPE);
+            context.getAccessTokenResponse().scopes(scopes == null ? Set.of() : Set.copyOf(scopes));
+          } catch (ParseException e) {
+            throw new IllegalStateException("the console's access token is not a JWT", e);
+          }
+        });
+    return handler;
   }
 
   /**

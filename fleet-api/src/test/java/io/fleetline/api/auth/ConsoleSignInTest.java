@@ -244,6 +244,7 @@ class ConsoleSignInTest extends FleetApiTest {
   void viewersTokenCannotCreateAGeofence() throws Exception {
     JsonNode tokens = new Browser().signIn(viewerEmail, PASSWORD, new Pkce());
     String access = tokens.get("access_token").stringValue();
+    assertThat(tokens.get("scope").stringValue()).isEqualTo("fleet.read");
     assertThat(claims(access).get("scope").toString())
         .contains("fleet.read")
         .doesNotContain("fleet.write");
@@ -251,6 +252,18 @@ class ConsoleSignInTest extends FleetApiTest {
     String geofence =
         "{\"name\":\"V\",\"area\":{\"center\":{\"latitude\":52.5,\"longitude\":13.4},\"radiusM\":100}}";
     assertThat(api.post("/api/v1/geofences", access, geofence).status()).isEqualTo(403);
+  }
+
+  @Test
+  void signInFormRunsNoScriptAndCannotBeFramed() throws Exception {
+    Browser browser = new Browser();
+    browser.get(authorizeUrl(new Pkce(), REDIRECT));
+    HttpResponse<String> form = browser.get("/console/login");
+    String csp = form.headers().firstValue("Content-Security-Policy").orElse("");
+    assertThat(csp).startsWith("default-src 'none';").contains("frame-ancestors 'none'");
+    assertThat(csp).doesNotContain("script-src").doesNotContain("unsafe-inline");
+    assertThat(form.body()).doesNotContain("<script");
+    assertThat(form.headers().firstValue("X-Frame-Options")).hasValue("DENY");
   }
 
   @Test
