@@ -58,12 +58,8 @@ class DailyReportController {
     this.callerFleet = callerFleet;
   }
 
-  /**
-   * A page of the day's report, by vehicle id: the answer unless CSV is asked for by name. It names
-   * no media type so that a client accepting any type gets JSON; naming both would leave the choice
-   * between the two handlers undecided.
-   */
-  @GetMapping(path = PATH)
+  /** A page of the day's report, by vehicle id: the answer unless CSV is asked for by name. */
+  @GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
       operationId = "getDailyReport",
       summary = "Report one day of the fleet, one row per vehicle, as JSON pages or as CSV",
