@@ -24,7 +24,7 @@ last run), writes .local/fleetline.env and prints a walk-through.
   --fresh    wipe .local/ first: database, Kafka logs, secrets, demo fleet, logs
   --build    rebuild the services (./mvnw -q -DskipTests install) even if their jars exist
   --demo N   once everything is up, drive N simulated vehicles in real time (the simulator's demo
-             mode, all four protocols) so the stack comes alive; it stops with the stack
+             mode, all five protocols) so the stack comes alive; it stops with the stack
              (log: .local/logs/simulator.log)
   -h, --help show this help
 

@@ -127,6 +127,6 @@ start_demo() {
   fi
   say "starting the simulator: $DEMO vehicles in real time"
   launch simulator "$JAVA" -Xmx256m "$(marker_of simulator)" -jar "$(jar_of simulator)" demo \
-    --vehicles "$DEMO" --protocols http=40,osmand=20,mqtt=20,teltonika=20 --interval 5 \
+    --vehicles "$DEMO" --protocols http=35,osmand=20,mqtt=20,teltonika=15,coap=10 --interval 5 \
     --env-file "$ENV_FILE"
 }

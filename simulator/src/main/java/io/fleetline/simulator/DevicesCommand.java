@@ -55,6 +55,12 @@ final class DevicesCommand extends ModeCommand {
   @Override
   void check() {
     ProtocolMix protocols = fleet.protocols;
+    if (protocols.includes(Protocol.COAP)) {
+      throw new IllegalArgumentException(
+          "the devices mode has no CoAP devices, got --protocols "
+              + protocols
+              + "; send coap with the load or demo mode");
+    }
     if (connections != null
         && (protocols.weights().size() != 1
             || !(protocols.includes(Protocol.OSMAND) || protocols.includes(Protocol.HTTP)))) {

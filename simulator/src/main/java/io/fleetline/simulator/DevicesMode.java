@@ -154,6 +154,9 @@ final class DevicesMode {
                 HttpDeviceLink.json(run, loop, URI.create(options.ingestUrl()), List.of(v), phase);
             case MQTT -> new MqttDeviceLink(run, loop, mqtt, v, phase, options.runId());
             case TELTONIKA -> new TeltonikaDeviceLink(run, loop, teltonika, v, phase);
+            case COAP ->
+                throw new IllegalArgumentException(
+                    "the devices mode has no CoAP devices; use the load or demo mode for coap");
           });
     }
     return links;

@@ -86,7 +86,10 @@ final class FleetApi {
                     "devices",
                     List.of(
                         Map.of(
-                            "protocol", device.protocol().wireName(), "identifier", identifier))));
+                            "protocol",
+                            device.protocol().registeredAs(),
+                            "identifier",
+                            identifier))));
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/vehicles"))

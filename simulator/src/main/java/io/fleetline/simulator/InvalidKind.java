@@ -23,7 +23,12 @@ enum InvalidKind {
   HEADING_OUT_OF_RANGE("heading_out_of_range", "heading 400°"),
   ALTITUDE_OUT_OF_RANGE("altitude_out_of_range", "altitude 25000 m"),
   ACCURACY_OUT_OF_RANGE(
-      "accuracy_out_of_range", "accuracy 150000 m", Protocol.HTTP, Protocol.OSMAND, Protocol.MQTT),
+      "accuracy_out_of_range",
+      "accuracy 150000 m",
+      Protocol.HTTP,
+      Protocol.OSMAND,
+      Protocol.MQTT,
+      Protocol.COAP),
   ODOMETER_OUT_OF_RANGE("odometer_out_of_range", "odometer 20000000 km"),
   ATTRIBUTES_TOO_LARGE("attributes_too_large", "300 attributes"),
   MALFORMED("malformed", "unreadable"),
@@ -63,7 +68,7 @@ enum InvalidKind {
   /** How ingest answers a device that sends this kind over {@code protocol}. */
   String expectedAnswer(Protocol protocol) {
     return switch (protocol) {
-      case HTTP -> this == UNKNOWN_DEVICE ? Answers.UNAUTHORIZED : Answers.ITEM_REJECTED;
+      case HTTP, COAP -> this == UNKNOWN_DEVICE ? Answers.UNAUTHORIZED : Answers.ITEM_REJECTED;
       case OSMAND ->
           this == UNKNOWN_DEVICE
               ? Answers.NOT_FOUND

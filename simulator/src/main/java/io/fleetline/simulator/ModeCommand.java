@@ -78,7 +78,8 @@ abstract class ModeCommand {
         fleet.summaryFile,
         connections(),
         warmup(),
-        windowFile());
+        windowFile(),
+        endpoints.coapUrl());
   }
 
   /** Rules across this mode's options; an {@link IllegalArgumentException} names the option. */

@@ -22,6 +22,7 @@ final class PlatformOptions {
   static final String OSMAND_URL = "FLEETLINE_OSMAND_URL";
   static final String TELTONIKA_ADDR = "FLEETLINE_TELTONIKA_ADDR";
   static final String MQTT_URL = "FLEETLINE_MQTT_URL";
+  static final String COAP_URL = "FLEETLINE_COAP_URL";
 
   /** The settings once flags, environment and env file are merged; null where not needed. */
   record Endpoints(
@@ -31,7 +32,8 @@ final class PlatformOptions {
       String ingestUrl,
       String osmandUrl,
       String teltonikaAddr,
-      String mqttUrl) {}
+      String mqttUrl,
+      String coapUrl) {}
 
   @Option(
       names = "--env-file",
@@ -85,6 +87,15 @@ final class PlatformOptions {
               + "); each MQTT vehicle logs in as its own device")
   private String mqttUrl;
 
+  @Option(
+      names = "--coap-url",
+      paramLabel = "URL",
+      description =
+          "ingest's CoAP listener, coap://host:port (else "
+              + COAP_URL
+              + "); CoAP vehicles are http devices sending with their token")
+  private String coapUrl;
+
   /**
    * The endpoints that the fleet's protocols need; the flags win over {@code environment}, which
    * wins over the env file.
@@ -116,6 +127,9 @@ final class PlatformOptions {
         teltonika,
         protocols.includes(Protocol.MQTT)
             ? required(mqttUrl, "--mqtt-url", settings, MQTT_URL)
+            : null,
+        protocols.includes(Protocol.COAP)
+            ? required(coapUrl, "--coap-url", settings, COAP_URL)
             : null);
   }
 

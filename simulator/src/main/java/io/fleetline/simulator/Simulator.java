@@ -166,6 +166,7 @@ public final class Simulator {
                         Math.max(mqttVehicles, Math.max(64, options.concurrency()))),
                     retry);
             case TELTONIKA -> new TeltonikaUplink(options.teltonikaAddr(), retry);
+            case COAP -> new CoapUplink(options.coapUrl(), retry);
           });
     }
     return uplinks;

@@ -38,4 +38,5 @@ record SimulatorOptions(
     String summaryFile,
     int connections,
     Duration warmup,
-    String windowFile) {}
+    String windowFile,
+    String coapUrl) {}

@@ -109,7 +109,8 @@ class CallersCommandLinesTest {
         summaryFile=target/bench/load.json,
         connections=0,
         warmup=PT0S,
-        windowFile=target/bench/window]""");
+        windowFile=target/bench/window,
+        coapUrl=null]""");
   }
 
   /** deploy/local/bench.sh --devices-mode, each device on its own connection. */
@@ -152,7 +153,8 @@ class CallersCommandLinesTest {
         summaryFile=target/bench/devices.json,
         connections=0,
         warmup=PT20S,
-        windowFile=target/bench/window]""");
+        windowFile=target/bench/window,
+        coapUrl=null]""");
   }
 
   /** deploy/local/bench.sh --devices-mode --connections 16, the closed loop. */
@@ -195,7 +197,8 @@ class CallersCommandLinesTest {
         summaryFile=target/bench/devices.json,
         connections=16,
         warmup=PT20S,
-        windowFile=target/bench/window]""");
+        windowFile=target/bench/window,
+        coapUrl=null]""");
   }
 
   /** bench.sh rebuilds a simulator whose help does not name --window-file. */
@@ -252,7 +255,8 @@ class CallersCommandLinesTest {
         summaryFile=null,
         connections=0,
         warmup=PT0S,
-        windowFile=null]""");
+        windowFile=null,
+        coapUrl=null]""");
   }
 
   /** GroundTruthIT's chaos run. */
@@ -294,7 +298,8 @@ class CallersCommandLinesTest {
         summaryFile=null,
         connections=0,
         warmup=PT0S,
-        windowFile=null]""");
+        windowFile=null,
+        coapUrl=null]""");
   }
 
   /** GroundTruthIT's backfill run. */
@@ -335,7 +340,8 @@ class CallersCommandLinesTest {
         summaryFile=null,
         connections=0,
         warmup=PT0S,
-        windowFile=null]""");
+        windowFile=null,
+        coapUrl=null]""");
   }
 
   /** CrashRecoveryIT's load run. */
@@ -377,7 +383,8 @@ class CallersCommandLinesTest {
         summaryFile=null,
         connections=0,
         warmup=PT0S,
-        windowFile=null]""");
+        windowFile=null,
+        coapUrl=null]""");
   }
 
   /** AdversarialIT's load run. */
@@ -419,7 +426,8 @@ class CallersCommandLinesTest {
         summaryFile=null,
         connections=0,
         warmup=PT0S,
-        windowFile=null]""");
+        windowFile=null,
+        coapUrl=null]""");
   }
 
   /** A script's command line, with its env file where it says ENV. */

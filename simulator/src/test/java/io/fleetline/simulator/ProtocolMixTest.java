@@ -44,8 +44,9 @@ class ProtocolMixTest {
 
   @Test
   void theProtocolsAreInterleavedSoThatAnyPrefixIsMixed() {
-    List<Protocol> assigned = ProtocolMix.parse("http=1,osmand=1,mqtt=1,teltonika=1").assign(8);
-    assertThat(assigned.subList(0, 4)).containsExactlyInAnyOrder(Protocol.values());
+    List<Protocol> assigned =
+        ProtocolMix.parse("http=1,osmand=1,mqtt=1,teltonika=1,coap=1").assign(10);
+    assertThat(assigned.subList(0, 5)).containsExactlyInAnyOrder(Protocol.values());
   }
 
   @Test
