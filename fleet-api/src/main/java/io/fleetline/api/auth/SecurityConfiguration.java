@@ -78,9 +78,11 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
- * Two filter chains: the embedded authorization server on its own endpoints ({@code /oauth2/**}),
- * and the resource server for everything else, where each path needs its scope. Tokens are
- * validated locally with the signing key, or against an external issuer when one is configured.
+ * The embedded authorization server on its own endpoints ({@code /oauth2/**}) with the console's
+ * sign-in form ({@code /console/login}, {@code /console/logout}), and the resource server for the
+ * API, where each path needs its scope (the console's static files have a chain of their own).
+ * Tokens are validated locally with the signing key, or against an external issuer when one is
+ * configured.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
