@@ -70,18 +70,28 @@ class DailyReportController {
               + " `summarized` false and zeros. JSON is paged by `limit` and `cursor`; with"
               + " `Accept: text/csv` the answer is one CSV (RFC 4180, header row) of every row,"
               + " unpaged.",
-      responses =
-          @ApiResponse(
-              responseCode = "200",
-              description = "OK",
-              content = {
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "OK",
+            content = {
+              @Content(
+                  mediaType = MediaType.APPLICATION_JSON_VALUE,
+                  schema = @Schema(implementation = ReportPage.class)),
+              @Content(
+                  mediaType = ReportCsv.MEDIA_TYPE,
+                  schema = @Schema(type = "string", description = ReportCsv.HEADER))
+            }),
+        @ApiResponse(
+            responseCode = "404",
+            description =
+                "A vehicle of `vehicleIds` is not the fleet's (missing or another fleet's,"
+                    + " indistinguishable)",
+            content =
                 @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE,
-                    schema = @Schema(implementation = ReportPage.class)),
-                @Content(
-                    mediaType = ReportCsv.MEDIA_TYPE,
-                    schema = @Schema(type = "string", description = ReportCsv.HEADER))
-              }))
+                    mediaType = "application/problem+json",
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
+      })
   Page<ReportRow> report(
       @Parameter(schema = @Schema(type = "string", format = "date")) @RequestParam String date,
       @Parameter(description = "comma-separated vehicle ids; every vehicle when absent")
