@@ -83,6 +83,8 @@ class CoapIngestIntegrationTest {
   static final String DISABLED_TOKEN = DeviceTokens.newToken();
   static final String DTLS_TOKEN = DeviceTokens.newToken();
   static final String LEAVING_TOKEN = DeviceTokens.newToken();
+  static final String GATEWAY_TOKEN = DeviceTokens.newToken();
+  static final UUID TAG_VEHICLE = UUID.randomUUID();
   static final UUID VEHICLE = UUID.randomUUID();
   static final UUID DTLS_VEHICLE = UUID.randomUUID();
   static final UUID FLEET = UUID.randomUUID();
@@ -117,7 +119,19 @@ class CoapIngestIntegrationTest {
         device(VEHICLE, "coap-van", TOKEN, true),
         device(UUID.randomUUID(), "coap-disabled", DISABLED_TOKEN, false),
         device(DTLS_VEHICLE, "coap-dtls", DTLS_TOKEN, true),
-        device(UUID.randomUUID(), "coap-leaving", LEAVING_TOKEN, true));
+        device(UUID.randomUUID(), "coap-leaving", LEAVING_TOKEN, true),
+        device(TAG_VEHICLE, "coap-tag", DeviceTokens.newToken(), true),
+        new DeviceRegistration(
+            1,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            FLEET,
+            DeviceProtocol.GATEWAY,
+            "coap-gateway",
+            DeviceTokens.sha256Hex(GATEWAY_TOKEN),
+            true,
+            null,
+            java.util.Set.of("coap-tag")));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -125,7 +139,8 @@ class CoapIngestIntegrationTest {
                 registry.findByToken(TOKEN).isPresent()
                     && registry.findByToken(DISABLED_TOKEN).isPresent()
                     && registry.findByToken(DTLS_TOKEN).isPresent()
-                    && registry.findByToken(LEAVING_TOKEN).isPresent());
+                    && registry.findByToken(LEAVING_TOKEN).isPresent()
+                    && registry.findByToken(GATEWAY_TOKEN).isPresent());
     plain = new CoapEndpoint.Builder().setConfiguration(clientConfig()).build();
     plain.start();
   }
@@ -207,6 +222,28 @@ class CoapIngestIntegrationTest {
     assertThat(post("", body).getCode()).isEqualTo(ResponseCode.UNAUTHORIZED);
     assertThat(post("?token=fld_not-a-token", body).getCode()).isEqualTo(ResponseCode.UNAUTHORIZED);
     assertThat(post("?token=" + DISABLED_TOKEN, body).getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+  }
+
+  @Test
+  @Order(1)
+  void aGatewaysItemsAreStoredAsTheRelayedDevicesAndAForgedOneIsRefused() throws Exception {
+    Instant relayed = next();
+    String batch =
+        "[{\"device\":\"coap-tag\","
+            + ping(relayed, 52.5, 13.4).substring(1)
+            + ",{\"device\":\"coap-van\","
+            + ping(next(), 52.5, 13.4).substring(1)
+            + "]";
+
+    CoapResponse response = post("?token=" + GATEWAY_TOKEN, batch);
+
+    assertThat(response.getCode()).isEqualTo(ResponseCode.CHANGED);
+    assertThat(response.getResponseText())
+        .contains("\"accepted\":1")
+        .contains("\"index\":1,\"reason\":\"not_relayed\"");
+    VehiclePing ping = topics.awaitPing(relayed);
+    assertThat(ping.vehicleId()).isEqualTo(TAG_VEHICLE);
+    assertThat(ping.protocol()).isEqualTo("coap");
   }
 
   @Test
