@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpResponse;
@@ -55,6 +56,7 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
   private final Set<String> clientAuthenticationPaths;
   private final Semaphore checking;
   private final long maxWaitNanos;
+  private final Predicate<String> publicClient;
 
   ClientAuthenticationLimitFilter(
       FailedClientAuthentications failures,
@@ -62,6 +64,22 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
       Set<String> clientAuthenticationPaths,
       int maxConcurrent,
       Duration maxWait) {
+    this(failures, problems, clientAuthenticationPaths, maxConcurrent, maxWait, id -> false);
+  }
+
+  /**
+   * As above, leaving alone requests of public clients that carry no secret: they have no secret to
+   * guess and nothing to hash, and counting their failures would let anyone lock every person out
+   * of signing in.
+   */
+  ClientAuthenticationLimitFilter(
+      FailedClientAuthentications failures,
+      ProblemResponses problems,
+      Set<String> clientAuthenticationPaths,
+      int maxConcurrent,
+      Duration maxWait,
+      Predicate<String> publicClient) {
+    this.publicClient = publicClient;
     this.failures = failures;
     this.checking = new Semaphore(maxConcurrent, true);
     this.maxWaitNanos = maxWait.toNanos();
@@ -81,7 +99,7 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String clientId = clientId(request);
-    if (clientId == null) {
+    if (clientId == null || (publicClient.test(clientId) && !carriesSecret(request))) {
       chain.doFilter(request, response);
       return;
     }
@@ -161,6 +179,13 @@ final class ClientAuthenticationLimitFilter extends OncePerRequestFilter {
       answer.setStatusCode(HttpStatus.BAD_REQUEST);
     }
     ERRORS.write(error, null, answer);
+  }
+
+  /** Whether the request authenticates its client with a secret, which is then hashed. */
+  private static boolean carriesSecret(HttpServletRequest request) {
+    return request.getHeader(HttpHeaders.AUTHORIZATION) != null
+        || request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null
+        || request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION) != null;
   }
 
   /** The client id of HTTP Basic or form client authentication; null when there is none. */

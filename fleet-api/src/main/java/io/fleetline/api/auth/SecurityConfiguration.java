@@ -120,7 +120,8 @@ class SecurityConfiguration {
                 settings.getDeviceAuthorizationEndpoint(),
                 settings.getPushedAuthorizationRequestEndpoint()),
             limits.maxConcurrent(),
-            limits.maxConcurrentWait());
+            limits.maxConcurrentWait(),
+            id -> console.client() != null && console.client().getClientId().equals(id));
     var unknownClients = new UnknownClientSecrets(apiClients, passwords);
     var publicClients = new PublicClientRefresh(clients, settings.getTokenRevocationEndpoint());
     var jwt = new JwtGenerator(new NimbusJwtEncoder(keys));

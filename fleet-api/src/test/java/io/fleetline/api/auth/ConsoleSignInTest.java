@@ -146,6 +146,20 @@ class ConsoleSignInTest extends FleetApiTest {
   }
 
   @Test
+  void wrongVerifiersOfTheConsoleDoNotLockOthersOutOfSigningIn() throws Exception {
+    Browser browser = new Browser();
+    Pkce pkce = new Pkce();
+    String code = browser.code(adminEmail, PASSWORD, pkce);
+    // More than the failed client authentications one client id may have from one address.
+    for (int i = 0; i < 12; i++) {
+      assertThat(browser.exchange(code, new Pkce().verifier).statusCode()).isEqualTo(400);
+    }
+    assertThat(browser.exchange(code, pkce.verifier).statusCode()).isEqualTo(200);
+    assertThat(new Browser().signIn(viewerEmail, PASSWORD, new Pkce()).get("access_token"))
+        .isNotNull();
+  }
+
+  @Test
   void authorizationRequestWithoutPkceIsRefused() throws Exception {
     Browser browser = new Browser();
     browser.signInSession(adminEmail, PASSWORD);
