@@ -62,10 +62,19 @@ class DiagnosticsFollower implements HistoryFollower {
   @Override
   public Followed follow(Connection connection, Map<UUID, NewHistory> newHistory)
       throws SQLException {
-    if (newHistory.isEmpty()) {
+    // Only a new row with diagnostics can raise or change a diagnostics event: batches of
+    // trackers that send none cost no read.
+    Map<UUID, NewHistory> withDiagnostics = new LinkedHashMap<>();
+    newHistory.forEach(
+        (vehicle, added) -> {
+          if (added.withDiagnostics()) {
+            withDiagnostics.put(vehicle, added);
+          }
+        });
+    if (withDiagnostics.isEmpty()) {
       return new Followed(List.of(), () -> {});
     }
-    Map<UUID, List<DiagnosticSample>> histories = read(connection, newHistory);
+    Map<UUID, List<DiagnosticSample>> histories = read(connection, withDiagnostics);
     List<PendingEvent> pending = new ArrayList<>();
     for (Map.Entry<UUID, List<DiagnosticSample>> vehicle : histories.entrySet()) {
       NewHistory added = newHistory.get(vehicle.getKey());

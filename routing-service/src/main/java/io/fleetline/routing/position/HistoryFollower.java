@@ -40,9 +40,15 @@ public interface HistoryFollower {
    * @param added the new history rows as stored, in time order
    * @param owner the Kafka partition whose consumer alone writes this vehicle's history while it
    *     owns it (null when the batch came from elsewhere)
+   * @param withDiagnostics whether any new row may carry diagnostics (false only when none does)
    */
   record NewHistory(
-      UUID fleetId, Instant earliest, Instant previousLatest, List<Sample> added, String owner) {}
+      UUID fleetId,
+      Instant earliest,
+      Instant previousLatest,
+      List<Sample> added,
+      String owner,
+      boolean withDiagnostics) {}
 
   /** What {@link #follow} did: events stored for the first time, and what to do after commit. */
   record Followed(List<VehicleEvent> newEvents, Runnable afterCommit) {}

@@ -315,7 +315,8 @@ public class PositionWriter {
         rows.add(
             inserted.getObject(1, UUID.class),
             inserted.getObject(2, UUID.class),
-            HistorySamples.read(inserted, 3));
+            HistorySamples.read(inserted, 3),
+            true);
       }
     }
     return rows;
@@ -394,18 +395,30 @@ public class PositionWriter {
 
     private final Map<UUID, UUID> fleets = new HashMap<>();
     private final Map<UUID, List<Sample>> added = new HashMap<>();
+    private final Set<UUID> withDiagnostics = new HashSet<>();
     private int inserted;
 
     static NewRows of(List<VehiclePing> stored) {
       NewRows rows = new NewRows();
       for (VehiclePing ping : stored) {
-        rows.add(ping.vehicleId(), ping.fleetId(), HistorySamples.of(ping));
+        rows.add(
+            ping.vehicleId(),
+            ping.fleetId(),
+            HistorySamples.of(ping),
+            ping.measurements().diagnostics() != null);
       }
       return rows;
     }
 
-    void add(UUID vehicle, UUID fleet, Sample sample) {
+    /**
+     * One new history row; {@code diagnostics} says whether it may carry diagnostics (when not
+     * known, say true: it only spares the diagnostics follower a read when false).
+     */
+    void add(UUID vehicle, UUID fleet, Sample sample, boolean diagnostics) {
       inserted++;
+      if (diagnostics) {
+        withDiagnostics.add(vehicle);
+      }
       fleets.putIfAbsent(vehicle, fleet);
       added.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(sample);
     }
@@ -432,7 +445,8 @@ public class PositionWriter {
                     rows.get(0).recordedAt(),
                     previousLatest.get(vehicle),
                     rows,
-                    ownerOf.get(vehicle)));
+                    ownerOf.get(vehicle),
+                    withDiagnostics.contains(vehicle)));
           });
       return newHistory;
     }
