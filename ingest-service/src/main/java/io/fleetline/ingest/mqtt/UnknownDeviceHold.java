@@ -21,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds the messages of MQTT devices that ingest's registry does not know yet. The broker and each
- * ingest instance learn of a new device on their own, so a device may publish a moment before the
- * registry has its registration: its messages wait, in arrival order, until the registry knows the
- * device or their hold ends, and are then released to be judged as usual (a device still unknown is
- * rejected then). A device's later messages queue behind its held ones, so none overtakes another.
+ * Holds the messages of MQTT devices and gateways that ingest's registry does not know yet. The
+ * broker and each ingest instance learn of a new device on their own, so a device or gateway may
+ * publish a moment before the registry has its registration: its messages wait, in arrival order,
+ * until the registry knows the device or their hold ends, and are then released to be judged as
+ * usual (a device still unknown is rejected then). A device's later messages queue behind its held
+ * ones, so none overtakes another.
  *
  * <p>Messages are released on one thread only, the hold's own, which re-checks them on a timer and
  * soon after {@link #recheckSoon} (when the registry changed). At most {@code maxHeld} messages are
@@ -43,7 +44,7 @@ final class UnknownDeviceHold {
   private final Consumer<MqttArrival> release;
   private final LongSupplier nanoTime;
   // By device, in the order their first held message arrived; a queue stays while it is released.
-  private final Map<String, ArrayDeque<Held>> byDevice = new LinkedHashMap<>();
+  private final Map<DeviceKey, ArrayDeque<Held>> byDevice = new LinkedHashMap<>();
   private final AtomicBoolean recheckQueued = new AtomicBoolean();
   private volatile int held;
   private volatile ScheduledExecutorService timer;
@@ -123,19 +124,18 @@ final class UnknownDeviceHold {
    * when it may be judged now.
    */
   synchronized boolean offer(MqttArrival arrival) {
-    String identifier = arrival.identifier();
-    // A gateway logs in with the password ingest's own registry wrote for it, so it is known by
-    // the time it can publish: its messages are judged at once.
-    if (holdNanos <= 0 || identifier == null || arrival.gateway()) {
+    if (holdNanos <= 0 || arrival.identifier() == null) {
       return false;
     }
-    ArrayDeque<Held> queue = byDevice.get(identifier);
+    // The broker may admit a new gateway before this instance's registry knows it, like a device.
+    DeviceKey key = key(arrival);
+    ArrayDeque<Held> queue = byDevice.get(key);
     if (queue == null) {
-      if (!registry.isLoaded() || known(identifier)) {
+      if (!registry.isLoaded() || known(key)) {
         return false;
       }
       queue = new ArrayDeque<>();
-      byDevice.put(identifier, queue);
+      byDevice.put(key, queue);
     }
     queue.add(new Held(arrival, nanoTime.getAsLong() + holdNanos));
     held++;
@@ -157,7 +157,7 @@ final class UnknownDeviceHold {
    * test's), never on two at once.
    */
   void recheck() {
-    List<String> devices;
+    List<DeviceKey> devices;
     synchronized (this) {
       if (byDevice.isEmpty()) {
         return;
@@ -167,22 +167,22 @@ final class UnknownDeviceHold {
     devices.forEach(this::releaseDue);
   }
 
-  private void releaseDue(String identifier) {
+  private void releaseDue(DeviceKey key) {
     while (true) {
       Held next;
       synchronized (this) {
-        ArrayDeque<Held> queue = byDevice.get(identifier);
+        ArrayDeque<Held> queue = byDevice.get(key);
         if (queue == null) {
           return;
         }
         if (queue.isEmpty()) {
           // Removed only now that its last message was judged: a later one, had it arrived
           // meanwhile, would have queued behind it instead of overtaking it.
-          byDevice.remove(identifier);
+          byDevice.remove(key);
           return;
         }
         next = queue.peek();
-        if (!mayGo(identifier, next)) {
+        if (!mayGo(key, next)) {
           return;
         }
         queue.poll();
@@ -192,14 +192,19 @@ final class UnknownDeviceHold {
     }
   }
 
-  private boolean mayGo(String identifier, Held next) {
-    return known(identifier)
+  private boolean mayGo(DeviceKey key, Held next) {
+    return known(key)
         || nanoTime.getAsLong() - next.heldUntilNanos() >= 0
         || letGo.test(next.arrival())
-        || (overCapacity() && byDevice.keySet().iterator().next().equals(identifier));
+        || (overCapacity() && byDevice.keySet().iterator().next().equals(key));
   }
 
-  private boolean known(String identifier) {
-    return registry.find(new DeviceKey(DeviceProtocol.MQTT, identifier)).isPresent();
+  private static DeviceKey key(MqttArrival arrival) {
+    return new DeviceKey(
+        arrival.gateway() ? DeviceProtocol.GATEWAY : DeviceProtocol.MQTT, arrival.identifier());
+  }
+
+  private boolean known(DeviceKey key) {
+    return registry.find(key).isPresent();
   }
 }

@@ -47,13 +47,17 @@ class UnknownDeviceHoldTest {
   }
 
   void register(String identifier) {
+    register(DeviceProtocol.MQTT, identifier);
+  }
+
+  void register(DeviceProtocol protocol, String identifier) {
     DeviceRegistration device =
         new DeviceRegistration(
             1,
             UUID.randomUUID(),
             UUID.randomUUID(),
             UUID.randomUUID(),
-            DeviceProtocol.MQTT,
+            protocol,
             identifier,
             null,
             true);
@@ -76,6 +80,21 @@ class UnknownDeviceHoldTest {
 
     assertThat(released).containsExactly("m1");
     assertThat(hold.held()).isZero();
+  }
+
+  @Test
+  void aNewGatewaysMessageIsHeldUntilTheRegistryKnowsTheGatewayNotADeviceOfItsName() {
+    MqttArrival first = new MqttArrival("gw-1", new MqttMessage("g1".getBytes()), 1, true);
+    assertThat(hold.offer(first)).as("not yet known: held, not rejected").isTrue();
+
+    register(DeviceProtocol.MQTT, "gw-1");
+    hold.recheck();
+    assertThat(released).as("a device of the same name is not the gateway").isEmpty();
+
+    register(DeviceProtocol.GATEWAY, "gw-1");
+    hold.recheck();
+    assertThat(released).containsExactly("g1");
+    assertThat(hold.offer(new MqttArrival("gw-1", new MqttMessage(), 1, true))).isFalse();
   }
 
   @Test
