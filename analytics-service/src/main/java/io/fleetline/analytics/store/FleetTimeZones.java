@@ -16,6 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * The fleets' time zones ({@code fleets.time_zone}), read all at once at the refresh interval and
  * one by one for a fleet not seen yet; UTC for a fleet that is not there or whose zone is unknown.
+ * While the database does not answer for a fleet not seen yet its zone is not known ({@code null})
+ * and nothing is remembered, so the next sample asks again.
  */
 @Component
 class FleetTimeZones implements FleetZones {
@@ -58,8 +60,8 @@ class FleetTimeZones implements FleetZones {
           .map(FleetTimeZones::parse)
           .orElse(ZoneOffset.UTC);
     } catch (RuntimeException e) {
-      log.warn("Time zone of fleet {} not read, counting in UTC: {}", fleetId, e.toString());
-      return ZoneOffset.UTC;
+      log.warn("Time zone of fleet {} not read, counting no day yet: {}", fleetId, e.toString());
+      return null;
     }
   }
 

@@ -7,5 +7,9 @@ import java.util.UUID;
 @FunctionalInterface
 public interface FleetZones {
 
+  /**
+   * The fleet's zone, or {@code null} while it cannot be known (its store does not answer): samples
+   * applied then count towards no day rather than towards a day of a guessed zone.
+   */
   ZoneId zoneOf(UUID fleetId);
 }

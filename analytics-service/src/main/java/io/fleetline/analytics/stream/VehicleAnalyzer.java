@@ -168,7 +168,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private void apply(UUID vehicleId, VehicleState state, Sample s) {
     Sample prev = state.last;
     ZoneId zone = zones.zoneOf(state.fleetId);
-    DayTotals day = openDay(vehicleId, state.fleetId, s.recordedAt(), zone);
+    DayTotals day = zone == null ? null : openDay(vehicleId, state.fleetId, s.recordedAt(), zone);
     boolean gap =
         prev != null
             && Duration.between(prev.recordedAt(), s.recordedAt()).compareTo(settings.maxDataGap())
@@ -326,11 +326,16 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
             start.recordedAt(),
             start,
             details));
+    if (zone == null) {
+      return;
+    }
     DayTotals counted =
         day != null && day.day.equals(LocalDate.ofInstant(start.recordedAt(), zone))
             ? day
             : openDay(vehicleId, state.fleetId, start.recordedAt(), zone);
-    if (counted == null) {
+    if (counted == null || counted.first == null) {
+      // The run started on a day of which no sample was counted in this zone: there is no summary
+      // to count it in.
       return;
     }
     switch (raised.type()) {
@@ -419,9 +424,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
       }
     }
     for (DayTotals day : dirty) {
-      context.forward(
-          new Record<>(
-              day.vehicleId.toString(), FleetlineJson.write(Finding.of(day.summary())), now));
+      // Totals without a sample (as an earlier version could keep) have no summary to publish.
+      if (day.first != null) {
+        context.forward(
+            new Record<>(
+                day.vehicleId.toString(), FleetlineJson.write(Finding.of(day.summary())), now));
+      }
       day.dirty = false;
       days.put(dayKey(day.vehicleId, day.day), FleetlineJson.write(day));
     }
@@ -435,9 +443,18 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
       return null;
     }
     byte[] stored = days.get(dayKey(vehicleId, date));
-    return stored == null
-        ? DayTotals.start(vehicleId, fleetId, date, zone)
-        : FleetlineJson.read(stored, DayTotals.class);
+    if (stored == null) {
+      return DayTotals.start(vehicleId, fleetId, date, zone);
+    }
+    DayTotals day = FleetlineJson.read(stored, DayTotals.class);
+    if (!day.timeZone.equals(zone.getId())) {
+      // The fleet's zone changed during the day: its samples so far covered another stretch of
+      // time, so the day starts afresh in the new zone and replaces the earlier revisions.
+      DayTotals restarted = DayTotals.start(vehicleId, fleetId, date, zone);
+      restarted.revision = day.revision;
+      return restarted;
+    }
+    return day;
   }
 
   private void save(DayTotals day) {

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class DailySummaryTest {
@@ -175,6 +176,72 @@ class DailySummaryTest {
       assertThat(twice.ignored("duplicate")).isEqualTo(7);
       assertThat(twice.summaries()).isEqualTo(once.summaries());
       assertThat(twice.events(VehicleEvent.HARSH_BRAKING)).hasSize(1);
+    }
+  }
+
+  @Test
+  void harshRunStartingOnAnUncountedDayAfterAZoneChangeNeitherMixesZonesNorStopsTheStream() {
+    UUID fleet = UUID.randomUUID();
+    UUID vehicle = UUID.randomUUID();
+    AtomicReference<ZoneId> zone = new AtomicReference<>(ZoneOffset.UTC);
+    // 11:59:58 UTC on 3 December is 23:59:58 on 2 December at UTC-12.
+    Instant start = Instant.parse("2026-12-03T11:59:58Z");
+    Track track =
+        Track.of(vehicle, fleet, start).samples(Duration.ofSeconds(1), 72, 72, 56, 40, 24);
+    List<VehiclePing> pings = track.pings();
+    try (AnalyticsDriver driver =
+        new AnalyticsDriver(DetectionSettings.defaults(), f -> zone.get(), start.plusSeconds(2))) {
+      driver.send(pings.subList(0, 2));
+      driver.advance(Duration.ofSeconds(30));
+      assertThat(driver.summaries())
+          .singleElement()
+          .satisfies(s -> assertThat(s.timeZone()).isEqualTo("Z"));
+
+      zone.set(ZoneId.of("Etc/GMT+12"));
+      driver.send(pings.subList(2, pings.size()));
+      driver.advance(Duration.ofSeconds(30));
+      driver.advance(Duration.ofSeconds(30));
+
+      // The braking started at 23:59:59 on 2 December there, a day of which nothing was counted.
+      assertThat(driver.events(VehicleEvent.HARSH_BRAKING)).hasSize(1);
+      assertThat(driver.summaries())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.day()).isEqualTo(LocalDate.of(2026, 12, 3));
+                assertThat(s.timeZone()).isEqualTo("Etc/GMT+12");
+                assertThat(s.sampleCount()).isEqualTo(3);
+                assertThat(s.firstAt()).isEqualTo(Instant.parse("2026-12-03T12:00:00Z"));
+              });
+    }
+  }
+
+  @Test
+  void samplesAppliedWhileTheFleetsZoneIsUnknownCountTowardsNoDay() {
+    UUID fleet = UUID.randomUUID();
+    UUID vehicle = UUID.randomUUID();
+    AtomicReference<ZoneId> zone = new AtomicReference<>();
+    Instant start = Instant.parse("2026-12-03T23:30:00Z");
+    List<VehiclePing> pings =
+        Track.of(vehicle, fleet, start).samples(TEN_SECONDS, 36, 36, 36, 36, 36, 36).pings();
+    try (AnalyticsDriver driver =
+        new AnalyticsDriver(DetectionSettings.defaults(), f -> zone.get(), start.plusSeconds(20))) {
+      driver.send(pings.subList(0, 3));
+      driver.advance(Duration.ofSeconds(30));
+      assertThat(driver.summaries()).isEmpty();
+
+      zone.set(ZoneId.of("Europe/Berlin"));
+      driver.send(pings.subList(3, pings.size()));
+      driver.advance(Duration.ofSeconds(30));
+
+      assertThat(driver.summaries())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.day()).isEqualTo(LocalDate.of(2026, 12, 4));
+                assertThat(s.timeZone()).isEqualTo("Europe/Berlin");
+                assertThat(s.sampleCount()).isEqualTo(3);
+              });
     }
   }
 }
