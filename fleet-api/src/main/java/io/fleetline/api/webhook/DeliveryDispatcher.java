@@ -289,7 +289,7 @@ class DeliveryDispatcher implements SmartLifecycle {
                           disabled_reason = :reason
                       WHERE id = :id AND enabled
                         AND failing_since <= now() - :disableMs * INTERVAL '1 millisecond'
-                      RETURNING fleet_id, url, failing_since""")
+                      RETURNING fleet_id, failing_since""")
                   .param(
                       "reason",
                       "every delivery failed for "
@@ -303,9 +303,7 @@ class DeliveryDispatcher implements SmartLifecycle {
                           new WebhookDisabledNotices.Disabled(
                               delivery.subscriptionId(),
                               rs.getObject("fleet_id", UUID.class),
-                              rs.getString("url"),
-                              rs.getObject("failing_since", OffsetDateTime.class).toInstant(),
-                              shortError))
+                              rs.getObject("failing_since", OffsetDateTime.class).toInstant()))
                   .optional()
                   .map(
                       notice -> {

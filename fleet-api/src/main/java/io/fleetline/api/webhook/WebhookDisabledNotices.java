@@ -42,15 +42,16 @@ class WebhookDisabledNotices {
   }
 
   /** A subscription that was disabled because its endpoint kept failing. */
-  record Disabled(UUID webhookId, UUID fleetId, String url, Instant failingSince, String error) {}
+  record Disabled(UUID webhookId, UUID fleetId, Instant failingSince) {}
 
   /** Stores the event in the current transaction and publishes it after the commit. */
   void record(Disabled disabled) {
     Map<String, Object> details = new LinkedHashMap<>();
+    // Every reader of the fleet's feed, live stream and webhooks sees these details: an endpoint's
+    // URL often carries a secret and its last error may quote it, so only the webhook's id and
+    // since when it failed are told; its owner reads the rest from the webhook itself.
     details.put("webhookId", disabled.webhookId().toString());
-    details.put("url", disabled.url());
     details.put("failingSince", disabled.failingSince().toString());
-    details.put("lastError", disabled.error());
     Stored stored =
         jdbc.sql(
                 """

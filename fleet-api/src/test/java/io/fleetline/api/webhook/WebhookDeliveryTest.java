@@ -206,9 +206,11 @@ class WebhookDeliveryTest extends FleetApiTest {
   @Test
   void anEndpointFailingForTheWindowIsDisabledAndTheFleetToldInTheFeed() throws Exception {
     Receiver receiver = receiver();
+    String secretPath = "/hooks/s3cr3t-token";
     receiver.answer(r -> 503);
     String vehicle = createVehicle(fleetToken, "Unreachable");
-    String webhook = subscribe(fleetToken, receiver.url("/"), vehicle).get("id").stringValue();
+    String webhook =
+        subscribe(fleetToken, receiver.url(secretPath), vehicle).get("id").stringValue();
     Receiver watcher = receiver();
     ApiClient.Response watching =
         api.post(
@@ -244,6 +246,10 @@ class WebhookDeliveryTest extends FleetApiTest {
             });
     assertThat(notices).hasSize(1);
     assertThat(notices.get(0).get("vehicleId").isNull()).isTrue();
+    // Readers of the feed learn which webhook, never its URL (often a secret) nor its last error.
+    assertThat(notices.get(0).get("details").propertyNames())
+        .containsExactlyInAnyOrder("webhookId", "failingSince");
+    assertThat(notices.get(0).toString()).doesNotContain(secretPath).doesNotContain("answered");
     assertThat(api.get("/api/v1/events?types=webhook_disabled", otherFleetToken).body())
         .doesNotContain(webhook);
     int attemptsWhileDisabled = receiver.requests().size();
@@ -252,6 +258,9 @@ class WebhookDeliveryTest extends FleetApiTest {
     JsonNode told = FleetlineJson.mapper().readTree(watcher.requests().get(0).body());
     assertThat(told.get("type").stringValue()).isEqualTo("webhook_disabled");
     assertThat(told.get("data").get("details").get("webhookId").stringValue()).isEqualTo(webhook);
+    assertThat(watcher.requests().get(0).body())
+        .doesNotContain(secretPath)
+        .doesNotContain("answered");
     assertThat(told.get("data").get("vehicleId").isNull()).isTrue();
     assertThat(watcher.requests().get(0).id())
         .isEqualTo("evt_" + notices.get(0).get("id").longValue());
