@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -21,14 +25,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends one webhook request over HTTP/1.1 to an address that {@link Destinations} checked, never to
- * one looked up again. Connecting and answering are each bounded in time, only the status line of
- * the answer is read (at most {@value #MAX_STATUS_LINE} bytes), redirects are not followed (a 3xx
- * is an unsuccessful answer), and the connection is closed after every request.
+ * one looked up again. Connecting and answering are each bounded in time, and the whole attempt
+ * (every address tried, the TLS handshake, the request and the answer) ends within the connect
+ * timeout plus the response timeout: a watchdog closes the socket of an endpoint that is still
+ * trickling bytes then. Only the status line of the answer is read (at most {@value
+ * #MAX_STATUS_LINE} bytes), redirects are not followed (a 3xx is an unsuccessful answer), and the
+ * connection is closed after every request.
  */
 @Component
 class EndpointClient {
 
   static final int MAX_STATUS_LINE = 1024;
+
+  /** Closes the sockets of attempts that outlive their deadline; one thread for every attempt. */
+  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
   private final Duration connectTimeout;
   private final Duration responseTimeout;
@@ -56,30 +66,81 @@ class EndpointClient {
   /** Posts the JSON body with the given headers; throws when no answer came in time. */
   Answer post(Destinations.Target target, Map<String, String> headers, byte[] body)
       throws IOException {
+    long attemptDeadline = System.nanoTime() + connectTimeout.plus(responseTimeout).toNanos();
     IOException failure = null;
     for (InetAddress address : target.addresses()) {
-      Socket socket = new Socket();
-      try {
-        socket.connect(
-            new InetSocketAddress(address, target.port()), (int) connectTimeout.toMillis());
-      } catch (IOException e) {
-        socket.close();
-        failure = new IOException("connecting to " + address.getHostAddress() + " failed: " + e);
-        continue;
+      long remaining = attemptDeadline - System.nanoTime();
+      if (remaining <= 0) {
+        break;
       }
-      long deadline = System.nanoTime() + responseTimeout.toNanos();
-      try (Socket connection = target.https() ? tls(socket, target) : socket) {
-        connection.setSoTimeout((int) responseTimeout.toMillis());
-        OutputStream out = new BufferedOutputStream(connection.getOutputStream());
-        out.write(head(target, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
-        return statusLine(connection, deadline);
+      Socket socket = new Socket();
+      AtomicBoolean cut = new AtomicBoolean();
+      ScheduledFuture<?> watch =
+          WATCHDOG.schedule(
+              () -> {
+                cut.set(true);
+                closeQuietly(socket);
+              },
+              remaining,
+              TimeUnit.NANOSECONDS);
+      try {
+        try {
+          socket.connect(
+              new InetSocketAddress(address, target.port()),
+              (int) Math.max(1, Math.min(connectTimeout.toMillis(), remaining / 1_000_000)));
+        } catch (IOException e) {
+          socket.close();
+          failure = new IOException("connecting to " + address.getHostAddress() + " failed: " + e);
+          continue;
+        }
+        long deadline = System.nanoTime() + responseTimeout.toNanos();
+        try (Socket connection = target.https() ? tls(socket, target) : socket) {
+          connection.setSoTimeout((int) responseTimeout.toMillis());
+          OutputStream out = new BufferedOutputStream(connection.getOutputStream());
+          out.write(head(target, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
+          out.write(body);
+          out.flush();
+          return statusLine(connection, deadline);
+        } finally {
+          socket.close();
+        }
+      } catch (IOException e) {
+        if (cut.get()) {
+          throw new SocketTimeoutException(
+              "the attempt did not end within "
+                  + connectTimeout.plus(responseTimeout).toMillis()
+                  + " ms");
+        }
+        throw e;
       } finally {
-        socket.close();
+        watch.cancel(false);
       }
     }
+    if (failure == null && System.nanoTime() >= attemptDeadline) {
+      failure = new SocketTimeoutException("no address answered within the attempt's deadline");
+    }
     throw failure == null ? new IOException("the host has no address") : failure;
+  }
+
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor watchdog =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "webhook-attempt-watchdog");
+              thread.setDaemon(true);
+              return thread;
+            });
+    watchdog.setRemoveOnCancelPolicy(true);
+    return watchdog;
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing is all the watchdog can do; the attempt fails either way
+    }
   }
 
   private Socket tls(Socket socket, Destinations.Target target) throws IOException {

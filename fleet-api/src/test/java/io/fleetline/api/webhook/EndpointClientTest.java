@@ -2,17 +2,24 @@ package io.fleetline.api.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -165,6 +172,50 @@ class EndpointClientTest {
           .isInstanceOf(IOException.class);
     } finally {
       destinations.destroy();
+    }
+  }
+
+  @Test
+  void anEndpointTricklingItsTlsHandshakeIsCutAtTheAttemptsDeadline() throws Exception {
+    // Each byte comes well within the read timeout (1 s), so only a deadline over the whole
+    // attempt (connect 1 s + response 1 s) ends it: the record announced is 16 KB long.
+    try (ServerSocket trickler = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread endpoint =
+          new Thread(
+              () -> {
+                try (Socket socket = trickler.accept()) {
+                  OutputStream out = socket.getOutputStream();
+                  out.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00});
+                  out.flush();
+                  for (int i = 0; i < 16_384; i++) {
+                    out.write(0x02);
+                    out.flush();
+                    Thread.sleep(200);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the client hung up, as it should
+                }
+              });
+      endpoint.setDaemon(true);
+      endpoint.start();
+      Destinations destinations = new Destinations(AddressRulesTest.settings(true));
+      try {
+        Destinations.Target target =
+            destinations.check("https://localhost:" + trickler.getLocalPort() + "/");
+        EndpointClient client =
+            new EndpointClient(
+                AddressRulesTest.settings(true), trustingTheEndpoint.getSocketFactory());
+
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                assertThatThrownBy(() -> client.post(target, Map.of(), new byte[0]))
+                    .isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("did not end within"));
+      } finally {
+        destinations.destroy();
+        endpoint.interrupt();
+      }
     }
   }
 }
