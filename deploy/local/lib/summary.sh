@@ -35,7 +35,10 @@ write_env_file() {
       env_line FLEETLINE_OSMAND_URL "http://127.0.0.1:${PORT[osmand]}"
       env_line FLEETLINE_TELTONIKA_ADDR "127.0.0.1:${PORT[teltonika]}"
       env_line FLEETLINE_COAP_URL "coap://127.0.0.1:${PORT[coap]}"
-      env_line FLEETLINE_COAPS_URL "coaps://127.0.0.1:${PORT[coaps]}"
+      # DTLS is off unless FLEETLINE_INGEST_COAP_DTLS_ENABLED=true was set for the stack.
+      if [ "${FLEETLINE_INGEST_COAP_DTLS_ENABLED:-false}" = true ]; then
+        env_line FLEETLINE_COAPS_URL "coaps://127.0.0.1:${PORT[coaps]}"
+      fi
     fi
     env_line FLEETLINE_MQTT_URL "tcp://127.0.0.1:${PORT[mqtt]}"
     # Devices log in as themselves; ingest's account (it reads every device topic) stays out of here.

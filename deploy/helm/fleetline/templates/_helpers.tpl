@@ -183,6 +183,8 @@ per address see clients rather than one shared controller address. */}}
   value: {{ .Values.ingest.teltonikaPort | quote }}
 - name: FLEETLINE_INGEST_COAP_PORT
   value: {{ .Values.ingest.coapPort | quote }}
+- name: FLEETLINE_INGEST_COAP_DTLS_ENABLED
+  value: {{ .Values.ingest.coapDtlsEnabled | default false | quote }}
 - name: FLEETLINE_INGEST_COAP_DTLS_PORT
   value: {{ .Values.ingest.coapDtlsPort | quote }}
 - name: FLEETLINE_INGEST_TOPICS_PINGS

@@ -283,6 +283,19 @@ class HelmChartTest {
   }
 
   @Test
+  void coapDtlsStaysOffUnlessSwitchedOnSinceTheRegistryHoldsTheDevicesKeys() {
+    String variable = "FLEETLINE_INGEST_COAP_DTLS_ENABLED";
+    Node defaults = container(renderDefaults().named("Deployment", "fleetline-ingest"));
+    Node switchedOn =
+        container(
+            render(c -> c.set("ingest.coapDtlsEnabled", true))
+                .named("Deployment", "fleetline-ingest"));
+
+    assertThat(env(defaults).get(variable).text("value")).isEqualTo("false");
+    assertThat(env(switchedOn).get(variable).text("value")).isEqualTo("true");
+  }
+
+  @Test
   void managementEndpointsHaveAPortOfTheirOwnThatOnlyProbesAndScrapersUse() {
     Manifests production = renderWith("production.yaml");
 

@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param enabled whether ingest listens for CoAP at all
  * @param bindAddress interface to bind, {@code 0.0.0.0} for all
  * @param port the plain UDP port; 0 picks a free one
- * @param dtlsEnabled whether the DTLS port is opened too
+ * @param dtlsEnabled whether the DTLS port is opened too; off unless set, since a device's DTLS key
+ *     is the token hash that the device registry (its topic and table) holds
  * @param dtlsPort the DTLS port; 0 picks a free one
  * @param maxBodySize largest upload, whole, also when sent block-wise; larger is answered 4.13
  * @param maxExchanges uploads waiting for Kafka at once; past it a device is answered 5.03
@@ -31,7 +32,7 @@ public record CoapProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("0.0.0.0") String bindAddress,
     @DefaultValue("5683") int port,
-    @DefaultValue("true") boolean dtlsEnabled,
+    @DefaultValue("false") boolean dtlsEnabled,
     @DefaultValue("5684") int dtlsPort,
     @DefaultValue("64KB") DataSize maxBodySize,
     @DefaultValue("2000") int maxExchanges,

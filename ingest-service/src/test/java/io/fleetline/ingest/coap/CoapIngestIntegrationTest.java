@@ -66,6 +66,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "fleetline.ingest.osmand.enabled=false",
       "fleetline.ingest.teltonika.enabled=false",
       "fleetline.ingest.coap.port=0",
+      "fleetline.ingest.coap.dtls-enabled=true",
       "fleetline.ingest.coap.dtls-port=0",
       "fleetline.ingest.coap.bind-address=127.0.0.1",
       "fleetline.ingest.coap.max-body-size=4KB",
