@@ -2,6 +2,7 @@ package io.fleetline.simulator;
 
 import io.fleetline.common.Measurements;
 import io.fleetline.simulator.truth.TruthInvalidPing;
+import io.fleetline.simulator.truth.TruthManoeuvre;
 import io.fleetline.simulator.truth.TruthPing;
 import io.fleetline.simulator.truth.TruthTrip;
 import io.fleetline.simulator.truth.TruthVehicle;
@@ -164,7 +165,10 @@ final class RunRecorder {
             outcome.observedReason()));
   }
 
-  /** Writes the trips each vehicle really drove, once the run is over. */
+  /**
+   * Writes the trips each vehicle really drove and the manoeuvres it made on purpose, once the run
+   * is over.
+   */
   void trips(SimVehicle v) {
     for (DrivenTrip t : v.motion().trips()) {
       truth.trip(
@@ -180,6 +184,16 @@ final class RunRecorder {
               t.parkedForS(),
               t.startedInRun(),
               t.open()));
+    }
+    for (VehicleMotion.Manoeuvre m : v.motion().manoeuvres()) {
+      truth.manoeuvre(
+          new TruthManoeuvre(
+              v.device().vehicleId(),
+              v.device().identifier(),
+              m.kind(),
+              m.startedAt(),
+              m.endedAt(),
+              m.open()));
     }
   }
 

@@ -10,19 +10,44 @@ import java.util.random.RandomGenerator;
  * One vehicle driving the {@link RoadGrid}: it pulls away from a parking place with its ignition
  * on, accelerates to a cruising speed near the street's limit, brakes in time to take corners
  * slowly or to wait at a red light, and after a trip of a few kilometres parks at a corner with its
- * ignition off for minutes to hours. The physics advances in steps of at most {@value #STEP_S} s,
- * so the reporting interval does not change how it drives. Everything random comes from the
- * generator it is given, so a seed reproduces the drive.
+ * ignition off for minutes to hours. Ordinary driving stays below the harsh-driving thresholds of
+ * fleet telematics (0.3 g); a few deliberate manoeuvres go beyond them: an emergency stop at a red
+ * light on a fast street ({@value #HARSH_BRAKING_MS2} m/s²), a racing start when the light turns
+ * green ({@value #HARSH_ACCELERATION_MS2} m/s²), and, before some departures, standing with the
+ * ignition on for more than five minutes (idling). They are recorded as {@link #manoeuvres()}. The
+ * physics advances in steps of at most {@value #STEP_S} s, so the reporting interval does not
+ * change how it drives. Everything random comes from the generator it is given, so a seed
+ * reproduces the drive.
  */
 final class VehicleMotion {
 
   static final double STEP_S = 0.25;
 
-  /** Largest braking the model ever uses, m/s² (a firm stop; comfortable braking is less). */
+  /**
+   * Largest braking of ordinary driving within a physics step, m/s² (comfortable braking, kept over
+   * a second, is at most {@value #MAX_COMFORT_BRAKING_MS2}).
+   */
   static final double MAX_BRAKING_MS2 = 4.5;
 
-  /** Largest acceleration of the liveliest driver, m/s². */
-  static final double MAX_ACCELERATION_MS2 = 2.5;
+  static final double MAX_COMFORT_BRAKING_MS2 = 3.0;
+
+  /** Largest acceleration of the liveliest driver in ordinary driving, m/s². */
+  static final double MAX_ACCELERATION_MS2 = 2.2;
+
+  /** Braking of an emergency stop, m/s². */
+  static final double HARSH_BRAKING_MS2 = 6.0;
+
+  /** Acceleration of a racing start, m/s². */
+  static final double HARSH_ACCELERATION_MS2 = 4.5;
+
+  /** Only on streets this fast does a red light sometimes make an emergency stop. */
+  static final double HARSH_STOP_MIN_CRUISE_KMH = 50;
+
+  static final double HARSH_STOP_CHANCE = 0.25;
+  static final double HARSH_START_CHANCE = 0.2;
+  static final double IDLE_CHANCE = 0.3;
+  static final Duration MIN_IDLING = Duration.ofSeconds(330);
+  static final Duration MAX_IDLING = Duration.ofSeconds(540);
 
   static final double TURN_SPEED_KMH = 18;
   static final Duration MIN_PARKING = Duration.ofMinutes(6);
@@ -35,8 +60,17 @@ final class VehicleMotion {
   enum Phase {
     DRIVING,
     WAITING,
+    /** Standing with the ignition on before pulling away. */
+    IDLING,
     PARKED
   }
+
+  /**
+   * A deliberate manoeuvre: {@code idling} (standing, ignition on), {@code harsh_braking} or {@code
+   * harsh_acceleration}, from its first to its last moment; {@code open} when still going on at the
+   * last sample.
+   */
+  record Manoeuvre(String kind, Instant startedAt, Instant endedAt, boolean open) {}
 
   private enum Plan {
     STRAIGHT,
@@ -74,12 +108,18 @@ final class VehicleMotion {
   private DrivenTrip lastEnded;
   private Instant parkedSince;
 
+  private final List<Manoeuvre> manoeuvres = new ArrayList<>();
+  private boolean emergencyStop;
+  private boolean racingStart;
+  private String episodeKind;
+  private Instant episodeSince;
+
   VehicleMotion(RoadGrid grid, RandomGenerator random, Instant start) {
     this.grid = grid;
     this.random = random;
     this.now = start;
     this.accelerationMs2 = 1.2 + random.nextDouble() * (MAX_ACCELERATION_MS2 - 1.2);
-    this.comfortBrakingMs2 = 2.0 + random.nextDouble() * 1.5;
+    this.comfortBrakingMs2 = 2.0 + random.nextDouble() * (MAX_COMFORT_BRAKING_MS2 - 2.0);
     this.speedFactor = 0.85 + random.nextDouble() * 0.2;
     int blocks = grid.blocks();
     do {
@@ -117,6 +157,24 @@ final class VehicleMotion {
       case PARKED -> {
         waitLeftS -= dt;
         if (waitLeftS <= 0) {
+          if (random.nextDouble() < IDLE_CHANCE) {
+            // The ignition goes on, but the driver takes minutes to pull away.
+            phase = Phase.IDLING;
+            waitLeftS =
+                MIN_IDLING.toSeconds()
+                    + random.nextDouble() * (MAX_IDLING.toSeconds() - MIN_IDLING.toSeconds());
+            beginEpisode("idling", now.minusNanos(Math.round(dt * 1e9)));
+          } else {
+            phase = Phase.DRIVING;
+            startTrip(true);
+            plan = choosePlan();
+          }
+        }
+      }
+      case IDLING -> {
+        waitLeftS -= dt;
+        if (waitLeftS <= 0) {
+          endEpisode(now.minusNanos(Math.round(dt * 1e9)));
           phase = Phase.DRIVING;
           startTrip(true);
           plan = choosePlan();
@@ -126,6 +184,7 @@ final class VehicleMotion {
         waitLeftS -= dt;
         if (waitLeftS <= 0) {
           phase = Phase.DRIVING;
+          racingStart = random.nextDouble() < HARSH_START_CHANCE;
           plan = choosePlan();
         }
       }
@@ -144,14 +203,34 @@ final class VehicleMotion {
         };
     // The fastest speed v that, driven for this step and then braked comfortably (b), still gets
     // down to the corner speed vc at the corner: v·dt + (v² − vc²)/2b = d.
-    double b = comfortBrakingMs2;
+    // An emergency stop brakes late and hard.
+    double b = emergencyStop ? HARSH_BRAKING_MS2 : comfortBrakingMs2;
     double brakingLimit =
         -b * dt + Math.sqrt(b * b * dt * dt + 2 * b * toCorner + cornerMs * cornerMs);
     double wanted = Math.max(Math.min(cruiseMs, brakingLimit), Math.min(CREEP_MS, cruiseMs));
+    Instant stepStart = now.minusNanos(Math.round(dt * 1e9));
     if (speedMs < wanted) {
-      speedMs = Math.min(wanted, speedMs + accelerationMs2 * dt);
+      if (racingStart && episodeKind == null) {
+        beginEpisode("harsh_acceleration", stepStart);
+      }
+      double a = racingStart ? HARSH_ACCELERATION_MS2 : accelerationMs2;
+      speedMs = Math.min(wanted, speedMs + a * dt);
+      if (racingStart && speedMs >= wanted) {
+        racingStart = false;
+        endEpisode(now);
+      }
     } else {
-      speedMs = Math.max(wanted, speedMs - MAX_BRAKING_MS2 * dt);
+      if (racingStart) {
+        // Up to speed, or the next corner comes first: the racing start is over.
+        racingStart = false;
+        if ("harsh_acceleration".equals(episodeKind)) {
+          endEpisode(stepStart);
+        }
+      }
+      if (emergencyStop && speedMs > wanted && episodeKind == null) {
+        beginEpisode("harsh_braking", stepStart);
+      }
+      speedMs = Math.max(wanted, speedMs - Math.max(b, MAX_BRAKING_MS2) * dt);
     }
     double metres = speedMs * dt;
     if (metres >= toCorner) {
@@ -174,6 +253,12 @@ final class VehicleMotion {
       }
       case STOP_AT_LIGHT -> {
         speedMs = 0;
+        if (emergencyStop) {
+          emergencyStop = false;
+          if ("harsh_braking".equals(episodeKind)) {
+            endEpisode(now);
+          }
+        }
         phase = Phase.WAITING;
         waitLeftS = 10 + random.nextDouble() * 50;
         headingDeg = Math.floorMod(headingDeg + turnDeg, 360); // facing where it goes on green
@@ -202,7 +287,11 @@ final class VehicleMotion {
       turnDeg = r < 0.2 ? -90 : r < 0.4 ? 90 : 0;
     }
     if (random.nextDouble() < RED_LIGHT_CHANCE) {
-      // A red light: stop, then turn (or go on) from standstill.
+      // A red light: stop, then turn (or go on) from standstill; on a fast street, now and then
+      // the driver notices it late.
+      double cruiseKmh = grid.limitKmh(headingDeg % 180 == 0 ? xM : yM) * speedFactor;
+      emergencyStop =
+          cruiseKmh >= HARSH_STOP_MIN_CRUISE_KMH && random.nextDouble() < HARSH_STOP_CHANCE;
       return Plan.STOP_AT_LIGHT;
     }
     return turnDeg == 0 ? Plan.STRAIGHT : Plan.TURN;
@@ -313,7 +402,7 @@ final class VehicleMotion {
    */
   List<DrivenTrip> trips() {
     List<DrivenTrip> all = new ArrayList<>(trips);
-    if (phase != Phase.PARKED) {
+    if (phase == Phase.DRIVING || phase == Phase.WAITING) {
       all.add(
           new DrivenTrip(
               tripStartedAt,
@@ -329,6 +418,26 @@ final class VehicleMotion {
               true));
     } else if (lastEnded != null) {
       all.set(all.size() - 1, withParking(lastEnded, now));
+    }
+    return all;
+  }
+
+  private void beginEpisode(String kind, Instant at) {
+    episodeKind = kind;
+    episodeSince = at;
+  }
+
+  private void endEpisode(Instant at) {
+    manoeuvres.add(new Manoeuvre(episodeKind, episodeSince, at, false));
+    episodeKind = null;
+    episodeSince = null;
+  }
+
+  /** The deliberate manoeuvres so far, ending with the one going on now (marked open), if any. */
+  List<Manoeuvre> manoeuvres() {
+    List<Manoeuvre> all = new ArrayList<>(manoeuvres);
+    if (episodeKind != null) {
+      all.add(new Manoeuvre(episodeKind, episodeSince, now, true));
     }
     return all;
   }

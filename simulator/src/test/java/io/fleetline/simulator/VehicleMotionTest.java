@@ -27,7 +27,10 @@ class VehicleMotionTest {
       double odometerM) {}
 
   static List<State> drive(long seed, Duration span) {
-    VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(seed), START);
+    return drive(new VehicleMotion(BERLIN, new SplittableRandom(seed), START), span);
+  }
+
+  static List<State> drive(VehicleMotion motion, Duration span) {
     List<State> states = new ArrayList<>();
     for (long s = 0; s < span.toSeconds(); s++) {
       motion.advance(SECOND);
@@ -44,15 +47,28 @@ class VehicleMotionTest {
   }
 
   @Test
-  void speedsAndAccelerationsStayWithinWhatACarInTownDoes() {
+  void ordinaryDrivingStaysBelowTheHarshThresholdsOutsideTheDeliberateManoeuvres() {
     for (long seed = 0; seed < 10; seed++) {
-      List<State> states = drive(seed, Duration.ofHours(6));
+      VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(seed), START);
+      List<State> states = drive(motion, Duration.ofHours(6));
+      List<VehicleMotion.Manoeuvre> harsh =
+          motion.manoeuvres().stream().filter(m -> !m.kind().equals("idling")).toList();
       for (int i = 1; i < states.size(); i++) {
         double accelerationMs2 = (states.get(i).speedKmh() - states.get(i - 1).speedKmh()) / 3.6;
+        Instant from = states.get(i - 1).at();
+        Instant to = states.get(i).at();
+        boolean inManoeuvre =
+            harsh.stream().anyMatch(m -> m.startedAt().isBefore(to) && m.endedAt().isAfter(from));
+        if (inManoeuvre) {
+          continue;
+        }
+        // Over a second: at most comfortable braking and the liveliest ordinary acceleration,
+        // below the analytics thresholds (3.5 and 3.0 m/s²).
         assertThat(accelerationMs2)
             .as("seed %d, second %d", seed, i)
             .isBetween(
-                -VehicleMotion.MAX_BRAKING_MS2 - 1e-9, VehicleMotion.MAX_ACCELERATION_MS2 + 1e-9);
+                -VehicleMotion.MAX_COMFORT_BRAKING_MS2 - 0.2,
+                VehicleMotion.MAX_ACCELERATION_MS2 + 1e-9);
         assertThat(states.get(i).speedKmh())
             .isBetween(0.0, RoadGrid.ARTERIAL_LIMIT_KMH * 1.05 + 1e-9);
         if (states.get(i).phase() != VehicleMotion.Phase.DRIVING) {
@@ -60,6 +76,64 @@ class VehicleMotionTest {
         }
       }
     }
+  }
+
+  @Test
+  void deliberateManoeuvresAreRecordedAsTheyWereDriven() {
+    int idlings = 0;
+    int stops = 0;
+    int starts = 0;
+    for (long seed = 0; seed < 10; seed++) {
+      VehicleMotion motion = new VehicleMotion(BERLIN, new SplittableRandom(seed), START);
+      List<State> states = drive(motion, Duration.ofHours(6));
+      for (VehicleMotion.Manoeuvre m : motion.manoeuvres()) {
+        List<State> during =
+            states.stream()
+                .filter(s -> !s.at().isBefore(m.startedAt()) && !s.at().isAfter(m.endedAt()))
+                .toList();
+        assertThat(m.endedAt()).isAfterOrEqualTo(m.startedAt());
+        switch (m.kind()) {
+          case "idling" -> {
+            idlings++;
+            if (!m.open()) {
+              assertThat(Duration.between(m.startedAt(), m.endedAt()))
+                  .isBetween(VehicleMotion.MIN_IDLING, VehicleMotion.MAX_IDLING);
+            }
+            assertThat(during)
+                .filteredOn(s -> s.at().isAfter(m.startedAt()) && s.at().isBefore(m.endedAt()))
+                .isNotEmpty()
+                .allMatch(s -> s.phase() == VehicleMotion.Phase.IDLING && s.speedKmh() == 0);
+          }
+          case "harsh_braking" -> {
+            stops++;
+            if (!m.open()) {
+              // It ends standing at the red light.
+              assertThat(states)
+                  .filteredOn(s -> !s.at().isBefore(m.endedAt()))
+                  .first()
+                  .matches(s -> s.speedKmh() == 0 && s.phase() == VehicleMotion.Phase.WAITING);
+              double seconds =
+                  Duration.between(during.get(0).at(), m.endedAt()).toMillis() / 1000.0;
+              double fromKmh = during.get(0).speedKmh();
+              assertThat(fromKmh / 3.6 / seconds)
+                  .as("mean braking of the stop at %s", m.startedAt())
+                  .isGreaterThan(VehicleMotion.HARSH_BRAKING_MS2 * 0.7);
+            }
+          }
+          case "harsh_acceleration" -> {
+            starts++;
+            for (int i = 1; i < during.size() && during.get(i).at().isBefore(m.endedAt()); i++) {
+              double a = (during.get(i).speedKmh() - during.get(i - 1).speedKmh()) / 3.6;
+              assertThat(a).isCloseTo(VehicleMotion.HARSH_ACCELERATION_MS2, within(1e-6));
+            }
+          }
+          default -> throw new AssertionError("unknown manoeuvre " + m.kind());
+        }
+      }
+    }
+    assertThat(idlings).as("idling periods").isGreaterThan(3);
+    assertThat(stops).as("emergency stops").isGreaterThan(3);
+    assertThat(starts).as("racing starts").isGreaterThan(3);
   }
 
   @Test

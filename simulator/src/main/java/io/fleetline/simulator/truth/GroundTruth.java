@@ -13,20 +13,23 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * What a simulator run really did, as written to its {@code --truth} directory: one JSON object per
- * line in {@value #VEHICLES}, {@value #PINGS}, {@value #INVALID} and {@value #TRIPS}, and the run's
- * summary in {@value #SUMMARY}.
+ * line in {@value #VEHICLES}, {@value #PINGS}, {@value #INVALID}, {@value #TRIPS} and {@value
+ * #MANOEUVRES}, and the run's summary in {@value #SUMMARY}. A directory written before manoeuvres
+ * were recorded reads with none.
  */
 public record GroundTruth(
     List<TruthVehicle> vehicles,
     List<TruthPing> pings,
     List<TruthInvalidPing> invalid,
     List<TruthTrip> trips,
-    Map<String, Object> summary) {
+    Map<String, Object> summary,
+    List<TruthManoeuvre> manoeuvres) {
 
   public static final String VEHICLES = "vehicles.jsonl";
   public static final String PINGS = "pings.jsonl";
   public static final String INVALID = "invalid.jsonl";
   public static final String TRIPS = "trips.jsonl";
+  public static final String MANOEUVRES = "manoeuvres.jsonl";
   public static final String SUMMARY = "summary.json";
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -42,7 +45,8 @@ public record GroundTruth(
           lines(dir.resolve(TRIPS), TruthTrip.class),
           Files.exists(summary)
               ? FleetlineJson.mapper().readValue(Files.readString(summary), MAP)
-              : Map.of());
+              : Map.of(),
+          lines(dir.resolve(MANOEUVRES), TruthManoeuvre.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

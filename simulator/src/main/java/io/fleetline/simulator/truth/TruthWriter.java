@@ -19,11 +19,12 @@ public final class TruthWriter implements AutoCloseable {
   private final BufferedWriter pings;
   private final BufferedWriter invalid;
   private final BufferedWriter trips;
+  private final BufferedWriter manoeuvres;
 
   private TruthWriter(Path dir) throws IOException {
     this.dir = dir;
     if (dir == null) {
-      vehicles = pings = invalid = trips = null;
+      vehicles = pings = invalid = trips = manoeuvres = null;
       return;
     }
     Files.createDirectories(dir);
@@ -36,6 +37,7 @@ public final class TruthWriter implements AutoCloseable {
             1 << 16);
     invalid = Files.newBufferedWriter(dir.resolve(GroundTruth.INVALID));
     trips = Files.newBufferedWriter(dir.resolve(GroundTruth.TRIPS));
+    manoeuvres = Files.newBufferedWriter(dir.resolve(GroundTruth.MANOEUVRES));
   }
 
   /** A writer into {@code dir}, whose files it replaces. */
@@ -75,6 +77,10 @@ public final class TruthWriter implements AutoCloseable {
     write(trips, trip);
   }
 
+  public void manoeuvre(TruthManoeuvre manoeuvre) {
+    write(manoeuvres, manoeuvre);
+  }
+
   /** Writes the run's summary, the last thing a run does. */
   public void summary(Map<String, Object> summary) {
     if (dir == null) {
@@ -110,7 +116,8 @@ public final class TruthWriter implements AutoCloseable {
       return;
     }
     try {
-      for (BufferedWriter out : new BufferedWriter[] {vehicles, pings, invalid, trips}) {
+      for (BufferedWriter out :
+          new BufferedWriter[] {vehicles, pings, invalid, trips, manoeuvres}) {
         synchronized (out) {
           out.flush();
         }
@@ -126,7 +133,8 @@ public final class TruthWriter implements AutoCloseable {
       return;
     }
     try {
-      for (BufferedWriter out : new BufferedWriter[] {vehicles, pings, invalid, trips}) {
+      for (BufferedWriter out :
+          new BufferedWriter[] {vehicles, pings, invalid, trips, manoeuvres}) {
         synchronized (out) {
           out.close();
         }
