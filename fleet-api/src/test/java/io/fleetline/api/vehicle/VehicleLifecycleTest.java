@@ -1,6 +1,7 @@
 package io.fleetline.api.vehicle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
@@ -9,11 +10,20 @@ import io.fleetline.common.DeviceRegistration;
 import io.fleetline.common.DeviceTokens;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.MqttPasswordHash;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Changing, re-keying and deleting vehicles, and what ingest hears about it. */
 class VehicleLifecycleTest extends FleetApiTest {
+
+  @Autowired DataSource dataSource;
 
   @Test
   void patchChangesOnlyTheGivenFieldsAndAnEmptyValueClearsIt() throws Exception {
@@ -199,6 +209,59 @@ class VehicleLifecycleTest extends FleetApiTest {
 
     assertThat(clash.status()).as(clash.body()).isEqualTo(409);
     assertThat(clash.json().get("field").stringValue()).isEqualTo("devices[0].identifier");
+  }
+
+  @Test
+  void aGatewayAndAnMqttDeviceOfOneUsernameRegisteredAtOnceInTwoFleetsCannotBothSucceed()
+      throws Exception {
+    String otherVehicle = createVehicle(otherFleetToken, "Racing yard");
+    try (Connection racing = dataSource.getConnection()) {
+      // The other fleet's gateway is inserted but not yet committed: the API's check cannot see
+      // it, as when both registrations run at the same moment.
+      racing.setAutoCommit(false);
+      try (PreparedStatement insert =
+          racing.prepareStatement(
+              "INSERT INTO devices (id, vehicle_id, fleet_id, protocol, identifier, relays)"
+                  + " VALUES (gen_random_uuid(), ?::uuid, ?::uuid, 'gateway', 'race-1', '{}')")) {
+        insert.setString(1, otherVehicle);
+        insert.setString(2, otherFleetId);
+        insert.executeUpdate();
+      }
+      CompletableFuture<ApiClient.Response> mqtt =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return api.post(
+                      "/api/v1/vehicles",
+                      fleetToken,
+                      "{\"name\":\"Racer\",\"devices\":[{\"protocol\":\"mqtt\","
+                          + "\"identifier\":\"race-1\"}]}");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      await("the registration answered or waits for the other one")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> mqtt.isDone() || waitsForAnotherInsert());
+      racing.commit();
+
+      ApiClient.Response response = mqtt.get(30, TimeUnit.SECONDS);
+      assertThat(response.status()).as(response.body()).isEqualTo(409);
+    }
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM devices WHERE identifier = 'race-1'")
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+  }
+
+  private boolean waitsForAnotherInsert() {
+    return jdbc.sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND query ILIKE 'insert into devices%'")
+            .query(Long.class)
+            .single()
+        > 0;
   }
 
   @Test
