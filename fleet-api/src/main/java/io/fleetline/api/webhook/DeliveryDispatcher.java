@@ -12,12 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Sends due deliveries; runs on every instance. A batch is claimed with {@code FOR UPDATE SKIP
- * LOCKED} and leased (its next attempt moved past the time the batch can take), so instances never
- * send the same delivery at once and a dead instance's batch becomes due again. A delivery is due
- * only when no earlier delivery of the same subscription and vehicle is still pending: each
+ * Sends due deliveries; runs on every instance. Deliveries are claimed with {@code FOR UPDATE SKIP
+ * LOCKED} and leased (their next attempt moved past the time one attempt can take), so instances
+ * never send the same delivery at once and a dead instance's deliveries become due again. The
+ * dispatcher claims only as many as it has free senders and claims again as soon as one is free,
+ * never waiting for a slow endpoint; one webhook has at most {@code max-in-flight-per-webhook}
+ * attempts under way on an instance, so a hostile endpoint cannot take every sender. A delivery is
+ * due only when no earlier delivery of the same subscription and vehicle is still pending: each
  * vehicle's events reach an endpoint in order, the next waiting until the previous one succeeded or
  * was given up.
  */
@@ -46,6 +50,7 @@ class DeliveryDispatcher implements SmartLifecycle {
         SELECT d.id FROM webhook_deliveries d
         JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
         WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+          AND NOT (CAST(d.subscription_id AS text) = ANY (string_to_array(:busy, ',')))
           AND NOT EXISTS (
             SELECT 1 FROM webhook_deliveries p
             WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key
@@ -75,6 +80,8 @@ class DeliveryDispatcher implements SmartLifecycle {
   private volatile boolean running;
   private volatile Thread thread;
   private ExecutorService senders;
+  private final Semaphore freeSenders = new Semaphore(0);
+  private final Map<UUID, Integer> inFlight = new ConcurrentHashMap<>();
 
   DeliveryDispatcher(
       WebhookProperties properties,
@@ -131,6 +138,8 @@ class DeliveryDispatcher implements SmartLifecycle {
               return sender;
             });
     this.senders = senders;
+    freeSenders.drainPermits();
+    freeSenders.release(Math.max(1, properties.concurrency()));
     running = true;
     thread = new Thread(() -> run(senders), "webhook-dispatcher");
     thread.setDaemon(true);
@@ -149,7 +158,7 @@ class DeliveryDispatcher implements SmartLifecycle {
     while (running) {
       int sent = 0;
       try {
-        sent = dispatchOnce(senders);
+        sent = claimAndSend(senders);
       } catch (RuntimeException e) {
         log.warn("Dispatching webhooks failed: {}", e.toString());
       }
@@ -159,13 +168,29 @@ class DeliveryDispatcher implements SmartLifecycle {
     }
   }
 
-  /** Claims one batch and sends it; returns how many deliveries were attempted. */
-  int dispatchOnce(ExecutorService senders) {
+  /**
+   * Claims as many due deliveries as there are free senders and hands them over without waiting for
+   * them; returns how many attempts it started.
+   */
+  int claimAndSend(ExecutorService senders) {
+    int free = Math.min(properties.batchSize(), freeSenders.availablePermits());
+    if (free <= 0) {
+      return 0; // a sender that finishes wakes the dispatcher
+    }
+    int cap = Math.max(1, properties.maxInFlightPerWebhook());
+    List<String> busy = new ArrayList<>();
+    inFlight.forEach(
+        (subscription, attempts) -> {
+          if (attempts >= cap) {
+            busy.add(subscription.toString());
+          }
+        });
     List<Claimed> batch =
         transactions.execute(
             status ->
                 jdbc.sql(CLAIM)
-                    .param("batch", properties.batchSize())
+                    .param("batch", free)
+                    .param("busy", String.join(",", busy))
                     .param("leaseMs", properties.lease().toMillis())
                     .query(
                         (rs, row) ->
@@ -179,28 +204,60 @@ class DeliveryDispatcher implements SmartLifecycle {
                                 rs.getString("secret"),
                                 rs.getString("previous")))
                     .list());
-    if (batch == null || batch.isEmpty()) {
+    if (batch == null) {
       return 0;
     }
-    List<Future<?>> attempts = new ArrayList<>(batch.size());
+    int started = 0;
     for (Claimed delivery : batch) {
+      if (!takeSlot(delivery.subscriptionId(), cap)) {
+        release(delivery); // its webhook has enough attempts under way: due again at once
+        continue;
+      }
       try {
-        attempts.add(senders.submit(() -> attempt(delivery)));
+        senders.execute(
+            () -> {
+              try {
+                attempt(delivery);
+              } catch (RuntimeException e) {
+                log.warn("A webhook attempt failed unexpectedly", e);
+              } finally {
+                giveBackSlot(delivery.subscriptionId());
+                wake();
+              }
+            });
+        started++;
       } catch (RejectedExecutionException e) {
+        giveBackSlot(delivery.subscriptionId());
         release(delivery); // stopping: due again at once rather than after the lease
       }
     }
-    for (Future<?> attempt : attempts) {
-      try {
-        attempt.get();
-      } catch (ExecutionException e) {
-        log.warn("A webhook attempt failed unexpectedly", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return batch.size();
-      }
+    return started;
+  }
+
+  private boolean takeSlot(UUID subscription, int cap) {
+    if (!freeSenders.tryAcquire()) {
+      return false;
     }
-    return batch.size();
+    boolean[] taken = {false};
+    inFlight.compute(
+        subscription,
+        (id, attempts) -> {
+          int now = attempts == null ? 0 : attempts;
+          if (now >= cap) {
+            return attempts;
+          }
+          taken[0] = true;
+          return now + 1;
+        });
+    if (!taken[0]) {
+      freeSenders.release();
+    }
+    return taken[0];
+  }
+
+  private void giveBackSlot(UUID subscription) {
+    inFlight.computeIfPresent(subscription, (id, attempts) -> attempts <= 1 ? null : attempts - 1);
+    freeSenders.release();
   }
 
   private void attempt(Claimed delivery) {
@@ -362,12 +419,17 @@ class DeliveryDispatcher implements SmartLifecycle {
     if (current != null) {
       LockSupport.unpark(current);
       try {
-        current.join(
-            properties
-                .connectTimeout()
-                .plus(properties.responseTimeout())
-                .plusSeconds(5)
-                .toMillis());
+        current.join(5_000);
+        if (senders != null) {
+          senders.awaitTermination(
+              properties
+                  .dnsTimeout()
+                  .plus(properties.connectTimeout())
+                  .plus(properties.responseTimeout())
+                  .plusSeconds(5)
+                  .toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often a dispatcher looks for due deliveries when it found none
  * @param batchSize deliveries one dispatcher claims at once
  * @param concurrency deliveries one dispatcher sends at once
+ * @param maxInFlightPerWebhook deliveries of one webhook one dispatcher sends at once, so that a
+ *     slow or hostile endpoint holds at most this many of its senders
  * @param maxPerFleet subscriptions one fleet may have
  * @param logRetention how long delivered and given-up deliveries stay in the delivery log
  */
@@ -49,19 +51,16 @@ record WebhookProperties(
     @DefaultValue("1s") Duration pollInterval,
     @DefaultValue("50") int batchSize,
     @DefaultValue("8") int concurrency,
+    @DefaultValue("2") int maxInFlightPerWebhook,
     @DefaultValue("50") int maxPerFleet,
     @DefaultValue("30d") Duration logRetention) {
 
   /**
-   * How long a claimed batch is reserved for the dispatcher sending it: every attempt of the batch
-   * timing out, plus a margin. When the instance dies, the deliveries become due again after it.
+   * How long a claimed delivery is reserved for the dispatcher sending it: its attempt, which
+   * starts when it is claimed, ends within the DNS timeout plus the connect and response timeouts;
+   * a margin on top. When the instance dies, the delivery becomes due again after it.
    */
   Duration lease() {
-    int rounds = (batchSize + concurrency - 1) / Math.max(1, concurrency);
-    return connectTimeout
-        .plus(responseTimeout)
-        .plus(dnsTimeout)
-        .multipliedBy(rounds)
-        .plusSeconds(30);
+    return connectTimeout.plus(responseTimeout).plus(dnsTimeout).plusSeconds(30);
   }
 }

@@ -134,6 +134,7 @@ class AddressRulesTest {
         second,
         10,
         2,
+        2,
         50,
         Duration.ofDays(30));
   }
