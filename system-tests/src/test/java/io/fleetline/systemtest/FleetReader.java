@@ -4,6 +4,7 @@ import io.fleetline.api.testing.ApiClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,11 @@ final class FleetReader {
   /** The fleet's whole event feed, oldest first. */
   List<JsonNode> events() throws Exception {
     return all("/api/v1/events");
+  }
+
+  /** The vehicle's daily summaries from {@code from} to {@code to} (days, both included). */
+  List<JsonNode> summaries(String vehicleId, LocalDate from, LocalDate to) throws Exception {
+    return all("/api/v1/vehicles/" + vehicleId + "/summaries?from=" + from + "&to=" + to);
   }
 
   /** The vehicle's latest position, empty while it has none. */

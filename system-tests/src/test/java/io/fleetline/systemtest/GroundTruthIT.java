@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetline.simulator.Simulation;
 import io.fleetline.simulator.truth.GroundTruth;
+import io.fleetline.simulator.truth.TruthManoeuvre;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +65,36 @@ class GroundTruthIT {
     checks.latestPositionsAreTheNewestPings();
     checks.tripsAndEventsAreNotDuplicated();
     TripMatching.assertTripsMatch(checks, truth);
+  }
+
+  /**
+   * Trackers reporting once a second with little GPS noise (0.5 m, no outliers), so that harsh
+   * driving can be judged and distances compared closely: analytics finds the idling periods,
+   * emergency stops and racing starts the vehicles really made and nothing else, and its daily
+   * summaries add up to the distance really driven (tolerances in {@link AnalyticsChecks}).
+   */
+  @Test
+  void streamAnalyticsFindsTheIdlingAndHarshManoeuvresReallyDrivenAndNothingElse()
+      throws Exception {
+    Platform.Fleet fleet = platform.newFleet("Ground truth: analytics");
+    GroundTruth truth =
+        simulate(
+            fleet,
+            "backfill --vehicles 6 --protocols "
+                + PROTOCOLS
+                + " --history 1h --interval 1 --gps-noise-m 0.5 --gps-jump-ratio 0 --batch 200"
+                + " --seed 20261203");
+    AnalyticsChecks checks = new AnalyticsChecks(platform, fleet, truth);
+    assertThat(checks.manoeuvres(TruthManoeuvre.IDLING)).as("true idling periods").isNotEmpty();
+    assertThat(checks.manoeuvres(TruthManoeuvre.HARSH_BRAKING)).as("emergency stops").isNotEmpty();
+    assertThat(checks.manoeuvres(TruthManoeuvre.HARSH_ACCELERATION))
+        .as("racing starts")
+        .isNotEmpty();
+
+    checks.awaitEveryPingAnalyzed(STORED_WITHIN);
+    checks.idlingMatchesTheTruth();
+    checks.harshDrivingMatchesTheTruth();
+    checks.dailyDistancesMatchTheTruth();
   }
 
   /**

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The whole platform as the local stack runs it ({@code deploy/local/up.sh}): the real Kafka broker
- * (KRaft) in a JVM of its own, Mosquitto, a PostGIS database, and the three services as separate
+ * (KRaft) in a JVM of its own, Mosquitto, a PostGIS database, and the four services as separate
  * JVMs configured through the environment variables an operator sets. The broker and the services
  * can be killed and started again with the same configuration, port and data.
  */
@@ -53,6 +53,7 @@ final class Platform implements AutoCloseable {
   final ServiceProcess api;
   final ServiceProcess ingest;
   final ServiceProcess routing;
+  final ServiceProcess analytics;
   private volatile boolean brokerDown;
 
   private Platform() {
@@ -96,8 +97,10 @@ final class Platform implements AutoCloseable {
       ingest = track(ServiceProcess.start("ingest", freePort(), ingestEnv));
       api.awaitReady(START_TIMEOUT);
       routing = track(ServiceProcess.start("routing", freePort(), withDb));
+      analytics = track(ServiceProcess.start("analytics", freePort(), analyticsSettings(withDb)));
       ingest.awaitReady(START_TIMEOUT);
       routing.awaitReady(START_TIMEOUT);
+      analytics.awaitReady(START_TIMEOUT);
     } catch (RuntimeException e) {
       // A failed start must not leave what did start running after the test.
       try {
@@ -107,6 +110,21 @@ final class Platform implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * analytics-service as the local stack runs it, with its Kafka Streams state under this module's
+   * target directory (a fresh one per platform, so no earlier run's state is restored) and a short
+   * punctuation interval, so that held pings and summaries are written soon after a run ends.
+   */
+  private static Map<String, String> analyticsSettings(Map<String, String> withDb) {
+    Map<String, String> env = new HashMap<>(withDb);
+    Path stateDir = Path.of("target", "analytics-state", UUID.randomUUID().toString());
+    env.put("FLEETLINE_ANALYTICS_STATE_DIR", stateDir.toAbsolutePath().toString());
+    env.put("FLEETLINE_ANALYTICS_STANDBY_REPLICAS", "0");
+    env.put("FLEETLINE_ANALYTICS_PUNCTUATE_INTERVAL", "2s");
+    env.put("FLEETLINE_ANALYTICS_EVENT_SWEEP", "2s");
+    return env;
   }
 
   private static Platform shared;
@@ -155,7 +173,7 @@ final class Platform implements AutoCloseable {
     if (brokerDown) {
       restartBroker();
     }
-    for (ServiceProcess service : List.of(api, ingest, routing)) {
+    for (ServiceProcess service : List.of(api, ingest, routing, analytics)) {
       if (!service.isAlive()) {
         service.restart(timeout);
       }
