@@ -23,12 +23,27 @@ import org.springframework.stereotype.Component;
  * Publishes stored events to the events topic ({@link Topics#EVENTS} unless configured, key =
  * vehicle id) after their transaction has committed, then marks them published. Events whose
  * publication was interrupted (a crash, Kafka away) stay unmarked and are republished by the sweep:
- * at least once, consumers de-duplicate by id.
+ * at least once, consumers de-duplicate by id. The sweep takes only the types routing detects
+ * (other services publish theirs) and claims the rows it sends, so that instances sweeping at the
+ * same time skip each other's rows instead of sending them twice.
  */
 @Component
 public class EventPublisher {
 
   private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+  /** The event types routing stores and therefore publishes. */
+  static final List<String> OWN_TYPES =
+      List.of(
+          VehicleEvent.TRIP_STARTED,
+          VehicleEvent.TRIP_ENDED,
+          VehicleEvent.GEOFENCE_ENTERED,
+          VehicleEvent.GEOFENCE_EXITED,
+          VehicleEvent.OVERSPEED,
+          VehicleEvent.BATTERY_LOW,
+          VehicleEvent.POWER_CUT,
+          VehicleEvent.FAULT_CODE,
+          VehicleEvent.FUEL_DROP);
 
   private static final String UNPUBLISHED =
       """
@@ -36,7 +51,9 @@ public class EventPublisher {
              details::text
       FROM vehicle_events
       WHERE published_at IS NULL AND created_at < now() - interval '30 seconds'
-      ORDER BY id LIMIT 1000""";
+        AND type = ANY (?)
+      ORDER BY id LIMIT 1000
+      FOR UPDATE SKIP LOCKED""";
 
   private final KafkaTemplate<String, byte[]> kafka;
   private final DataSource dataSource;
@@ -55,12 +72,10 @@ public class EventPublisher {
       return;
     }
     try {
-      List<CompletableFuture<?>> sent = new ArrayList<>(events.size());
-      for (VehicleEvent e : events) {
-        sent.add(kafka.send(topic, e.vehicleId().toString(), FleetlineJson.write(e)));
+      send(events);
+      try (Connection c = dataSource.getConnection()) {
+        markPublished(c, events);
       }
-      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-      markPublished(events);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -69,29 +84,58 @@ public class EventPublisher {
     }
   }
 
-  /** Republishes events that were stored but never marked published. */
+  /**
+   * Republishes events that were stored but never marked published, holding their rows until they
+   * are marked.
+   */
   @Scheduled(fixedDelayString = "${fleetline.routing.event-sweep:10s}")
   public void sweep() {
-    List<VehicleEvent> pending = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(UNPUBLISHED);
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        pending.add(EventStore.read(rs));
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<VehicleEvent> pending = claim(c);
+        if (!pending.isEmpty()) {
+          send(pending);
+          markPublished(c, pending);
+        }
+        c.commit();
+      } catch (Exception e) {
+        c.rollback();
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        log.warn("Event sweep failed, the next one retries: {}", e.toString());
       }
     } catch (SQLException e) {
       log.debug("Event sweep skipped: {}", e.getMessage());
-      return;
     }
-    publish(pending);
   }
 
-  private void markPublished(List<VehicleEvent> events) throws SQLException {
+  private List<VehicleEvent> claim(Connection c) throws SQLException {
+    List<VehicleEvent> pending = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(UNPUBLISHED)) {
+      s.setArray(1, c.createArrayOf("text", OWN_TYPES.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          pending.add(EventStore.read(rs));
+        }
+      }
+    }
+    return pending;
+  }
+
+  private void send(List<VehicleEvent> events) throws Exception {
+    List<CompletableFuture<?>> sent = new ArrayList<>(events.size());
+    for (VehicleEvent e : events) {
+      sent.add(kafka.send(topic, e.vehicleId().toString(), FleetlineJson.write(e)));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+  }
+
+  private static void markPublished(Connection c, List<VehicleEvent> events) throws SQLException {
     Long[] ids = events.stream().map(VehicleEvent::id).toArray(Long[]::new);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE vehicle_events SET published_at = now() WHERE id = ANY (?)")) {
+    try (PreparedStatement s =
+        c.prepareStatement("UPDATE vehicle_events SET published_at = now() WHERE id = ANY (?)")) {
       s.setArray(1, c.createArrayOf("int8", ids));
       s.executeUpdate();
     }
