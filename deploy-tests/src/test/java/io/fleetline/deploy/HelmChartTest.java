@@ -296,6 +296,29 @@ class HelmChartTest {
   }
 
   @Test
+  void anExposedIngestServiceKeepsDevicesSourceAddressesForThePerAddressLimits() {
+    Node loadBalancer =
+        render(c -> c.set("ingest.service.type", "LoadBalancer"))
+            .named("Service", "fleetline-ingest");
+    Node nodePort =
+        render(c -> c.set("ingest.service.type", "NodePort")).named("Service", "fleetline-ingest");
+    Node spread =
+        render(
+                c ->
+                    c.set("ingest.service.type", "LoadBalancer")
+                        .set("ingest.service.externalTrafficPolicy", "Cluster"))
+            .named("Service", "fleetline-ingest");
+    Node inCluster = renderDefaults().named("Service", "fleetline-ingest");
+
+    assertThat(loadBalancer.text("spec.externalTrafficPolicy")).isEqualTo("Local");
+    assertThat(nodePort.text("spec.externalTrafficPolicy")).isEqualTo("Local");
+    assertThat(spread.text("spec.externalTrafficPolicy")).isEqualTo("Cluster");
+    assertThat(inCluster.get("spec.externalTrafficPolicy").exists())
+        .as("a ClusterIP Service has no external traffic")
+        .isFalse();
+  }
+
+  @Test
   void managementEndpointsHaveAPortOfTheirOwnThatOnlyProbesAndScrapersUse() {
     Manifests production = renderWith("production.yaml");
 
