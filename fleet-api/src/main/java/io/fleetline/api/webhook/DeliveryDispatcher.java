@@ -44,6 +44,14 @@ class DeliveryDispatcher implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
   private static final int MAX_ERROR_LENGTH = 500;
 
+  /**
+   * Whether a pending delivery is being sent under a live lease: a claim moves its next attempt
+   * exactly one lease past its last attempt, which a failure or a release changes.
+   */
+  static final String LEASED =
+      "(next_attempt_at > now()"
+          + " AND next_attempt_at = last_attempt_at + :leaseMs * INTERVAL '1 millisecond')";
+
   private static final String CLAIM =
       """
       WITH due AS (

@@ -183,12 +183,16 @@ class WebhookController {
         .param("fleet", fleetId)
         .update();
     if (Boolean.TRUE.equals(patch.enabled())) {
-      // Pending deliveries get a new retry period, and go out now, oldest of each vehicle first.
+      // Pending deliveries get a new retry period, and go out now, oldest of each vehicle first;
+      // one that a dispatcher is sending keeps its lease, or it would be sent twice at once.
       jdbc.sql(
               "UPDATE webhook_deliveries SET due_since = now(),"
-                  + " next_attempt_at = LEAST(next_attempt_at, now())"
-                  + " WHERE subscription_id = ? AND status = 'pending'")
-          .param(webhookId)
+                  + " next_attempt_at = CASE WHEN "
+                  + DeliveryDispatcher.LEASED
+                  + " THEN next_attempt_at ELSE LEAST(next_attempt_at, now()) END"
+                  + " WHERE subscription_id = :webhook AND status = 'pending'")
+          .param("webhook", webhookId)
+          .param("leaseMs", properties.lease().toMillis())
           .update();
       dispatcher.wake();
     }
@@ -282,12 +286,15 @@ class WebhookController {
     }
     DeliveryView replayed =
         jdbc.sql(
-                "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(),"
-                    + " due_since = now(), delivered_at = NULL"
+                "UPDATE webhook_deliveries SET next_attempt_at = CASE WHEN status = 'pending' AND "
+                    + DeliveryDispatcher.LEASED
+                    + " THEN next_attempt_at ELSE now() END,"
+                    + " status = 'pending', due_since = now(), delivered_at = NULL"
                     + " WHERE id = :id AND subscription_id = :webhook RETURNING "
                     + DELIVERY_COLUMNS)
             .param("id", deliveryId)
             .param("webhook", webhookId)
+            .param("leaseMs", properties.lease().toMillis())
             .query((rs, row) -> delivery(rs))
             .optional()
             .orElseThrow(() -> ApiProblem.notFound("Delivery " + deliveryId));

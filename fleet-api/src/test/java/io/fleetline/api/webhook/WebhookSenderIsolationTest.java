@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
       "fleetline.webhooks.response-timeout=30s",
       "fleetline.webhooks.dns-timeout=1s",
       "fleetline.webhooks.batch-size=10",
-      "fleetline.webhooks.concurrency=2",
+      "fleetline.webhooks.concurrency=3",
       "fleetline.webhooks.max-in-flight-per-webhook=1"
     })
 class WebhookSenderIsolationTest extends FleetApiTest {
@@ -93,6 +93,40 @@ class WebhookSenderIsolationTest extends FleetApiTest {
           JsonNode error = delivery.get("lastError");
           assertThat(error == null || error.isNull()).as("still in its first attempt").isTrue();
         });
+  }
+
+  @Test
+  void enablingOrReplayingLeavesADeliveryBeingSentUnderItsLease() throws Exception {
+    try (Receiver holding = new Receiver()) {
+      holding.answer(r -> -1);
+      String vehicle = createVehicle(fleetToken, "Being sent");
+      String webhook = subscribe(holding.url("/"), vehicle);
+      publish(vehicle, "trip_started");
+      await().atMost(Duration.ofSeconds(20)).until(() -> holding.requests().size() == 1);
+      JsonNode sending = deliveries(webhook).get(0);
+      String leasedUntil = sending.get("nextAttemptAt").stringValue();
+      // The lease (DNS 1 s + connect 1 s + response 30 s + 30 s) lies far ahead of now.
+      assertThat(Instant.parse(leasedUntil)).isAfter(Instant.now().plusSeconds(30));
+
+      ApiClient.Response enabled =
+          api.patch("/api/v1/webhooks/" + webhook, fleetToken, "{\"enabled\":true}");
+      assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+      assertThat(deliveries(webhook).get(0).get("nextAttemptAt").stringValue())
+          .isEqualTo(leasedUntil);
+
+      ApiClient.Response replayed =
+          api.post(
+              "/api/v1/webhooks/"
+                  + webhook
+                  + "/deliveries/"
+                  + sending.get("id").asLong()
+                  + "/replay",
+              fleetToken,
+              "");
+      assertThat(replayed.status()).as(replayed.body()).isEqualTo(202);
+      assertThat(replayed.json().get("nextAttemptAt").stringValue()).isEqualTo(leasedUntil);
+      assertThat(holding.requests()).hasSize(1);
+    }
   }
 
   private String subscribe(String url, String... vehicles) throws Exception {
