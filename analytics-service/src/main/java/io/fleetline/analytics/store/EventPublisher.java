@@ -22,7 +22,9 @@ import org.springframework.stereotype.Component;
  * Publishes stored analytics events to the events topic (key = vehicle id) after their transaction
  * has committed and marks them published, as routing does with its own: events whose publication
  * was interrupted stay unmarked and the sweep sends them again. At least once; consumers
- * de-duplicate by id.
+ * de-duplicate by id. The sweep takes only the types analytics detects and claims the rows it
+ * sends, so that instances sweeping at the same time skip each other's rows instead of sending them
+ * twice.
  */
 @Component
 class EventPublisher {
@@ -37,7 +39,8 @@ class EventPublisher {
       WHERE published_at IS NULL AND created_at < now() - interval '30 seconds'
         AND type IN ('device_offline', 'device_online', 'idling_started', 'idling_ended',
                      'harsh_braking', 'harsh_acceleration', 'harsh_cornering')
-      ORDER BY id LIMIT 1000""";
+      ORDER BY id LIMIT 1000
+      FOR UPDATE SKIP LOCKED""";
 
   private final KafkaTemplate<String, byte[]> kafka;
   private final DataSource dataSource;
@@ -55,12 +58,10 @@ class EventPublisher {
       return;
     }
     try {
-      List<CompletableFuture<?>> sent = new ArrayList<>(events.size());
-      for (VehicleEvent e : events) {
-        sent.add(kafka.send(topic, e.vehicleId().toString(), FleetlineJson.write(e)));
+      send(events);
+      try (Connection c = dataSource.getConnection()) {
+        markPublished(c, events);
       }
-      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-      markPublished(events);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -69,28 +70,48 @@ class EventPublisher {
     }
   }
 
+  /** Sends the events stored but never marked published, holding their rows until marked. */
   @Scheduled(fixedDelayString = "${fleetline.analytics.event-sweep:10s}")
   void sweep() {
-    List<VehicleEvent> pending = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(UNPUBLISHED);
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        pending.add(FindingStore.read(rs));
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<VehicleEvent> pending = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(UNPUBLISHED);
+            ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            pending.add(FindingStore.read(rs));
+          }
+        }
+        if (!pending.isEmpty()) {
+          send(pending);
+          markPublished(c, pending);
+        }
+        c.commit();
+      } catch (Exception e) {
+        c.rollback();
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        log.warn("Event sweep failed, the next one retries: {}", e.toString());
       }
     } catch (SQLException e) {
       log.debug("Event sweep skipped: {}", e.getMessage());
-      return;
     }
-    publish(pending);
   }
 
-  private void markPublished(List<VehicleEvent> events) throws SQLException {
+  private void send(List<VehicleEvent> events) throws Exception {
+    List<CompletableFuture<?>> sent = new ArrayList<>(events.size());
+    for (VehicleEvent e : events) {
+      sent.add(kafka.send(topic, e.vehicleId().toString(), FleetlineJson.write(e)));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+  }
+
+  private static void markPublished(Connection c, List<VehicleEvent> events) throws SQLException {
     Long[] ids = events.stream().map(VehicleEvent::id).toArray(Long[]::new);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE vehicle_events SET published_at = now() WHERE id = ANY (?)")) {
+    try (PreparedStatement s =
+        c.prepareStatement("UPDATE vehicle_events SET published_at = now() WHERE id = ANY (?)")) {
       s.setArray(1, c.createArrayOf("int8", ids));
       s.executeUpdate();
     }
