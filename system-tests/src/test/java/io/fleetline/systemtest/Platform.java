@@ -47,6 +47,7 @@ final class Platform implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   final KafkaBrokerProcess kafka;
   final MosquittoBroker mqtt;
+  final TileServer tiles;
   final TestDatabase database;
   final int osmandPort;
   final int teltonikaPort;
@@ -60,6 +61,7 @@ final class Platform implements AutoCloseable {
     try {
       kafka = track(KafkaBrokerProcess.start(LOCAL_STACK_KAFKA));
       mqtt = track(MosquittoBroker.start());
+      tiles = track(TileServer.start());
       database = TestPostgis.newDatabase();
 
       Map<String, String> common = new HashMap<>();
@@ -75,6 +77,8 @@ final class Platform implements AutoCloseable {
       apiEnv.put("FLEETLINE_AUTH_SIGNING_KEY", "file:" + signingKeyFile());
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
+      // The console's map tiles from a local stub instead of the internet.
+      apiEnv.put("FLEETLINE_CONSOLE_TILES_URL", tiles.urlTemplate());
 
       // Device ports on free ones: a local stack or another test may hold the well-known ones.
       osmandPort = freePort();
