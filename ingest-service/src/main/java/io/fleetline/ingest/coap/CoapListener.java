@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Outbox;
+import org.eclipse.californium.core.network.stack.CoapStack;
+import org.eclipse.californium.core.network.stack.CoapUdpStack;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.SystemConfig;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -48,6 +51,7 @@ class CoapListener implements SmartLifecycle {
   private final MeterRegistry meters;
   private final ConfigurableEnvironment environment;
   private CoapServer server;
+  private RequestAdmission admission;
   private volatile boolean running;
 
   CoapListener(
@@ -80,14 +84,23 @@ class CoapListener implements SmartLifecycle {
             properties.maxBurstPerSource(),
             properties.maxSources(),
             System::nanoTime);
+    admission =
+        new RequestAdmission(
+            rate,
+            properties.maxRequestsPerSecond(),
+            properties.maxBurst(),
+            System::nanoTime,
+            meters);
     server = new CoapServer(config);
-    server.add(new PingsResource(registry, keys, relay, intake, ingest, properties, rate, meters));
+    server.add(new PingsResource(registry, keys, relay, intake, ingest, properties, meters));
     CoapEndpoint plain =
         new CoapEndpoint.Builder()
             .setConfiguration(config)
+            .setCoapStackFactory(this::stack)
             .setInetSocketAddress(
                 new InetSocketAddress(properties.bindAddress(), properties.port()))
             .build();
+    plain.addInterceptor(admission);
     server.addEndpoint(plain);
     CoapEndpoint secure = null;
     if (properties.dtlsEnabled()) {
@@ -99,8 +112,10 @@ class CoapListener implements SmartLifecycle {
       secure =
           new CoapEndpoint.Builder()
               .setConfiguration(config)
+              .setCoapStackFactory(this::stack)
               .setConnector(new DTLSConnector(dtls))
               .build();
+      secure.addInterceptor(admission);
       server.addEndpoint(secure);
     }
     server.start();
@@ -113,6 +128,17 @@ class CoapListener implements SmartLifecycle {
     // Like local.server.port: where the ports really are when they were asked for as 0.
     environment.getPropertySources().addFirst(new MapPropertySource("coap-ports", ports));
     log.info("CoAP listener on {}", ports);
+  }
+
+  /**
+   * Californium sizes its table of block-wise uploads by its number of active peers; the stack gets
+   * a configuration of its own in which that number is the few uploads assembled at once.
+   */
+  private CoapStack stack(
+      String protocol, String tag, Configuration config, Outbox outbox, Object argument) {
+    Configuration blockwise = new Configuration(config);
+    blockwise.set(CoapConfig.MAX_ACTIVE_PEERS, properties.maxBlockTransfers());
+    return new CoapUdpStack(tag, blockwise, outbox);
   }
 
   private Configuration configuration() {
@@ -130,6 +156,11 @@ class CoapListener implements SmartLifecycle {
         properties.exchangeLifetime().toMillis(),
         TimeUnit.MILLISECONDS);
     config.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_MARK_AND_SWEEP);
+    config.set(
+        CoapConfig.BLOCKWISE_STATUS_LIFETIME,
+        properties.blockTransferLifetime().toMillis(),
+        TimeUnit.MILLISECONDS);
+    config.set(CoapConfig.BLOCKWISE_STATUS_INTERVAL, 1, TimeUnit.SECONDS);
     config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, properties.threads());
     config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 1);
     config.set(UdpConfig.UDP_SENDER_THREAD_COUNT, 1);

@@ -17,8 +17,15 @@ import org.springframework.util.unit.DataSize;
  * @param dtlsPort the DTLS port; 0 picks a free one
  * @param maxBodySize largest upload, whole, also when sent block-wise; larger is answered 4.13
  * @param maxExchanges uploads waiting for Kafka at once; past it a device is answered 5.03
- * @param maxRequestsPerSourcePerSecond sustained requests one address may make; more are reset
+ * @param maxRequestsPerSourcePerSecond sustained requests one address may make; more are dropped
+ *     unanswered before anything of them is kept
  * @param maxBurstPerSource requests one address may make at once before the rate applies
+ * @param maxRequestsPerSecond sustained requests the port takes from all addresses together; more
+ *     are dropped unanswered. With {@code maxBurst} and {@code exchangeLifetime} it bounds the
+ *     requests remembered for deduplication
+ * @param maxBurst requests the port takes at once before its rate applies
+ * @param maxBlockTransfers block-wise uploads assembled at once, each up to {@code maxBodySize}
+ * @param blockTransferLifetime how long a block-wise upload may wait for its next block
  * @param maxSources addresses whose rate is tracked at once; new ones past it are reset until old
  *     ones are forgotten
  * @param maxPeers peers (plain and DTLS) the endpoints keep state for at once
@@ -38,7 +45,11 @@ public record CoapProperties(
     @DefaultValue("2000") int maxExchanges,
     @DefaultValue("20") int maxRequestsPerSourcePerSecond,
     @DefaultValue("100") int maxBurstPerSource,
+    @DefaultValue("200") int maxRequestsPerSecond,
+    @DefaultValue("400") int maxBurst,
+    @DefaultValue("32") int maxBlockTransfers,
+    @DefaultValue("30s") Duration blockTransferLifetime,
     @DefaultValue("100000") int maxSources,
     @DefaultValue("20000") int maxPeers,
-    @DefaultValue("247s") Duration exchangeLifetime,
+    @DefaultValue("60s") Duration exchangeLifetime,
     @DefaultValue("2") int threads) {}

@@ -46,9 +46,7 @@ final class PingsResource extends CoapResource {
   private final PingIntake intake;
   private final IngestProperties ingest;
   private final CoapProperties properties;
-  private final SourceRate rate;
   private final AtomicInteger exchanges = new AtomicInteger();
-  private final Counter refusedByRate;
   private final Counter refusedAtCapacity;
 
   PingsResource(
@@ -58,7 +56,6 @@ final class PingsResource extends CoapResource {
       PingIntake intake,
       IngestProperties ingest,
       CoapProperties properties,
-      SourceRate rate,
       MeterRegistry meters) {
     super("pings");
     this.registry = registry;
@@ -67,12 +64,10 @@ final class PingsResource extends CoapResource {
     this.intake = intake;
     this.ingest = ingest;
     this.properties = properties;
-    this.rate = rate;
-    this.refusedByRate = refused(meters, "requests_per_source");
     this.refusedAtCapacity = refused(meters, "exchanges");
   }
 
-  private static Counter refused(MeterRegistry meters, String reason) {
+  static Counter refused(MeterRegistry meters, String reason) {
     return Counter.builder("fleetline.ingest.coap.refused")
         .description("CoAP requests refused at once by a limit of the port")
         .tag("reason", reason)
@@ -81,12 +76,7 @@ final class PingsResource extends CoapResource {
 
   @Override
   public void handlePOST(CoapExchange exchange) {
-    if (!rate.tryAcquire(exchange.getSourceAddress())) {
-      // A reset is four bytes: a flood from a forged address gets its victim almost nothing.
-      refusedByRate.increment();
-      exchange.reject();
-      return;
-    }
+    // The request's source and the port had budget for it: RequestAdmission saw it first.
     int limit = answerLimit(exchange.advanced().getRequest());
     Response refusal = refusal(exchange, limit);
     if (refusal != null) {

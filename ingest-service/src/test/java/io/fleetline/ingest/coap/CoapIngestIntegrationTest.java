@@ -16,16 +16,20 @@ import io.fleetline.ingest.registry.DeviceRegistry;
 import io.fleetline.ingest.testing.KafkaBrokerProcess;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.BlockOption;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -70,6 +74,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "fleetline.ingest.coap.dtls-port=0",
       "fleetline.ingest.coap.bind-address=127.0.0.1",
       "fleetline.ingest.coap.max-body-size=4KB",
+      "fleetline.ingest.coap.max-block-transfers=2",
       "fleetline.ingest.publish-timeout=3s",
       "spring.kafka.producer.properties.max.block.ms=2000",
       "spring.kafka.producer.properties.request.timeout.ms=2000",
@@ -433,6 +438,43 @@ class CoapIngestIntegrationTest {
         CoapConfig.DEFINITIONS,
         UdpConfig.DEFINITIONS,
         DtlsConfig.DEFINITIONS);
+  }
+
+  @Test
+  @Order(30)
+  void blockWiseUploadsStartedBeyondTheBoundAreNotKeptForAssembly() throws Exception {
+    InetSocketAddress ingest = new InetSocketAddress("127.0.0.1", port);
+    List<DatagramSocket> sockets = new ArrayList<>();
+    int continued = 0;
+    try {
+      for (int i = 0; i < 4; i++) {
+        DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        socket.setSoTimeout(15_000);
+        sockets.add(socket);
+        exchange(socket, ingest, block(i, 0));
+      }
+      // Only an upload whose first block was kept can go on with its second.
+      for (int i = 0; i < 4; i++) {
+        if (exchange(sockets.get(i), ingest, block(i, 1)).getCode() == ResponseCode.CONTINUE) {
+          continued++;
+        }
+      }
+    } finally {
+      sockets.forEach(DatagramSocket::close);
+    }
+
+    assertThat(continued).as("uploads assembled at once").isEqualTo(2);
+  }
+
+  /** Block {@code num} of 64 bytes of upload {@code upload}, more to come. */
+  private byte[] block(int upload, int num) {
+    Request request = Request.newPost();
+    request.setURI("coap://127.0.0.1:" + port + "/pings?token=" + TOKEN);
+    request.setMID(7000 + upload * 10 + num);
+    request.setToken(new byte[] {9, 9, 9, (byte) upload});
+    request.getOptions().setBlock1(BlockOption.size2Szx(64), true, num);
+    request.setPayload(new byte[64]);
+    return new UdpDataSerializer().getByteArray(request);
   }
 
   private static Response exchange(DatagramSocket socket, InetSocketAddress to, byte[] datagram)
