@@ -71,7 +71,7 @@ class DeliveryDispatcher implements SmartLifecycle {
           attempts = d.attempts + 1, last_attempt_at = now()
       FROM due, webhook_subscriptions s
       WHERE d.id = due.id AND s.id = d.subscription_id
-      RETURNING d.id, d.subscription_id, d.event_id, d.attempts, d.payload, s.url, s.secret,
+      RETURNING d.id, d.subscription_id, s.fleet_id, d.event_id, d.attempts, d.payload, s.url, s.secret,
                 CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous""";
 
   private final WebhookProperties properties;
@@ -125,6 +125,7 @@ class DeliveryDispatcher implements SmartLifecycle {
   record Claimed(
       long id,
       UUID subscriptionId,
+      UUID fleetId,
       long eventId,
       int attempts,
       String payload,
@@ -205,6 +206,7 @@ class DeliveryDispatcher implements SmartLifecycle {
                             new Claimed(
                                 rs.getLong("id"),
                                 rs.getObject("subscription_id", UUID.class),
+                                rs.getObject("fleet_id", UUID.class),
                                 rs.getLong("event_id"),
                                 rs.getInt("attempts"),
                                 rs.getString("payload"),
@@ -275,7 +277,7 @@ class DeliveryDispatcher implements SmartLifecycle {
     }
     String messageId = "evt_" + delivery.eventId();
     try {
-      Destinations.Target target = destinations.check(delivery.url());
+      Destinations.Target target = destinations.check(delivery.url(), delivery.fleetId());
       List<byte[]> keys = new ArrayList<>(2);
       keys.add(vault.open(delivery.subscriptionId(), delivery.secret()));
       if (delivery.previousSecret() != null) {
@@ -295,6 +297,11 @@ class DeliveryDispatcher implements SmartLifecycle {
         failed.increment();
         failed(delivery, answer.statusCode(), "the endpoint answered " + answer.statusLine());
       }
+    } catch (Destinations.Busy e) {
+      // This instance's lookups are saturated: not the endpoint's fault, so neither a failed
+      // attempt nor a step towards disabling the webhook.
+      log.debug("Webhook delivery {} postponed: {}", delivery.id(), e.getMessage());
+      postpone(delivery);
     } catch (Destinations.Refused e) {
       refused.increment();
       failed(delivery, null, "refused: " + e.getMessage());
@@ -312,6 +319,19 @@ class DeliveryDispatcher implements SmartLifecycle {
     jdbc.sql(
             "UPDATE webhook_deliveries SET next_attempt_at = now(), attempts = attempts - 1"
                 + " WHERE id = :id AND status = 'pending'")
+        .param("id", delivery.id())
+        .update();
+  }
+
+  /**
+   * Gives back a claimed delivery that could not be attempted now, due after the first back-off.
+   */
+  private void postpone(Claimed delivery) {
+    jdbc.sql(
+            "UPDATE webhook_deliveries SET attempts = attempts - 1,"
+                + " next_attempt_at = now() + :waitMs * INTERVAL '1 millisecond'"
+                + " WHERE id = :id AND status = 'pending'")
+        .param("waitMs", properties.initialBackoff().toMillis())
         .param("id", delivery.id())
         .update();
   }

@@ -87,7 +87,7 @@ class WebhookController {
     UUID fleetId = callerFleet.of(caller);
     String[] types = eventTypes(request.eventTypes());
     UUID[] vehicles = vehicles(fleetId, request.vehicleIds());
-    checkDestination(request.url());
+    checkDestination(request.url(), fleetId);
     // Serializes creations of one fleet, so that two at once cannot both pass the limit.
     jdbc.sql("SELECT id FROM fleets WHERE id = ? FOR NO KEY UPDATE")
         .param(fleetId)
@@ -155,7 +155,7 @@ class WebhookController {
     String[] types = patch.eventTypes() == null ? null : eventTypes(patch.eventTypes());
     UUID[] vehicles = patch.vehicleIds() == null ? null : vehicles(fleetId, patch.vehicleIds());
     if (patch.url() != null) {
-      checkDestination(patch.url());
+      checkDestination(patch.url(), fleetId);
     }
     jdbc.sql(
             """
@@ -302,9 +302,15 @@ class WebhookController {
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(replayed);
   }
 
-  private void checkDestination(String url) {
+  private void checkDestination(String url, UUID fleetId) {
     try {
-      destinations.check(url);
+      destinations.check(url, fleetId);
+    } catch (Destinations.Busy e) {
+      throw new ApiProblem(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "busy",
+          "Busy",
+          "The URL's host cannot be looked up now (" + e.getMessage() + "); try again shortly.");
     } catch (Destinations.Refused e) {
       throw ApiProblem.badRequest("url", e.getMessage());
     }
