@@ -29,6 +29,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param harshMaxInterval samples further apart than this are not judged (too coarse)
  * @param harshMaxAccuracyM samples with a reported accuracy worse than this are not judged
  * @param harshMaxMps2 an acceleration above this is not physical for a road vehicle: a GPS fault
+ * @param catchUpLag a ping processed longer than this (wall-clock) after ingest received it shows
+ *     the stream catching up on a backlog (after a stall or an outage): until the next look at
+ *     silent vehicles finds none such, no vehicle is declared offline, since its pings may still be
+ *     waiting
  */
 public record DetectionSettings(
     @DefaultValue("10m") Duration offlineAfter,
@@ -50,7 +54,8 @@ public record DetectionSettings(
     @DefaultValue("500ms") Duration harshMinInterval,
     @DefaultValue("5s") Duration harshMaxInterval,
     @DefaultValue("25") double harshMaxAccuracyM,
-    @DefaultValue("12") double harshMaxMps2) {
+    @DefaultValue("12") double harshMaxMps2,
+    @DefaultValue("1m") Duration catchUpLag) {
 
   /** The defaults, for code and tests that run without Spring. */
   public static DetectionSettings defaults() {
@@ -74,6 +79,7 @@ public record DetectionSettings(
         Duration.ofMillis(500),
         Duration.ofSeconds(5),
         25,
-        12);
+        12,
+        Duration.ofMinutes(1));
   }
 }

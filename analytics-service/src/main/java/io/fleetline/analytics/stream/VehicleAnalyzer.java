@@ -56,6 +56,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
    */
   private long startedMs = -1;
 
+  /**
+   * Whether a ping processed since the last look at silent vehicles came late (more than the
+   * catch-up lag after ingest received it): the task is working off a backlog.
+   */
+  private boolean behind;
+
   VehicleAnalyzer(DetectionSettings settings, FleetZones zones, MeterRegistry meters) {
     this.settings = settings;
     this.zones = zones;
@@ -81,6 +87,10 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     }
     now = context.currentSystemTimeMs();
     started();
+    if (ping.receivedAt() != null
+        && now - ping.receivedAt().toEpochMilli() > settings.catchUpLag().toMillis()) {
+      behind = true;
+    }
     UUID vehicleId = ping.vehicleId();
     String key = vehicleId.toString();
     VehicleState state = load(key);
@@ -351,6 +361,11 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private void punctuate(long wallClockMs) {
     now = wallClockMs;
     started();
+    // While a backlog is worked off (the thread stood still, Kafka or ingest was slow) the pings of
+    // vehicles that seem silent may still be waiting: silence is judged once it has been worked
+    // off.
+    boolean catchingUp = behind;
+    behind = false;
     List<KeyValue<String, VehicleState>> changed = new ArrayList<>();
     List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = vehicles.all()) {
@@ -359,7 +374,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
         VehicleState state = FleetlineJson.read(entry.value, VehicleState.class);
         if (state.offline && now - state.lastHeardMs >= settings.forgetAfter().toMillis()) {
           forgotten.add(entry.key);
-        } else if (look(UUID.fromString(entry.key), state)) {
+        } else if (look(UUID.fromString(entry.key), state, catchingUp)) {
           changed.add(KeyValue.pair(entry.key, state));
         }
       }
@@ -369,8 +384,11 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     publishSummaries();
   }
 
-  /** Applies held samples of a silent vehicle and declares it offline; whether anything changed. */
-  private boolean look(UUID vehicleId, VehicleState state) {
+  /**
+   * Applies held samples of a silent vehicle and declares it offline unless the task is catching
+   * up; whether anything changed.
+   */
+  private boolean look(UUID vehicleId, VehicleState state, boolean catchingUp) {
     long silentMs = now - state.lastHeardMs;
     boolean changed = false;
     if (!state.pending.isEmpty() && silentMs >= settings.reorderWindow().toMillis()) {
@@ -380,7 +398,8 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     // After a restart or a partition move the pings of the time in between may still be waiting
     // in Kafka: silence counts from the task's start at the earliest.
     long silentHereMs = now - Math.max(state.lastHeardMs, startedMs);
-    if (!state.offline
+    if (!catchingUp
+        && !state.offline
         && state.last != null
         && silentHereMs >= settings.offlineAfter().toMillis()) {
       if (state.idleStart != null) {

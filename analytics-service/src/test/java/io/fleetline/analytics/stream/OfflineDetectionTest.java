@@ -138,4 +138,40 @@ class OfflineDetectionTest {
       assertThat(driver.ignored("undecodable")).isEqualTo(2);
     }
   }
+
+  @Test
+  void vehiclesWhosePingsWaitInABacklogAreNotDeclaredOfflineUntilItIsWorkedOff() {
+    UUID caughtUp = UUID.randomUUID();
+    UUID waiting = UUID.randomUUID();
+    UUID silent = UUID.randomUUID();
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      for (UUID vehicle : List.of(caughtUp, waiting, silent)) {
+        driver.send(Track.of(vehicle, T0).samples(Duration.ofSeconds(10), 0).pings());
+      }
+      // The stream stands still for nine minutes while ingest goes on receiving; then it works
+      // off what piled up, one vehicle at a time.
+      driver.advance(Duration.ofMinutes(9));
+      driver.send(backlog(caughtUp, T0.plusSeconds(60)));
+      driver.advance(Duration.ofMinutes(2));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE)).isEmpty();
+
+      driver.send(backlog(waiting, T0.plusSeconds(60)));
+      driver.advance(Duration.ofSeconds(10));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE)).isEmpty();
+
+      // Caught up: what arrives now is fresh, and the vehicle heard of nowhere is offline.
+      Instant fresh = T0.plus(Duration.ofMinutes(11)).plusSeconds(10);
+      driver.send(backlog(caughtUp, fresh));
+      driver.send(backlog(waiting, fresh));
+      driver.advance(Duration.ofSeconds(10));
+      assertThat(driver.events(VehicleEvent.DEVICE_OFFLINE))
+          .extracting(DetectedEvent::vehicleId)
+          .containsExactly(silent);
+    }
+  }
+
+  /** Pings every minute from {@code from}, each received by ingest when it was recorded. */
+  private static List<io.fleetline.common.VehiclePing> backlog(UUID vehicle, Instant from) {
+    return Track.of(vehicle, from).samples(Duration.ofMinutes(1), 0, 0, 0).pings();
+  }
 }
