@@ -27,6 +27,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -61,6 +62,7 @@ class WebhookController {
   private final SecretVault vault;
   private final WebhookProperties properties;
   private final DeliveryDispatcher dispatcher;
+  private final TransactionTemplate transactions;
 
   WebhookController(
       JdbcClient jdbc,
@@ -68,17 +70,20 @@ class WebhookController {
       Destinations destinations,
       SecretVault vault,
       WebhookProperties properties,
-      DeliveryDispatcher dispatcher) {
+      DeliveryDispatcher dispatcher,
+      TransactionTemplate transactions) {
     this.jdbc = jdbc;
     this.callerFleet = callerFleet;
     this.destinations = destinations;
     this.vault = vault;
     this.properties = properties;
     this.dispatcher = dispatcher;
+    this.transactions = transactions;
   }
 
+  // Create and update check the URL (a DNS lookup of up to the DNS timeout) before their
+  // transaction begins, so that no database connection waits on a fleet's DNS server.
   @PostMapping
-  @Transactional
   @Operation(
       operationId = "createWebhook",
       summary = "Subscribe an endpoint to the fleet's events; the answer shows its secret once")
@@ -88,6 +93,11 @@ class WebhookController {
     String[] types = eventTypes(request.eventTypes());
     UUID[] vehicles = vehicles(fleetId, request.vehicleIds());
     checkDestination(request.url(), fleetId);
+    return transactions.execute(status -> insert(fleetId, request, types, vehicles));
+  }
+
+  private ResponseEntity<WebhookView> insert(
+      UUID fleetId, WebhookRequest request, String[] types, UUID[] vehicles) {
     // Serializes creations of one fleet, so that two at once cannot both pass the limit.
     jdbc.sql("SELECT id FROM fleets WHERE id = ? FOR NO KEY UPDATE")
         .param(fleetId)
@@ -144,7 +154,6 @@ class WebhookController {
   }
 
   @PatchMapping("/{webhookId}")
-  @Transactional
   @Operation(
       operationId = "updateWebhook",
       summary = "Change a webhook's URL, event types or vehicles, or enable or disable it")
@@ -157,6 +166,11 @@ class WebhookController {
     if (patch.url() != null) {
       checkDestination(patch.url(), fleetId);
     }
+    return transactions.execute(status -> change(fleetId, webhookId, patch, types, vehicles));
+  }
+
+  private WebhookView change(
+      UUID fleetId, UUID webhookId, WebhookPatch patch, String[] types, UUID[] vehicles) {
     jdbc.sql(
             """
             UPDATE webhook_subscriptions SET
