@@ -19,6 +19,9 @@ final class DayTotals {
   /** Whether this revision is not yet on the findings topic. */
   public boolean dirty;
 
+  /** Wall-clock milliseconds when a revision was last published; 0 before the first. */
+  public long publishedMs;
+
   public double distanceM;
   public double drivingS;
   public double idleS;

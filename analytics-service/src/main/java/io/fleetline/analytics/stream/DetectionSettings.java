@@ -33,6 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the stream catching up on a backlog (after a stall or an outage): until the next look at
  *     silent vehicles finds none such, no vehicle is declared offline, since its pings may still be
  *     waiting
+ * @param summaryInterval a day's summary, once published, is published again at most this often
+ *     (wall-clock) while it changes; its first revision goes out at the next punctuation
  */
 public record DetectionSettings(
     @DefaultValue("10m") Duration offlineAfter,
@@ -55,7 +57,8 @@ public record DetectionSettings(
     @DefaultValue("5s") Duration harshMaxInterval,
     @DefaultValue("25") double harshMaxAccuracyM,
     @DefaultValue("12") double harshMaxMps2,
-    @DefaultValue("1m") Duration catchUpLag) {
+    @DefaultValue("1m") Duration catchUpLag,
+    @DefaultValue("1m") Duration summaryInterval) {
 
   /** The defaults, for code and tests that run without Spring. */
   public static DetectionSettings defaults() {
@@ -80,6 +83,7 @@ public record DetectionSettings(
         Duration.ofSeconds(5),
         25,
         12,
+        Duration.ofMinutes(1),
         Duration.ofMinutes(1));
   }
 }

@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * order; a ping not newer than the last applied one arrived too late to be ordered and is ignored
  * (it is still in the history routing stores). A wall-clock punctuator applies what is held once a
  * vehicle has been silent for the reorder window, declares vehicles offline, publishes the changed
- * summaries and forgets closed days.
+ * summaries (each at most once per summary interval after its first) and forgets closed days.
  */
 final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]> {
 
@@ -436,7 +436,9 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
         KeyValue<String, byte[]> entry = all.next();
         DayTotals day = FleetlineJson.read(entry.value, DayTotals.class);
         if (day.dirty) {
-          dirty.add(day);
+          if (now - day.publishedMs >= settings.summaryInterval().toMillis()) {
+            dirty.add(day);
+          }
         } else if (closed(day.day, ZoneId.of(day.timeZone))) {
           closed.add(entry.key);
         }
@@ -450,6 +452,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
                 day.vehicleId.toString(), FleetlineJson.write(Finding.of(day.summary())), now));
       }
       day.dirty = false;
+      day.publishedMs = now;
       days.put(dayKey(day.vehicleId, day.day), FleetlineJson.write(day));
     }
     closed.forEach(days::delete);

@@ -244,4 +244,32 @@ class DailySummaryTest {
               });
     }
   }
+
+  @Test
+  void changingSummaryIsPublishedAgainAtMostOncePerSummaryInterval() {
+    UUID vehicle = UUID.randomUUID();
+    Track track = Track.of(vehicle, T0).samples(TEN_SECONDS, 36, 36, 36, 36, 36, 36);
+    try (AnalyticsDriver driver = new AnalyticsDriver(T0)) {
+      driver.send(track.pings());
+      driver.advance(Duration.ofSeconds(30));
+      assertThat(publishedSummaries(driver)).hasSize(1);
+
+      driver.send(track.samples(TEN_SECONDS, 36, 36, 36).pings().subList(6, 9));
+      driver.advance(Duration.ofSeconds(30));
+      assertThat(publishedSummaries(driver)).hasSize(1);
+
+      driver.advance(Duration.ofSeconds(30));
+      assertThat(publishedSummaries(driver))
+          .hasSize(2)
+          .last()
+          .satisfies(s -> assertThat(s.sampleCount()).isEqualTo(9));
+    }
+  }
+
+  private static List<DailySummary> publishedSummaries(AnalyticsDriver driver) {
+    return driver.findings().stream()
+        .filter(f -> f.summary() != null)
+        .map(Finding::summary)
+        .toList();
+  }
 }
