@@ -63,6 +63,8 @@ class DeliveryRecorder implements SmartLifecycle {
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile boolean running;
   private volatile boolean assigned;
+  private volatile String stoppedBy;
+  private volatile String pollFailure;
   private Thread thread;
 
   DeliveryRecorder(
@@ -98,6 +100,8 @@ class DeliveryRecorder implements SmartLifecycle {
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     consumer = new KafkaConsumer<>(config);
     assigned = false;
+    stoppedBy = null;
+    pollFailure = null;
     running = true;
     thread = new Thread(this::run, "webhook-delivery-recorder");
     thread.setDaemon(true);
@@ -126,7 +130,15 @@ class DeliveryRecorder implements SmartLifecycle {
           records = consumer.poll(POLL_TIMEOUT);
         } catch (WakeupException e) {
           continue;
+        } catch (RuntimeException e) {
+          // E.g. the broker not answering while partitions are assigned: the consumer stays
+          // usable, and reading resumes from the committed offsets.
+          pollFailure = e.toString();
+          log.warn("Reading the events for webhooks failed, trying again: {}", pollFailure);
+          pause(RETRY_AFTER_FAILURE);
+          continue;
         }
+        pollFailure = null;
         if (records.isEmpty()) {
           continue;
         }
@@ -146,6 +158,7 @@ class DeliveryRecorder implements SmartLifecycle {
         }
       }
     } catch (RuntimeException e) {
+      stoppedBy = e.toString();
       log.error("The webhook delivery recorder stopped", e);
     } finally {
       assigned = false;
@@ -256,6 +269,18 @@ class DeliveryRecorder implements SmartLifecycle {
         return;
       }
     }
+  }
+
+  /**
+   * Why the recorder cannot read the events while it should run (it stopped, or its last read
+   * failed and it is trying again), or {@code null} when it reads them.
+   */
+  String trouble() {
+    if (!running) {
+      return null;
+    }
+    String stopped = stoppedBy;
+    return stopped != null ? "stopped: " + stopped : pollFailure;
   }
 
   /** Whether the events partitions are assigned, so that new events will be recorded. */
