@@ -55,11 +55,15 @@ print_summary() {
   if ((SKIP_SERVICES)); then
     say "Fleetline's infrastructure is up (services skipped: FLEETLINE_LOCAL_SKIP_SERVICES=1)"
   else
+    local coap="CoAP coap://127.0.0.1:${PORT[coap]}"
+    if [ "${FLEETLINE_INGEST_COAP_DTLS_ENABLED:-false}" = true ]; then
+      coap+=" coaps://127.0.0.1:${PORT[coaps]}"
+    fi
     say "Fleetline is up"
     printf '  %-16s %s\n' \
       fleet-api "$API_URL  (token endpoint $TOKEN_URL)" \
       console "$API_URL/console/  (sign in as $DEMO_USER_EMAIL, password in the env file)" \
-      ingest-service "http://127.0.0.1:${PORT[ingest]}  OsmAnd http://127.0.0.1:${PORT[osmand]}  Teltonika 127.0.0.1:${PORT[teltonika]}  CoAP coap://127.0.0.1:${PORT[coap]} coaps://127.0.0.1:${PORT[coaps]}" \
+      ingest-service "http://127.0.0.1:${PORT[ingest]}  OsmAnd http://127.0.0.1:${PORT[osmand]}  Teltonika 127.0.0.1:${PORT[teltonika]}  $coap" \
       routing-service "http://127.0.0.1:${PORT[routing]}" \
       analytics-service "http://127.0.0.1:${PORT[analytics]}"
   fi
