@@ -221,7 +221,8 @@ class VehicleController {
                     + " device.")
             .with("field", field);
       }
-      if (d.relays() != null && !d.protocol().equals("gateway")) {
+      // An empty list relays nothing: generated clients send [] for an unset list.
+      if (d.relays() != null && !d.relays().isEmpty() && !d.protocol().equals("gateway")) {
         throw ApiProblem.badRequest(
             "devices[" + i + "].relays", "only a gateway relays the pings of other devices");
       }

@@ -277,6 +277,18 @@ class VehicleLifecycleTest extends FleetApiTest {
     assertThat(response.json().get("field").stringValue()).isEqualTo("devices[0].relays");
   }
 
+  @Test
+  void anEmptyRelayListOnAnotherProtocolIsNoRelayList() throws Exception {
+    ApiClient.Response response =
+        api.post(
+            "/api/v1/vehicles",
+            fleetToken,
+            "{\"name\":\"Generated client\",\"devices\":[{\"protocol\":\"http\","
+                + "\"identifier\":\"empty-relays-1\",\"relays\":[]}]}");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+  }
+
   private static boolean brokerAccepts(byte[] record, String token) {
     if (record == null) {
       return false;
