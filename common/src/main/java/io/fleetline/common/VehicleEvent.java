@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,6 +34,7 @@ public record VehicleEvent(
   public static final String GEOFENCE_ENTERED = "geofence_entered";
   public static final String GEOFENCE_EXITED = "geofence_exited";
   public static final String OVERSPEED = "overspeed";
+  public static final String STOP = "stop";
 
   /** No ping for the offline period (wall-clock); found by stream analytics. */
   public static final String DEVICE_OFFLINE = "device_offline";
@@ -62,6 +64,32 @@ public record VehicleEvent(
 
   /** A fleet's webhook subscription was disabled; {@code vehicleId} is null for this type. */
   public static final String WEBHOOK_DISABLED = "webhook_disabled";
+
+  /** Marks an earlier event that later history no longer implies. */
+  public static final String EVENT_RETRACTED = "event_retracted";
+
+  /** Every type the feed can carry: what {@code vehicle_events.type} admits. */
+  public static final Set<String> TYPES =
+      Set.of(
+          TRIP_STARTED,
+          TRIP_ENDED,
+          STOP,
+          GEOFENCE_ENTERED,
+          GEOFENCE_EXITED,
+          OVERSPEED,
+          DEVICE_OFFLINE,
+          DEVICE_ONLINE,
+          IDLING_STARTED,
+          IDLING_ENDED,
+          HARSH_BRAKING,
+          HARSH_ACCELERATION,
+          HARSH_CORNERING,
+          BATTERY_LOW,
+          POWER_CUT,
+          FAULT_CODE,
+          FUEL_DROP,
+          EVENT_RETRACTED,
+          WEBHOOK_DISABLED);
 
   public VehicleEvent {
     details =

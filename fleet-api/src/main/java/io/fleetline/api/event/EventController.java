@@ -5,6 +5,7 @@ import io.fleetline.api.geojson.GeoJson;
 import io.fleetline.api.paging.Page;
 import io.fleetline.api.paging.Paging;
 import io.fleetline.api.problem.ApiProblem;
+import io.fleetline.common.VehicleEvent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.OffsetDateTime;
@@ -26,26 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Events", description = "The event feed")
 class EventController {
 
-  static final Set<String> TYPES =
-      Set.of(
-          "trip_started",
-          "trip_ended",
-          "stop",
-          "geofence_entered",
-          "geofence_exited",
-          "overspeed",
-          "battery_low",
-          "power_cut",
-          "fault_code",
-          "fuel_drop",
-          "device_offline",
-          "device_online",
-          "idling_started",
-          "idling_ended",
-          "harsh_braking",
-          "harsh_acceleration",
-          "harsh_cornering",
-          "webhook_disabled");
+  static final Set<String> TYPES = VehicleEvent.TYPES;
 
   private final JdbcClient jdbc;
   private final CallerFleet callerFleet;

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.common.VehicleEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -101,5 +106,25 @@ class EventFeedTest extends FleetApiTest {
 
     assertThat(analytics.status()).as(analytics.body()).isEqualTo(200);
     assertThat(analytics.json().get("items")).isEmpty();
+  }
+
+  @Test
+  void theFilterKnowsExactlyTheTypesTheSchemaAdmits() throws Exception {
+    String check =
+        jdbc.sql(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                    + " WHERE conname = 'vehicle_events_type_check'")
+            .query(String.class)
+            .single();
+    Set<String> admitted = new TreeSet<>();
+    Matcher quoted = Pattern.compile("'([a-z_]+)'").matcher(check);
+    while (quoted.find()) {
+      admitted.add(quoted.group(1));
+    }
+
+    assertThat(VehicleEvent.TYPES).containsExactlyInAnyOrderElementsOf(admitted);
+    ApiClient.Response all =
+        api.get("/api/v1/events?types=" + String.join(",", admitted), fleetToken);
+    assertThat(all.status()).as(all.body()).isEqualTo(200);
   }
 }
