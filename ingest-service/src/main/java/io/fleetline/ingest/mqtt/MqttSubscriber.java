@@ -80,6 +80,10 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   private final Queue<MqttArrival> awaitingCapacity = new ConcurrentLinkedQueue<>();
   // Which connection a message arrived on: its message id means something on that one alone.
   private final AtomicLong connection = new AtomicLong();
+
+  /** The connection whose subscriptions the broker confirmed (SUBACK); 0 before any. */
+  private volatile long subscribedConnection;
+
   private volatile MqttAsyncClient client;
   private volatile ScheduledExecutorService scheduler;
   private volatile UnknownDeviceHold hold;
@@ -218,9 +222,24 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
     String filter = "$share/" + properties.subscriptionGroup() + "/" + properties.topicFilter();
     String gateways =
         "$share/" + properties.subscriptionGroup() + "/" + properties.gatewayTopicFilter();
+    long current = connection.get();
     try {
-      client.subscribe(new String[] {filter, gateways}, new int[] {1, 1});
-      log.info("MQTT subscribed to {} and {} on {}", filter, gateways, serverUri);
+      client.subscribe(
+          new String[] {filter, gateways},
+          new int[] {1, 1},
+          null,
+          new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              subscribedConnection = current;
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable failure) {
+              log.error("MQTT subscription to {} and {} refused", filter, gateways, failure);
+            }
+          });
+      log.info("MQTT subscribing to {} and {} on {}", filter, gateways, serverUri);
     } catch (MqttException e) {
       log.error("MQTT subscription to {} and {} failed", filter, gateways, e);
     }
@@ -519,6 +538,14 @@ class MqttSubscriber implements SmartLifecycle, MqttCallbackExtended {
   /** Whether the client is connected now; false when MQTT is switched off. */
   boolean isConnected() {
     return client != null && client.isConnected();
+  }
+
+  /**
+   * Whether the broker confirmed this connection's subscriptions: from then on it keeps devices'
+   * messages for ingest, even while ingest is away (persistent session).
+   */
+  boolean isSubscribed() {
+    return isConnected() && subscribedConnection == connection.get();
   }
 
   private String clientId() {

@@ -13,6 +13,7 @@ import io.fleetline.common.PingHeaders;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.ingest.KafkaTopics;
+import io.fleetline.ingest.mqtt.IngestSubscription;
 import io.fleetline.ingest.registry.DeviceRegistry;
 import io.fleetline.ingest.testing.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -71,6 +73,7 @@ class GatewayMqttIngestIntegrationTest {
   String brokers;
 
   @Autowired DeviceRegistry registry;
+  @Autowired ApplicationContext context;
 
   final Instant base = Instant.now().minus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS);
   int sequence;
@@ -91,6 +94,8 @@ class GatewayMqttIngestIntegrationTest {
         .until(
             () ->
                 registry.find(new DeviceKey(DeviceProtocol.HTTP, "mqtt-tag-disabled")).isPresent());
+    // A message published before ingest's shared subscription exists reaches no one.
+    await().atMost(Duration.ofSeconds(30)).until(() -> IngestSubscription.confirmed(context));
     gateway = connectOnceAdmitted("mqtt-gateway", GATEWAY_TOKEN);
   }
 
