@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,7 +31,10 @@ class StreamsConfiguration {
 
   @Bean
   StreamsBuilderFactoryBean analyticsStreams(
-      AnalyticsProperties properties, KafkaProperties kafka, MeterRegistry meters) {
+      AnalyticsProperties properties,
+      TopicReplication replication,
+      KafkaProperties kafka,
+      MeterRegistry meters) {
     // Brokers, TLS and SASL as for every client of the service (spring.kafka.*), then its own.
     Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
@@ -39,6 +43,12 @@ class StreamsConfiguration {
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, properties.replicationFactor());
+    if (replication.minInsyncReplicas() > 0) {
+      // The changelog and repartition topics, as the service's own topics.
+      config.put(
+          StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+          replication.minInsyncReplicas());
+    }
     StreamsBuilderFactoryBean factory =
         new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
     factory.addListener(new KafkaStreamsMicrometerListener(meters));
@@ -64,16 +74,19 @@ class StreamsConfiguration {
 
   /** The stream's output; brokers run with topic auto-creation off. */
   @Bean
-  NewTopic findingsTopic(AnalyticsProperties properties) {
-    return TopicBuilder.name(properties.findingsTopic())
-        .partitions(properties.findingsPartitions())
+  NewTopic findingsTopic(AnalyticsProperties properties, TopicReplication replication) {
+    return replication
+        .applyTo(
+            TopicBuilder.name(properties.findingsTopic())
+                .partitions(properties.findingsPartitions()))
         .build();
   }
 
   @Bean
-  NewTopic eventsTopic(AnalyticsProperties properties) {
-    return TopicBuilder.name(properties.eventsTopic())
-        .partitions(properties.eventsPartitions())
+  NewTopic eventsTopic(AnalyticsProperties properties, TopicReplication replication) {
+    return replication
+        .applyTo(
+            TopicBuilder.name(properties.eventsTopic()).partitions(properties.eventsPartitions()))
         .build();
   }
 

@@ -11,10 +11,12 @@ import org.springframework.kafka.config.TopicBuilder;
 class KafkaTopicsConfiguration {
 
   @Bean
-  NewTopic devicesTopic(ApiProperties properties) {
-    return TopicBuilder.name(properties.devicesTopic())
-        .partitions(3)
-        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+  NewTopic devicesTopic(ApiProperties properties, TopicReplication replication) {
+    return replication
+        .applyTo(
+            TopicBuilder.name(properties.devicesTopic())
+                .partitions(3)
+                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
         .build();
   }
 }

@@ -11,30 +11,34 @@ import org.springframework.kafka.config.TopicBuilder;
 class KafkaTopicsConfiguration {
 
   @Bean
-  NewTopic pingsTopic(IngestProperties properties) {
+  NewTopic pingsTopic(IngestProperties properties, TopicReplication replication) {
     var topics = properties.topics();
-    return TopicBuilder.name(topics.pings())
-        .partitions(topics.pingPartitions())
-        .replicas(topics.replicationFactor())
+    return replication
+        .applyTo(
+            TopicBuilder.name(topics.pings()).partitions(topics.pingPartitions()),
+            topics.replicationFactor())
         .build();
   }
 
   @Bean
-  NewTopic rejectedPingsTopic(IngestProperties properties) {
+  NewTopic rejectedPingsTopic(IngestProperties properties, TopicReplication replication) {
     var topics = properties.topics();
-    return TopicBuilder.name(topics.rejected())
-        .partitions(topics.pingPartitions())
-        .replicas(topics.replicationFactor())
+    return replication
+        .applyTo(
+            TopicBuilder.name(topics.rejected()).partitions(topics.pingPartitions()),
+            topics.replicationFactor())
         .build();
   }
 
   @Bean
-  NewTopic devicesTopic(IngestProperties properties) {
+  NewTopic devicesTopic(IngestProperties properties, TopicReplication replication) {
     var topics = properties.topics();
-    return TopicBuilder.name(topics.devices())
-        .partitions(3)
-        .replicas(topics.replicationFactor())
-        .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+    return replication
+        .applyTo(
+            TopicBuilder.name(topics.devices())
+                .partitions(3)
+                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+            topics.replicationFactor())
         .build();
   }
 }

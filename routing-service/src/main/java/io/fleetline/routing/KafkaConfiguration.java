@@ -24,8 +24,10 @@ class KafkaConfiguration {
   }
 
   @Bean
-  NewTopic deadLetterTopic(RoutingProperties properties) {
-    return TopicBuilder.name(properties.deadLetterTopic()).partitions(1).build();
+  NewTopic deadLetterTopic(RoutingProperties properties, TopicReplication replication) {
+    return replication
+        .applyTo(TopicBuilder.name(properties.deadLetterTopic()).partitions(1))
+        .build();
   }
 
   /**
@@ -34,9 +36,10 @@ class KafkaConfiguration {
    * {@code max.block.ms}: create it at start-up, keyed like the pings.
    */
   @Bean
-  NewTopic eventsTopic(RoutingProperties properties) {
-    return TopicBuilder.name(properties.eventsTopic())
-        .partitions(properties.eventsPartitions())
+  NewTopic eventsTopic(RoutingProperties properties, TopicReplication replication) {
+    return replication
+        .applyTo(
+            TopicBuilder.name(properties.eventsTopic()).partitions(properties.eventsPartitions()))
         .build();
   }
 }

@@ -1,0 +1,30 @@
+package io.fleetline.ingest;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.kafka.config.TopicBuilder;
+
+/**
+ * How the topics ingest creates are replicated ({@code fleetline.kafka.topics.*}), the same
+ * settings every service reads for its own topics. Kafka applies them only when it creates a topic;
+ * a topic that exists keeps its own.
+ *
+ * @param replicationFactor copies of each partition; -1 keeps {@code
+ *     fleetline.ingest.topics.replication-factor}
+ * @param minInsyncReplicas copies that must hold a write before an {@code acks=all} producer (all
+ *     of Fleetline's) is answered; 0 leaves it to the broker's {@code min.insync.replicas}
+ */
+@ConfigurationProperties("fleetline.kafka.topics")
+record TopicReplication(
+    @DefaultValue("-1") short replicationFactor, @DefaultValue("0") int minInsyncReplicas) {
+
+  /** The topic with these copies, or with {@code ownReplicationFactor} when none are set here. */
+  TopicBuilder applyTo(TopicBuilder topic, short ownReplicationFactor) {
+    topic.replicas(replicationFactor > 0 ? replicationFactor : ownReplicationFactor);
+    if (minInsyncReplicas > 0) {
+      topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas));
+    }
+    return topic;
+  }
+}

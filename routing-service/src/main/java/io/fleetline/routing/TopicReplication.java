@@ -1,0 +1,32 @@
+package io.fleetline.routing;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.kafka.config.TopicBuilder;
+
+/**
+ * How the topics routing creates are replicated ({@code fleetline.kafka.topics.*}), the same
+ * settings every service reads for its own topics. Kafka applies them only when it creates a topic;
+ * a topic that exists keeps its own.
+ *
+ * @param replicationFactor copies of each partition; -1 leaves it to the broker's {@code
+ *     default.replication.factor}
+ * @param minInsyncReplicas copies that must hold a write before an {@code acks=all} producer (all
+ *     of Fleetline's) is answered; 0 leaves it to the broker's {@code min.insync.replicas}
+ */
+@ConfigurationProperties("fleetline.kafka.topics")
+record TopicReplication(
+    @DefaultValue("-1") short replicationFactor, @DefaultValue("0") int minInsyncReplicas) {
+
+  /** The topic with these settings where they are set; the broker's defaults where not. */
+  TopicBuilder applyTo(TopicBuilder topic) {
+    if (replicationFactor > 0) {
+      topic.replicas(replicationFactor);
+    }
+    if (minInsyncReplicas > 0) {
+      topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas));
+    }
+    return topic;
+  }
+}
