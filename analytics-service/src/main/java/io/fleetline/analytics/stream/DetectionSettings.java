@@ -35,6 +35,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     waiting
  * @param summaryInterval a day's summary, once published, is published again at most this often
  *     (wall-clock) while it changes; its first revision goes out at the next punctuation
+ * @param distanceMaxAccuracyM samples with a reported accuracy worse than this do not count towards
+ *     the daily distance
+ * @param distanceMaxSpeedKmh a sample that could only be reached from the previous fix at a higher
+ *     speed is a GPS outlier to the daily distance, unless the next sample confirms it
+ * @param distanceJitterM without reported speeds, a displacement shorter than this from where
+ *     distance was last counted is GPS jitter of a standing vehicle
  */
 public record DetectionSettings(
     @DefaultValue("10m") Duration offlineAfter,
@@ -58,7 +64,10 @@ public record DetectionSettings(
     @DefaultValue("25") double harshMaxAccuracyM,
     @DefaultValue("12") double harshMaxMps2,
     @DefaultValue("1m") Duration catchUpLag,
-    @DefaultValue("1m") Duration summaryInterval) {
+    @DefaultValue("1m") Duration summaryInterval,
+    @DefaultValue("50") double distanceMaxAccuracyM,
+    @DefaultValue("200") double distanceMaxSpeedKmh,
+    @DefaultValue("20") double distanceJitterM) {
 
   /** The defaults, for code and tests that run without Spring. */
   public static DetectionSettings defaults() {
@@ -84,6 +93,9 @@ public record DetectionSettings(
         25,
         12,
         Duration.ofMinutes(1),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        50,
+        200,
+        20);
   }
 }

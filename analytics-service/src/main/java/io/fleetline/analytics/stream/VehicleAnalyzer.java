@@ -37,13 +37,11 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   static final String VEHICLE_STORE = "vehicle-state";
   static final String SUMMARY_STORE = "day-summaries";
 
-  /** Over a data gap, a displacement shorter than this is GPS jitter of a parked vehicle. */
-  private static final double GAP_JITTER_M = 50;
-
   private final DetectionSettings settings;
   private final FleetZones zones;
   private final IgnoredPings ignored;
   private final HarshDriving harsh;
+  private final Odometer odometer;
 
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> vehicles;
@@ -67,6 +65,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     this.zones = zones;
     this.ignored = new IgnoredPings(meters);
     this.harsh = new HarshDriving(settings);
+    this.odometer = new Odometer(settings);
   }
 
   @Override
@@ -183,8 +182,10 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
         prev != null
             && Duration.between(prev.recordedAt(), s.recordedAt()).compareTo(settings.maxDataGap())
                 > 0;
+    double drivenM = odometer.metres(state, prev, s, gap);
     if (day != null) {
       day.sampleCount++;
+      day.distanceM += drivenM;
       if (day.first == null) {
         day.first = s;
       }
@@ -210,25 +211,23 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     }
   }
 
+  /** Driving and idle time between two consecutive samples; the distance is the odometer's. */
   private void segment(DayTotals day, Sample a, Sample b, boolean gap) {
-    double distanceM =
-        Geo.haversineMeters(a.latitude(), a.longitude(), b.latitude(), b.longitude());
     if (gap) {
-      // The vehicle got there somehow, but when it drove is unknown.
-      if (distanceM >= GAP_JITTER_M) {
-        day.distanceM += distanceM;
-      }
       return;
     }
     double dtS = HarshDriving.seconds(a, b);
     boolean moving =
         a.speedKmh() == null && b.speedKmh() == null
-            ? dtS > 0 && distanceM / dtS * 3.6 >= settings.movingSpeedKmh()
+            ? dtS > 0
+                && Geo.haversineMeters(a.latitude(), a.longitude(), b.latitude(), b.longitude())
+                        / dtS
+                        * 3.6
+                    >= settings.movingSpeedKmh()
             : atLeast(a.speedKmh(), settings.movingSpeedKmh())
                 || atLeast(b.speedKmh(), settings.movingSpeedKmh());
     if (moving) {
       day.drivingS += dtS;
-      day.distanceM += distanceM;
     } else if (idle(a) && idle(b)) {
       day.idleS += dtS;
     }

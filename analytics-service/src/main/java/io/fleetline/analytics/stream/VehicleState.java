@@ -45,4 +45,13 @@ final class VehicleState {
   public Map<String, HarshRun> harsh = new HashMap<>();
 
   public long statusRevision;
+
+  /** The latest sample the daily distance trusts as a position. */
+  public Sample lastFix;
+
+  /** Where the daily distance was last counted to; it stays put while the vehicle stands. */
+  public Sample countedFrom;
+
+  /** A fix too far from the last one, until the next sample shows whether it was an outlier. */
+  public Sample suspect;
 }
