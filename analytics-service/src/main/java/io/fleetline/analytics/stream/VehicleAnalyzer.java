@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,7 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * order; a ping not newer than the last applied one arrived too late to be ordered and is ignored
  * (it is still in the history routing stores). A wall-clock punctuator applies what is held once a
  * vehicle has been silent for the reorder window, declares vehicles offline, publishes the changed
- * summaries (each at most once per summary interval after its first) and forgets closed days.
+ * summaries (each at most once per summary interval after its first) and forgets closed days. It
+ * reads only the vehicles and days whose time has come, found in {@link Deadlines} kept beside the
+ * stores.
  */
 final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]> {
 
@@ -41,6 +44,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private final FleetZones zones;
   private final IgnoredPings ignored;
   private final HarshDriving harsh;
+  private final PunctuationMeters punctuations;
   private final Odometer odometer;
 
   private ProcessorContext<String, byte[]> context;
@@ -54,6 +58,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
    */
   private long startedMs = -1;
 
+  /** When each vehicle and each open day next needs the timer; built at the first punctuation. */
+  private final Deadlines vehiclesDue = new Deadlines();
+
+  private final Deadlines daysDue = new Deadlines();
+  private boolean indexed;
+
   /**
    * Whether a ping processed since the last look at silent vehicles came late (more than the
    * catch-up lag after ingest received it): the task is working off a backlog.
@@ -65,6 +75,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     this.zones = zones;
     this.ignored = new IgnoredPings(meters);
     this.harsh = new HarshDriving(settings);
+    this.punctuations = new PunctuationMeters(meters);
     this.odometer = new Odometer(settings);
   }
 
@@ -73,6 +84,10 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     this.context = context;
     this.vehicles = context.getStateStore(VEHICLE_STORE);
     this.days = context.getStateStore(SUMMARY_STORE);
+    // A task that starts again (after a failure, with its stores restored) builds them afresh.
+    vehiclesDue.clear();
+    daysDue.clear();
+    indexed = false;
     context.schedule(
         settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
@@ -118,7 +133,7 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
     }
     hold(state, sample);
     drain(vehicleId, state, false);
-    vehicles.put(key, FleetlineJson.write(state));
+    store(key, state);
   }
 
   private static VehiclePing decode(byte[] value) {
@@ -358,29 +373,100 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   }
 
   private void punctuate(long wallClockMs) {
+    long startNs = System.nanoTime();
     now = wallClockMs;
     started();
+    if (!indexed) {
+      index();
+    }
     // While a backlog is worked off (the thread stood still, Kafka or ingest was slow) the pings of
     // vehicles that seem silent may still be waiting: silence is judged once it has been worked
     // off.
     boolean catchingUp = behind;
     behind = false;
-    List<KeyValue<String, VehicleState>> changed = new ArrayList<>();
-    List<String> forgotten = new ArrayList<>();
+    for (String key : vehiclesDue.dueAt(now)) {
+      byte[] stored = vehicles.get(key);
+      punctuations.vehicleReads.increment();
+      if (stored == null) {
+        vehiclesDue.remove(key);
+        continue;
+      }
+      VehicleState state = FleetlineJson.read(stored, VehicleState.class);
+      if (state.offline && now - state.lastHeardMs >= settings.forgetAfter().toMillis()) {
+        vehicles.delete(key);
+        vehiclesDue.remove(key);
+      } else if (look(UUID.fromString(key), state, catchingUp)) {
+        store(key, state);
+      } else {
+        // Still due while catching up: looked at again next time.
+        vehiclesDue.set(key, dueMs(state));
+      }
+    }
+    publishSummaries();
+    punctuations.duration.record(System.nanoTime() - startNs, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Notes when every vehicle and day in the stores is next due: once per task start, so that the
+   * stores as restored from their changelogs are what the timer goes by.
+   */
+  private void index() {
     try (KeyValueIterator<String, byte[]> all = vehicles.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> entry = all.next();
-        VehicleState state = FleetlineJson.read(entry.value, VehicleState.class);
-        if (state.offline && now - state.lastHeardMs >= settings.forgetAfter().toMillis()) {
-          forgotten.add(entry.key);
-        } else if (look(UUID.fromString(entry.key), state, catchingUp)) {
-          changed.add(KeyValue.pair(entry.key, state));
-        }
+        punctuations.vehicleReads.increment();
+        vehiclesDue.set(entry.key, dueMs(FleetlineJson.read(entry.value, VehicleState.class)));
       }
     }
-    changed.forEach(c -> vehicles.put(c.key, FleetlineJson.write(c.value)));
-    forgotten.forEach(vehicles::delete);
-    publishSummaries();
+    try (KeyValueIterator<String, byte[]> all = days.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        punctuations.dayReads.increment();
+        daysDue.set(entry.key, dueMs(FleetlineJson.read(entry.value, DayTotals.class)));
+      }
+    }
+    indexed = true;
+  }
+
+  /**
+   * When the timer next has something to do for the vehicle: apply its held samples, declare it
+   * offline, or forget it; {@link Long#MAX_VALUE} when nothing (until its next ping).
+   */
+  private long dueMs(VehicleState state) {
+    long due = Long.MAX_VALUE;
+    if (!state.pending.isEmpty()) {
+      due = state.lastHeardMs + settings.reorderWindow().toMillis();
+    }
+    if (state.offline) {
+      due = Math.min(due, state.lastHeardMs + settings.forgetAfter().toMillis());
+    } else if (state.last != null) {
+      due =
+          Math.min(
+              due, Math.max(state.lastHeardMs, startedMs) + settings.offlineAfter().toMillis());
+    }
+    return due;
+  }
+
+  /** When the timer next has something to do for the day: publish it, or forget it once closed. */
+  private long dueMs(DayTotals day) {
+    return day.dirty
+        ? day.publishedMs + settings.summaryInterval().toMillis()
+        : closesAtMs(day.day, ZoneId.of(day.timeZone));
+  }
+
+  private void store(String key, VehicleState state) {
+    vehicles.put(key, FleetlineJson.write(state));
+    if (indexed) {
+      vehiclesDue.set(key, dueMs(state));
+    }
+  }
+
+  private void store(DayTotals day) {
+    String key = dayKey(day.vehicleId, day.day);
+    days.put(key, FleetlineJson.write(day));
+    if (indexed) {
+      daysDue.set(key, dueMs(day));
+    }
   }
 
   /**
@@ -430,17 +516,20 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
   private void publishSummaries() {
     List<DayTotals> dirty = new ArrayList<>();
     List<String> closed = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> all = days.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, byte[]> entry = all.next();
-        DayTotals day = FleetlineJson.read(entry.value, DayTotals.class);
-        if (day.dirty) {
-          if (now - day.publishedMs >= settings.summaryInterval().toMillis()) {
-            dirty.add(day);
-          }
-        } else if (closed(day.day, ZoneId.of(day.timeZone))) {
-          closed.add(entry.key);
-        }
+    for (String key : daysDue.dueAt(now)) {
+      byte[] stored = days.get(key);
+      punctuations.dayReads.increment();
+      if (stored == null) {
+        daysDue.remove(key);
+        continue;
+      }
+      DayTotals day = FleetlineJson.read(stored, DayTotals.class);
+      if (day.dirty && now - day.publishedMs >= settings.summaryInterval().toMillis()) {
+        dirty.add(day);
+      } else if (!day.dirty && closed(day.day, ZoneId.of(day.timeZone))) {
+        closed.add(key);
+      } else {
+        daysDue.set(key, dueMs(day));
       }
     }
     for (DayTotals day : dirty) {
@@ -452,9 +541,12 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
       }
       day.dirty = false;
       day.publishedMs = now;
-      days.put(dayKey(day.vehicleId, day.day), FleetlineJson.write(day));
+      store(day);
     }
-    closed.forEach(days::delete);
+    for (String key : closed) {
+      days.delete(key);
+      daysDue.remove(key);
+    }
   }
 
   private DayTotals openDay(UUID vehicleId, UUID fleetId, Instant at, ZoneId zone) {
@@ -480,12 +572,17 @@ final class VehicleAnalyzer implements Processor<String, byte[], String, byte[]>
 
   private void save(DayTotals day) {
     day.changed();
-    days.put(dayKey(day.vehicleId, day.day), FleetlineJson.write(day));
+    store(day);
   }
 
   private boolean closed(LocalDate date, ZoneId zone) {
+    return now >= closesAtMs(date, zone);
+  }
+
+  /** Wall-clock milliseconds from which the day takes no more pings: its end plus the grace. */
+  private long closesAtMs(LocalDate date, ZoneId zone) {
     Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
-    return now >= end.plus(settings.grace()).toEpochMilli();
+    return end.plus(settings.grace()).toEpochMilli();
   }
 
   private void started() {
