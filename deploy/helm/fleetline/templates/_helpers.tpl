@@ -94,6 +94,16 @@ and SASL as Spring Boot's spring.kafka.* by env var. */}}
 {{- $k := .Values.kafka }}
 - name: FLEETLINE_KAFKA_BOOTSTRAP
   value: {{ $k.bootstrapServers | quote }}
+{{- /* Every service creates its own topics with these; the defaults stand in for releases whose
+values predate them (helm upgrade --reuse-values). */}}
+{{- $minInSync := $k.topics.minInSyncReplicas | default 0 | int }}
+{{- if gt $minInSync (int $k.topics.replicationFactor) }}
+{{- fail "kafka.topics.minInSyncReplicas exceeds kafka.topics.replicationFactor: no write could ever be acknowledged" }}
+{{- end }}
+- name: FLEETLINE_KAFKA_TOPICS_REPLICATION_FACTOR
+  value: {{ $k.topics.replicationFactor | quote }}
+- name: FLEETLINE_KAFKA_TOPICS_MIN_INSYNC_REPLICAS
+  value: {{ $minInSync | quote }}
 - name: SPRING_KAFKA_SECURITY_PROTOCOL
   value: {{ $k.securityProtocol | quote }}
 {{- if has $k.securityProtocol (list "SSL" "SASL_SSL") }}
@@ -195,8 +205,6 @@ per address see clients rather than one shared controller address. */}}
   value: {{ $t.devices | quote }}
 - name: FLEETLINE_INGEST_TOPICS_PINGPARTITIONS
   value: {{ $t.pingPartitions | quote }}
-- name: FLEETLINE_INGEST_TOPICS_REPLICATIONFACTOR
-  value: {{ $t.replicationFactor | quote }}
 {{- with .Values.ingest.mqtt }}
 {{- if .url }}
 - name: FLEETLINE_INGEST_MQTT_URL
@@ -246,6 +254,36 @@ per address see clients rather than one shared controller address. */}}
   value: {{ .Values.kafka.topics.replicationFactor | quote }}
 - name: FLEETLINE_ANALYTICS_FINDINGS_PARTITIONS
   value: {{ .Values.kafka.topics.pingPartitions | quote }}
+{{- end }}
+
+{{/*
+"true" when a service's values run it on more than one pod: several replicas, or an autoscaler
+(whose minimum may be 1 but which adds pods under load).
+*/}}
+{{- define "fleetline.scaledOut" -}}
+{{- if or .autoscaling.enabled (gt (int .replicaCount) 1) }}true{{ end }}
+{{- end }}
+
+{{/*
+The pod affinity of a service, given (dict "root" $ "values" <service values> "selector"
+<selector labels>): the service's own affinity, plus, when it runs on several pods and sets no pod
+anti-affinity of its own, podAntiAffinity.type's rule against its own pods on one topologyKey.
+*/}}
+{{- define "fleetline.affinity" -}}
+{{- $affinity := deepCopy (.values.affinity | default dict) }}
+{{- $anti := .root.Values.podAntiAffinity | default dict }}
+{{- $type := $anti.type | default "" }}
+{{- if and $type (include "fleetline.scaledOut" .values) (not (hasKey $affinity "podAntiAffinity")) }}
+{{- $term := dict "topologyKey" ($anti.topologyKey | default "kubernetes.io/hostname") "labelSelector" (dict "matchLabels" (.selector | fromYaml)) }}
+{{- if eq $type "required" }}
+{{- $_ := set $affinity "podAntiAffinity" (dict "requiredDuringSchedulingIgnoredDuringExecution" (list $term)) }}
+{{- else }}
+{{- $_ := set $affinity "podAntiAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" (list (dict "weight" ($anti.weight | default 100 | int) "podAffinityTerm" $term))) }}
+{{- end }}
+{{- end }}
+{{- if $affinity }}
+{{- toYaml $affinity }}
+{{- end }}
 {{- end }}
 
 {{/* Extra container ports of a component (the device protocols of ingest). */}}

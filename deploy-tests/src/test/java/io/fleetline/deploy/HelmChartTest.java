@@ -57,6 +57,7 @@ class HelmChartTest {
         renderDefaults(),
         renderWith("minimal.yaml"),
         renderWith("production.yaml"),
+        ScaleOutChartTest.renderScaleOut(),
         HookRevealingChart.render(Map.of()));
   }
 

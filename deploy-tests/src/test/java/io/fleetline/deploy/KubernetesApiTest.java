@@ -46,6 +46,11 @@ class KubernetesApiTest {
             HelmChartTest.renderDefaults(),
             HelmChartTest.renderWith("minimal.yaml"),
             HelmChartTest.renderWith("production.yaml"),
+            ScaleOutChartTest.renderScaleOut(),
+            HelmChartTest.render(
+                c ->
+                    c.withValuesFile(ScaleOutChartTest.SCALE_OUT)
+                        .set("podAntiAffinity.type", "required")),
             HookRevealingChart.render(Map.of()));
     int checked = 0;
     for (Manifests manifests : renders) {
