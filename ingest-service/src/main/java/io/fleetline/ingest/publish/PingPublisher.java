@@ -51,6 +51,12 @@ import org.springframework.stereotype.Component;
  * bounded by the producer's {@code delivery.timeout.ms}, which start-up holds to the publish
  * timeout, so no timer is set per upload; an upload held for the partitions waits at most the
  * publish timeout less the delivery timeout, so that it too is answered within the publish timeout.
+ *
+ * <p>Batching follows the load. The producer holds records for {@code linger.ms} so that pings
+ * arriving together share a batch, which costs the producer and the broker far less per ping than a
+ * batch each; but while few uploads wait for Kafka ({@code fleetline.ingest.publish.prompt-below}),
+ * an upload asks for what is held to be sent at once ({@link PromptSend}), so a lone device never
+ * waits for the linger. One producer carries every ping, so a vehicle's pings keep their order.
  */
 @Component
 public class PingPublisher implements SmartLifecycle {
@@ -68,6 +74,9 @@ public class PingPublisher implements SmartLifecycle {
   private final int maxBytesInFlight;
   private final Semaphore bytesInFlight;
   private final TopicMetadata metadata;
+  private final AtomicInteger uploadsInFlight = new AtomicInteger();
+  private final int promptBelow;
+  private final PromptSend promptSend;
   private final Map<String, Counter> acceptedCounters = new ConcurrentHashMap<>();
   private final Map<RejectedOutcome, Counter> rejectedCounters = new ConcurrentHashMap<>();
   private volatile boolean running;
@@ -97,6 +106,7 @@ public class PingPublisher implements SmartLifecycle {
                 .register(meters);
     long budget = publishing.maxBytesInFlight().toBytes();
     Duration holdForPartitions = Duration.ZERO;
+    boolean lingers = false;
     if (kafka != null) {
       ProducerLimits producer =
           ProducerLimits.of(kafka.getProducerFactory().getConfigurationProperties());
@@ -104,7 +114,10 @@ public class PingPublisher implements SmartLifecycle {
       budget = producer.bytesInFlightWithin(budget, 2 * properties.topics().pingPartitions());
       // An upload held for the partitions still has the delivery timeout ahead of it once sent.
       holdForPartitions = properties.publishTimeout().minusMillis(producer.deliveryTimeoutMs());
+      lingers = producer.lingerMs() > 0;
     }
+    this.promptBelow = publishing.promptBelow();
+    this.promptSend = lingers && promptBelow > 0 ? new PromptSend(kafka) : null;
     this.maxBytesInFlight = (int) Math.min(budget, Integer.MAX_VALUE);
     this.bytesInFlight = new Semaphore(maxBytesInFlight);
     if (meters != null) {
@@ -114,6 +127,9 @@ public class PingPublisher implements SmartLifecycle {
               free -> maxBytesInFlight - free.availablePermits())
           .description("Bytes of records handed to Kafka and not yet acknowledged")
           .baseUnit("bytes")
+          .register(meters);
+      Gauge.builder("fleetline.ingest.kafka.uploads.in.flight", uploadsInFlight, AtomicInteger::get)
+          .description("Uploads handed to Kafka and not yet acknowledged")
           .register(meters);
     }
     this.metadata =
@@ -182,6 +198,8 @@ public class PingPublisher implements SmartLifecycle {
           new IngestAtCapacityException(
               "ingest is at capacity (" + maxBytesInFlight + " bytes waiting for Kafka)"));
     }
+    // Counted before the upload is handed over: it is not alone if others are still waiting.
+    boolean prompt = uploadsInFlight.getAndIncrement() < promptBelow;
     UploadAcks acks = new UploadAcks(records.size(), permits);
     int[] handedOver = {0};
     RuntimeException refused = null;
@@ -205,6 +223,9 @@ public class PingPublisher implements SmartLifecycle {
     }
     if (handedOver[0] < records.size()) {
       acks.notSent(records.size() - handedOver[0], refused);
+    }
+    if (prompt && promptSend != null && handedOver[0] > 0) {
+      promptSend.request();
     }
     return acks.durable.handle(
         (done, failure) -> {
@@ -284,6 +305,7 @@ public class PingPublisher implements SmartLifecycle {
 
     private void finish() {
       bytesInFlight.release(permits);
+      uploadsInFlight.decrementAndGet();
       Exception first = failure.get();
       if (first == null) {
         durable.complete(null);
@@ -307,12 +329,18 @@ public class PingPublisher implements SmartLifecycle {
   @Override
   public void start() {
     metadata.start();
+    if (promptSend != null) {
+      promptSend.start();
+    }
     running = true;
   }
 
   @Override
   public void stop() {
     running = false;
+    if (promptSend != null) {
+      promptSend.stop();
+    }
     metadata.stop();
   }
 
@@ -331,13 +359,15 @@ public class PingPublisher implements SmartLifecycle {
    * The producer settings that decide whether a send can block or an answer be late, as configured
    * or else Kafka's defaults.
    */
-  private record ProducerLimits(long bufferMemory, long batchSize, long deliveryTimeoutMs) {
+  private record ProducerLimits(
+      long bufferMemory, long batchSize, long deliveryTimeoutMs, long lingerMs) {
 
     static ProducerLimits of(Map<String, Object> config) {
       return new ProducerLimits(
           setting(config, ProducerConfig.BUFFER_MEMORY_CONFIG),
           setting(config, ProducerConfig.BATCH_SIZE_CONFIG),
-          setting(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+          setting(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG),
+          setting(config, ProducerConfig.LINGER_MS_CONFIG));
     }
 
     /** Every upload is answered within the delivery timeout, so it must fit the publish timeout. */

@@ -163,6 +163,9 @@ class PingPublisherIntegrationTest {
     assertThat(meters.get("fleetline.ingest.kafka.in.flight").gauge().value())
         .as("nothing left waiting for Kafka")
         .isZero();
+    assertThat(meters.get("fleetline.ingest.kafka.uploads.in.flight").gauge().value())
+        .as("no upload left waiting for Kafka")
+        .isZero();
   }
 
   @Test
@@ -224,6 +227,46 @@ class PingPublisherIntegrationTest {
       assertThat(createdOn).containsExactly("kafka-topic-metadata");
     } finally {
       fresh.stop();
+      factory.destroy();
+    }
+  }
+
+  @Test
+  void aLoneUploadIsSentAtOnceInsteadOfWaitingForTheProducersLinger() throws Exception {
+    Map<String, Object> lingering = new HashMap<>(producers.getConfigurationProperties());
+    lingering.put("linger.ms", 20_000);
+    lingering.put("delivery.timeout.ms", 25_000);
+    IngestProperties patient =
+        new IngestProperties(
+            ingest.topics(),
+            Duration.ofSeconds(30),
+            ingest.retryAfter(),
+            ingest.maxBatchSize(),
+            ingest.maxBodyBytes(),
+            ingest.maxPingsInFlight(),
+            ingest.capacityWait());
+    DefaultKafkaProducerFactory<String, byte[]> factory =
+        new DefaultKafkaProducerFactory<>(lingering);
+    PingPublisher lingeringPublisher =
+        new PingPublisher(
+            new KafkaTemplate<>(factory), patient, PublishProperties.defaults(), null);
+    lingeringPublisher.start();
+    try {
+      await("partitions fetched")
+          .atMost(Duration.ofSeconds(30))
+          .until(lingeringPublisher::topicsKnown);
+      VehiclePing lone = ping(0);
+
+      CompletableFuture<Void> durable =
+          onEventLoop(() -> lingeringPublisher.publishAsync(List.of(lone), List.of()))
+              .get(10, TimeUnit.SECONDS);
+
+      // The producer alone would hold it for its 20 s linger, waiting for others to join it.
+      durable.get(10, TimeUnit.SECONDS);
+      assertThat(new KafkaTopics(kafka.bootstrapServers()).awaitPing(lone.recordedAt()).vehicleId())
+          .isEqualTo(lone.vehicleId());
+    } finally {
+      lingeringPublisher.stop();
       factory.destroy();
     }
   }

@@ -67,7 +67,7 @@ class PingPublisherSettingsTest {
         new PingPublisher(
             kafka,
             ingest(Duration.ofSeconds(10), 48),
-            new PublishProperties(DataSize.ofMegabytes(100)),
+            new PublishProperties(DataSize.ofMegabytes(100), 64),
             null);
 
     // 96 partitions (pings and rejected) of 128 KiB batches leave 20 MiB, of which half is used.
@@ -83,6 +83,13 @@ class PingPublisherSettingsTest {
     PingPublisher publisher = new PingPublisher(kafka, ingest(Duration.ofSeconds(10), 12), null);
 
     assertThat(publisher.maxBytesInFlight()).isEqualTo(12 << 20);
+  }
+
+  @Test
+  void aNegativePromptLimitIsRefusedAtStartUp() {
+    assertThatThrownBy(() -> new PublishProperties(DataSize.ofMegabytes(12), -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prompt-below");
   }
 
   @Test
