@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * stops after a few tries, and one address cannot try many accounts. Like {@link
  * FailedClientAuthentications}, each limit is a bucket that refills over the window, and at most
  * {@code maxTracked} accounts and addresses are remembered, the least recently seen forgotten
- * first.
+ * first. The counts are this instance's own: several instances each allow the limits.
  */
 @Component
 class FailedSignIns {
