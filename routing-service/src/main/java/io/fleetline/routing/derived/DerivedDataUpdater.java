@@ -10,6 +10,7 @@ import io.fleetline.routing.trip.TripStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,10 @@ import org.springframework.stereotype.Component;
  * from the first source that can give it: kept in memory since the previous batch ({@link
  * KeptWindows}), else read from the database ({@link DatabaseWindows}). Both give the same window
  * for the same history, and every window goes the same way from there ({@link Derivation}).
+ *
+ * <p>Events stored earlier for a window that its recomputation no longer implies are retracted in
+ * the same transaction, before the batch's new events are stored ({@link
+ * io.fleetline.routing.event.EventDiff}).
  *
  * <p>Memory is bounded twice ({@link DerivedSettings}): the kept windows of all vehicles hold at
  * most a budget of samples ({@link VehicleWindows}), and windows read from the database are
@@ -103,7 +108,8 @@ class DerivedDataUpdater implements HistoryFollower {
       throws SQLException {
     KeptWindows.Successors successors = kept.successors();
     Derivation derivation =
-        new Derivation(connection, newHistory, trips, events, geofences, tripStore, successors);
+        new Derivation(
+            connection, newHistory, trips, events, geofences, tripStore, eventStore, successors);
     Map<UUID, NewHistory> left = newHistory;
     for (WindowSource source : sources) {
       left = source.windows(connection, left, derivation);
@@ -111,7 +117,10 @@ class DerivedDataUpdater implements HistoryFollower {
     if (!left.isEmpty()) {
       throw new IllegalStateException("no window for the vehicles " + left.keySet());
     }
-    List<VehicleEvent> stored = eventStore.insertNew(connection, derivation.pendingEvents());
+    // Retractions first: an event raised again under a retracted event's key needs the key free.
+    List<VehicleEvent> stored =
+        new ArrayList<>(eventStore.retract(connection, derivation.retractedKeys()));
+    stored.addAll(eventStore.insertNew(connection, derivation.pendingEvents()));
     return new Followed(stored, successors::keep);
   }
 

@@ -1,5 +1,6 @@
 package io.fleetline.routing.derived;
 
+import io.fleetline.routing.event.RaisedEvent;
 import io.fleetline.routing.trip.Detection;
 import io.fleetline.routing.trip.Sample;
 import io.fleetline.routing.trip.Stop;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,7 +23,8 @@ import java.util.UUID;
  * @param before the history sample just before {@code start} (null if none, or not needed)
  * @param stored the trips and stops stored from {@code start} on, when known (a kept window); a
  *     window read from the database has them replaced
- * @param eventKeys keys of events detected in this window and known to be stored
+ * @param storedEvents the events stored for the window and not retracted, when known (a kept
+ *     window: those detected over it last time); a window read from the database has them read
  */
 record VehicleWindow(
     UUID vehicleId,
@@ -32,13 +33,13 @@ record VehicleWindow(
     List<Sample> samples,
     Sample before,
     Optional<Detection> stored,
-    Set<String> eventKeys) {
+    Optional<List<RaisedEvent>> storedEvents) {
 
   /** A window read from the database, where nothing stored for it is known. */
   static VehicleWindow read(
       UUID vehicleId, UUID fleetId, WindowStart start, List<Sample> samples, Sample before) {
     return new VehicleWindow(
-        vehicleId, fleetId, start, samples, before, Optional.empty(), Set.of());
+        vehicleId, fleetId, start, samples, before, Optional.empty(), Optional.empty());
   }
 
   /** The newest recorded time of the vehicle's history; the window must not be empty. */
@@ -51,20 +52,26 @@ record VehicleWindow(
     List<Sample> grown = new ArrayList<>(samples.size() + added.size());
     grown.addAll(samples);
     grown.addAll(added);
-    return new VehicleWindow(vehicleId, batchFleetId, start, grown, before, stored, eventKeys);
+    return new VehicleWindow(vehicleId, batchFleetId, start, grown, before, stored, storedEvents);
   }
 
   /**
    * The window the next batch that only appends will recompute, once detection over this one gave
-   * {@code detection} and it is stored: from the last stop's first sample while it is open, from
-   * its departure once it is over, unchanged without a stop. This is the window the database would
-   * give ({@link DatabaseWindows}).
+   * {@code detection} and {@code detected} events and they are stored: from the last stop's first
+   * sample while it is open, from its departure once it is over, unchanged without a stop. This is
+   * the window the database would give ({@link DatabaseWindows}).
    */
-  VehicleWindow next(Detection detection, Set<String> detectedKeys) {
+  VehicleWindow next(Detection detection, List<RaisedEvent> detected) {
     List<Stop> stops = detection.stops();
     if (stops.isEmpty()) {
       return new VehicleWindow(
-          vehicleId, fleetId, start, samples, before, Optional.of(detection), detectedKeys);
+          vehicleId,
+          fleetId,
+          start,
+          samples,
+          before,
+          Optional.of(detection),
+          Optional.of(detected));
     }
     Stop last = stops.get(stops.size() - 1);
     WindowStart nextStart =
@@ -75,6 +82,8 @@ record VehicleWindow(
     List<Trip> trips =
         detection.trips().stream().filter(t -> nextStart.contains(t.startedAt())).toList();
     List<Stop> keptStops = stops.stream().filter(s -> nextStart.contains(s.startedAt())).toList();
+    List<RaisedEvent> keptEvents =
+        detected.stream().filter(e -> nextStart.contains(e.anchoredAt())).toList();
     return new VehicleWindow(
         vehicleId,
         fleetId,
@@ -82,7 +91,7 @@ record VehicleWindow(
         kept,
         previous,
         Optional.of(new Detection(trips, keptStops)),
-        detectedKeys);
+        Optional.of(keptEvents));
   }
 
   private int indexOf(Instant recordedAt) {

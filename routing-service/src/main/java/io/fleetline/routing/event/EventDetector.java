@@ -29,6 +29,18 @@ import java.util.UUID;
  */
 public final class EventDetector {
 
+  /**
+   * The types this detector raises: over a window of history, so a recomputation of the window may
+   * retract them.
+   */
+  public static final List<String> TYPES =
+      List.of(
+          VehicleEvent.TRIP_STARTED,
+          VehicleEvent.TRIP_ENDED,
+          VehicleEvent.GEOFENCE_ENTERED,
+          VehicleEvent.GEOFENCE_EXITED,
+          VehicleEvent.OVERSPEED);
+
   private final EventSettings settings;
 
   public EventDetector(EventSettings settings) {

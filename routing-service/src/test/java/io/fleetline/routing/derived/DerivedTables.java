@@ -140,18 +140,38 @@ final class DerivedTables {
             + " FROM stops ORDER BY vehicle_id, started_at");
   }
 
+  /**
+   * Events by key, whether retracted, and retractions by the key of the event they retract: what
+   * two databases given the same batches agree on, whatever feed positions (ids) each gave out.
+   */
   List<String> events() {
     return rows(
-        "SELECT event_key, type, occurred_at, ST_AsText(location) FROM vehicle_events"
-            + " ORDER BY event_key");
+        "SELECT "
+            + STABLE_KEY
+            + ", e.type, e.occurred_at, ST_AsText(e.location), e.retracted_by IS NOT NULL"
+            + EVENTS_AND_RETRACTED
+            + " ORDER BY 1, e.id");
   }
 
-  /** Events with their details, each vehicle's in the order they were stored. */
+  /** Events with their details, each vehicle's in the order they were stored; ids left out. */
   List<String> eventFeed() {
     return rows(
-        "SELECT event_key, type, occurred_at, ST_AsText(location), details FROM vehicle_events"
-            + " ORDER BY vehicle_id, id");
+        "SELECT "
+            + STABLE_KEY
+            + ", e.type, e.occurred_at, ST_AsText(e.location), e.details - 'retractedId',"
+            + " e.retracted_by IS NOT NULL"
+            + EVENTS_AND_RETRACTED
+            + " ORDER BY e.vehicle_id, e.id");
   }
+
+  /** An event's key as detected (a retracted event's is renamed), a retraction's by its event's. */
+  private static final String STABLE_KEY =
+      "CASE WHEN e.type = 'event_retracted' THEN 'event_retracted:' || split_part(r.event_key,"
+          + " '#', 1) ELSE split_part(e.event_key, '#', 1) END";
+
+  private static final String EVENTS_AND_RETRACTED =
+      " FROM vehicle_events e LEFT JOIN vehicle_events r"
+          + " ON r.id = (e.details->>'retractedId')::bigint";
 
   List<String> history() {
     return rows(

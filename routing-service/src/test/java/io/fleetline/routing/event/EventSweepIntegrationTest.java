@@ -113,14 +113,109 @@ class EventSweepIntegrationTest {
     assertThat(published(trip)).isTrue();
   }
 
+  @Test
+  void aRetractionGoesOnTheTopicAfterTheEventItRetracts() throws Exception {
+    String key = VehicleEvent.TRIP_STARTED + ":" + vehicle + ":" + UUID.randomUUID();
+    long trip = unpublished(VehicleEvent.TRIP_STARTED, key);
+    publisher.sweep();
+    assertThat(published(trip)).isTrue();
+
+    List<VehicleEvent> retractions = retract(key);
+    publisher.publish(retractions);
+
+    assertThat(retractions).singleElement().satisfies(r -> assertThat(published(r.id())).isTrue());
+    assertThat(((Number) retractions.get(0).details().get("retractedId")).longValue())
+        .isEqualTo(trip);
+    assertThat(retractions.get(0).details())
+        .containsEntry("retractedType", VehicleEvent.TRIP_STARTED);
+    assertThat(typesOnTheTopicFor(vehicle, 2))
+        .containsExactly(VehicleEvent.TRIP_STARTED, VehicleEvent.EVENT_RETRACTED);
+  }
+
+  @Test
+  void aRetractionOfAnEventNotYetPublishedWaitsForItAndFollowsIt() throws Exception {
+    UUID vehicle = UUID.randomUUID();
+    String key = VehicleEvent.OVERSPEED + ":" + vehicle + ":" + UUID.randomUUID();
+    long overspeed = unpublished(VehicleEvent.OVERSPEED, key, vehicle);
+    List<VehicleEvent> retractions = retract(key);
+    long retraction = retractions.get(0).id();
+    jdbc.sql("UPDATE vehicle_events SET created_at = now() - interval '1 minute' WHERE id = ?")
+        .param(retraction)
+        .update();
+
+    publisher.publish(retractions);
+    assertThat(published(retraction)).as("sent before its event").isFalse();
+    publisher.sweep();
+    assertThat(published(overspeed)).isTrue();
+    assertThat(published(retraction)).as("swept with its event").isFalse();
+    publisher.sweep();
+    assertThat(published(retraction)).isTrue();
+
+    assertThat(typesOnTheTopicFor(vehicle, 2))
+        .containsExactly(VehicleEvent.OVERSPEED, VehicleEvent.EVENT_RETRACTED);
+  }
+
+  @Test
+  void theSweepLeavesRetractionsOfAnotherServicesEventsToThatService() {
+    long harsh = unpublished(VehicleEvent.HARSH_BRAKING);
+    long retraction =
+        jdbc.sql(
+                """
+                INSERT INTO vehicle_events (event_key, fleet_id, vehicle_id, type, occurred_at,
+                                            details, created_at)
+                VALUES (:key, :fleet, :vehicle, 'event_retracted', now(),
+                        jsonb_build_object('retractedId', :harsh, 'retractedType', 'harsh_braking'),
+                        now() - interval '1 minute')
+                RETURNING id""")
+            .param("key", "event_retracted:" + harsh)
+            .param("fleet", fleet)
+            .param("vehicle", vehicle)
+            .param("harsh", harsh)
+            .query(Long.class)
+            .single();
+    jdbc.sql("UPDATE vehicle_events SET published_at = now() WHERE id = ?").param(harsh).update();
+
+    publisher.sweep();
+
+    assertThat(published(retraction)).isFalse();
+  }
+
+  private List<VehicleEvent> retract(String key) throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      return new EventStore(EventSettings.defaults()).retract(c, List.of(key));
+    }
+  }
+
+  /** The types on the topic for one vehicle, in topic order, once {@code count} are there. */
+  private List<String> typesOnTheTopicFor(UUID vehicleId, int count) {
+    List<String> types = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              types.clear();
+              types.addAll(typesSentFor(vehicleId));
+              assertThat(types).hasSizeGreaterThanOrEqualTo(count);
+            });
+    return types;
+  }
+
   private long unpublished(String type) {
+    return unpublished(type, type + ":" + vehicle + ":" + UUID.randomUUID());
+  }
+
+  private long unpublished(String type, String key) {
+    return unpublished(type, key, vehicle);
+  }
+
+  private long unpublished(String type, String key, UUID vehicle) {
     return jdbc.sql(
             """
             INSERT INTO vehicle_events (event_key, fleet_id, vehicle_id, type, occurred_at,
                                         created_at)
             VALUES (:key, :fleet, :vehicle, :type, now(), now() - interval '1 minute')
             RETURNING id""")
-        .param("key", type + ":" + vehicle + ":" + UUID.randomUUID())
+        .param("key", key)
         .param("fleet", fleet)
         .param("vehicle", vehicle)
         .param("type", type)
