@@ -7,6 +7,7 @@ import io.fleetline.api.paging.Paging;
 import io.fleetline.api.problem.ApiProblem;
 import io.fleetline.common.VehicleEvent;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -37,7 +38,11 @@ class EventController {
     this.callerFleet = callerFleet;
   }
 
-  /** An event; {@code details} depends on the type (trip, geofence, speed and limit, ...). */
+  /**
+   * An event; {@code details} depends on the type (trip, geofence, speed and limit, ...). An {@code
+   * event_retracted} names the event it retracts in {@code details.retractedId}, and that event
+   * names it in {@code retractedBy}.
+   */
   record EventView(
       long id,
       String type,
@@ -45,7 +50,12 @@ class EventController {
       java.time.Instant occurredAt,
       Double latitude,
       Double longitude,
-      Map<String, Object> details) {}
+      Map<String, Object> details,
+      @Schema(
+              description =
+                  "the id of the event_retracted event that retracted this one, as later history"
+                      + " no longer implies it; null while it stands")
+          Long retractedBy) {}
 
   @GetMapping(path = "/api/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
@@ -66,10 +76,12 @@ class EventController {
         jdbc.sql(
                 """
                 SELECT e.id, e.type, e.vehicle_id, e.occurred_at, ST_Y(e.location) AS lat,
-                       ST_X(e.location) AS lon, e.details::text AS details
+                       ST_X(e.location) AS lon, e.details::text AS details, e.retracted_by
                 FROM vehicle_events e
                 WHERE e.fleet_id = :fleet AND e.id > :after
-                  AND (CAST(:types AS text[]) IS NULL OR e.type = ANY (CAST(:types AS text[])))
+                  AND (CAST(:types AS text[]) IS NULL OR e.type = ANY (CAST(:types AS text[]))
+                       OR e.type = 'event_retracted'
+                          AND e.details->>'retractedType' = ANY (CAST(:types AS text[])))
                 ORDER BY e.id LIMIT :limit""")
             .param("fleet", callerFleet.of(caller))
             .param("after", start)
@@ -84,7 +96,8 @@ class EventController {
                         rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
                         (Double) rs.getObject("lat"),
                         (Double) rs.getObject("lon"),
-                        details(rs.getString("details"))))
+                        details(rs.getString("details")),
+                        (Long) rs.getObject("retracted_by")))
             .list();
     return paging.page(fetched, e -> Long.toString(e.id()));
   }

@@ -2,6 +2,7 @@ package io.fleetline.api.webhook;
 
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.PingHeaders;
+import io.fleetline.common.VehicleEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 import java.time.Duration;
@@ -44,13 +45,16 @@ class DeliveryRecorder implements SmartLifecycle {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
 
+  /** Delivered to subscriptions of this type and to those of the type of the event it retracts. */
+  private static final String RETRACTED = VehicleEvent.EVENT_RETRACTED;
+
   private static final String RECORD =
       """
       INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, vehicle_id,
                                       ordering_key, payload, next_attempt_at)
       SELECT s.id, ?, ?, ?, ?, ?, now()
       FROM webhook_subscriptions s
-      WHERE s.fleet_id = ? AND s.enabled AND ? = ANY (s.event_types)
+      WHERE s.fleet_id = ? AND s.enabled AND (? = ANY (s.event_types) OR ? = ANY (s.event_types))
         AND (s.vehicle_ids IS NULL OR CAST(? AS uuid) IS NULL OR ? = ANY (s.vehicle_ids))
       ON CONFLICT ON CONSTRAINT webhook_deliveries_subscription_event_key DO NOTHING""";
 
@@ -80,8 +84,14 @@ class DeliveryRecorder implements SmartLifecycle {
     this.dispatcher = dispatcher;
   }
 
-  /** One event as a delivery needs it. */
-  record Event(long id, String type, UUID fleetId, UUID vehicleId, String payload) {}
+  /**
+   * One event as a delivery needs it.
+   *
+   * @param alsoMatches a type that subscribing to also brings the event: for a retraction, the type
+   *     of the event it retracts; else the event's own type
+   */
+  record Event(
+      long id, String type, String alsoMatches, UUID fleetId, UUID vehicleId, String payload) {}
 
   @Override
   public synchronized void start() {
@@ -195,8 +205,9 @@ class DeliveryRecorder implements SmartLifecycle {
                         s.setString(5, e.payload());
                         s.setObject(6, e.fleetId());
                         s.setString(7, e.type());
-                        s.setObject(8, e.vehicleId(), Types.OTHER);
+                        s.setString(8, e.alsoMatches());
                         s.setObject(9, e.vehicleId(), Types.OTHER);
+                        s.setObject(10, e.vehicleId(), Types.OTHER);
                       })) {
                 for (int rows : batch) {
                   sum += Math.max(0, rows);
@@ -231,12 +242,14 @@ class DeliveryRecorder implements SmartLifecycle {
         return null;
       }
       UUID vehicleId = uuid(data.path("vehicleId"));
+      String alsoMatches =
+          RETRACTED.equals(type) ? data.path("details").path("retractedType").asString(type) : type;
       data.remove(List.of("v", "fleetId"));
       ObjectNode body = FleetlineJson.mapper().createObjectNode();
       body.put("type", type);
       body.set("timestamp", data.path("occurredAt"));
       body.set("data", data);
-      return new Event(id, type, fleetId, vehicleId, body.toString());
+      return new Event(id, type, alsoMatches, fleetId, vehicleId, body.toString());
     } catch (RuntimeException e) {
       log.debug("Skipping an unreadable event record: {}", e.getMessage());
       return null;

@@ -362,6 +362,33 @@ class WebhookDeliveryTest extends FleetApiTest {
   }
 
   @Test
+  void aRetractionGoesToSubscriptionsOfTheRetractedTypeAndToThoseOfRetractions() throws Exception {
+    Receiver ofTypes = receiver();
+    Receiver ofRetractions = receiver();
+    String fleet = createFleet("Webhook retractions " + uuid());
+    String token = clientToken(fleet, "fleet.read fleet.write fleet.admin");
+    String vehicle = createVehicle(token, "Retracted");
+    subscribe(token, ofTypes.url("/"), vehicle);
+    ApiClient.Response created =
+        api.post(
+            "/api/v1/webhooks",
+            token,
+            "{\"url\":\"" + ofRetractions.url("/") + "\",\"eventTypes\":[\"event_retracted\"]}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+    // Same vehicle, same partition: once the last is delivered, the earlier were considered.
+    long ofOverspeed = publishRetraction(fleet, vehicle, "overspeed");
+    long ofHarshBraking = publishRetraction(fleet, vehicle, "harsh_braking");
+    long tripStarted = publish(fleet, vehicle, "trip_started");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> ofTypes.accepted().size() == 2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ofRetractions.accepted().size() == 2);
+    assertThat(ofTypes.accepted()).containsExactly("evt_" + ofOverspeed, "evt_" + tripStarted);
+    assertThat(ofRetractions.accepted())
+        .containsExactly("evt_" + ofOverspeed, "evt_" + ofHarshBraking);
+  }
+
+  @Test
   void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
     Receiver target = receiver();
     Receiver redirecting = receiver();
@@ -456,6 +483,25 @@ class WebhookDeliveryTest extends FleetApiTest {
             52.5,
             13.4,
             Map.of("speedKmh", 88));
+    kafka.send(Topics.EVENTS, vehicle, FleetlineJson.write(event)).get();
+    return id;
+  }
+
+  /** An {@code event_retracted} of an event of the given type, as routing publishes it. */
+  private long publishRetraction(String fleet, String vehicle, String retractedType)
+      throws Exception {
+    long id = eventIds.incrementAndGet();
+    VehicleEvent event =
+        new VehicleEvent(
+            VehicleEvent.CURRENT_VERSION,
+            id,
+            VehicleEvent.EVENT_RETRACTED,
+            UUID.fromString(vehicle),
+            UUID.fromString(fleet),
+            Instant.parse("2026-11-26T08:00:00Z"),
+            52.5,
+            13.4,
+            Map.of("retractedId", id - 1000, "retractedType", retractedType));
     kafka.send(Topics.EVENTS, vehicle, FleetlineJson.write(event)).get();
     return id;
   }
