@@ -95,8 +95,8 @@ final class FleetOptions {
       description =
           "write the ground truth there: vehicles.jsonl, pings.jsonl (every valid ping sent),"
               + " invalid.jsonl (every invalid one with the reason expected), trips.jsonl (the"
-              + " trips really driven), manoeuvres.jsonl (idling, emergency stops and racing"
-              + " starts made on purpose), summary.json")
+              + " trips really driven), manoeuvres.jsonl (idling, emergency stops, racing"
+              + " starts and turns taken at speed, made on purpose), summary.json")
   String truth;
 
   @Option(

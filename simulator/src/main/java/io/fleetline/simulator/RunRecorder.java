@@ -193,7 +193,8 @@ final class RunRecorder {
               m.kind(),
               m.startedAt(),
               m.endedAt(),
-              m.open()));
+              m.open(),
+              m.direction()));
     }
   }
 

@@ -10,12 +10,15 @@ import java.util.random.RandomGenerator;
  * One vehicle driving the {@link RoadGrid}: it pulls away from a parking place with its ignition
  * on, accelerates to a cruising speed near the street's limit, brakes in time to take corners
  * slowly or to wait at a red light, and after a trip of a few kilometres parks at a corner with its
- * ignition off for minutes to hours. Ordinary driving stays below the harsh-driving thresholds of
- * fleet telematics (0.3 g); a few deliberate manoeuvres go beyond them: an emergency stop at a red
+ * ignition off for minutes to hours. A turn is a quarter circle that starts as far before the
+ * corner as its radius, taken at a steady speed. Ordinary driving stays below the harsh-driving
+ * thresholds of fleet telematics (0.3 g), turns included ({@value #TURN_LATERAL_MS2} m/s² of
+ * lateral acceleration); a few deliberate manoeuvres go beyond them: an emergency stop at a red
  * light on a fast street ({@value #HARSH_BRAKING_MS2} m/s²), a racing start when the light turns
- * green ({@value #HARSH_ACCELERATION_MS2} m/s²), and, before some departures, standing with the
- * ignition on for more than five minutes (idling). They are recorded as {@link #manoeuvres()}. The
- * physics advances in steps of at most {@value #STEP_S} s, so the reporting interval does not
+ * green ({@value #HARSH_ACCELERATION_MS2} m/s²), a turn taken at speed ({@value
+ * #HARSH_CORNERING_MS2} m/s² of lateral acceleration), and, before some departures, standing with
+ * the ignition on for more than five minutes (idling). They are recorded as {@link #manoeuvres()}.
+ * The physics advances in steps of at most {@value #STEP_S} s, so the reporting interval does not
  * change how it drives. Everything random comes from the generator it is given, so a seed
  * reproduces the drive.
  */
@@ -50,6 +53,22 @@ final class VehicleMotion {
   static final Duration MAX_IDLING = Duration.ofSeconds(540);
 
   static final double TURN_SPEED_KMH = 18;
+
+  /** Lateral acceleration of an ordinary turn at most, m/s². */
+  static final double TURN_LATERAL_MS2 = 2.0;
+
+  /** Lateral acceleration of a turn taken at speed, m/s². */
+  static final double HARSH_CORNERING_MS2 = 5.0;
+
+  /**
+   * A turn taken at speed is at most this fast, and only on streets cruised at {@value
+   * #HARSH_CORNER_MIN_CRUISE_KMH} km/h or more, so that it lasts about 3 s or more.
+   */
+  static final double HARSH_CORNER_SPEED_KMH = 40;
+
+  static final double HARSH_CORNER_MIN_CRUISE_KMH = 36;
+  static final double HARSH_CORNER_CHANCE = 0.15;
+
   static final Duration MIN_PARKING = Duration.ofMinutes(6);
   static final Duration MAX_PARKING = Duration.ofHours(3);
   static final double MIN_TRIP_M = 1_500;
@@ -66,11 +85,20 @@ final class VehicleMotion {
   }
 
   /**
-   * A deliberate manoeuvre: {@code idling} (standing, ignition on), {@code harsh_braking} or {@code
-   * harsh_acceleration}, from its first to its last moment; {@code open} when still going on at the
-   * last sample.
+   * A deliberate manoeuvre: {@code idling} (standing, ignition on), {@code harsh_braking}, {@code
+   * harsh_acceleration} or {@code harsh_cornering}, from its first to its last moment; {@code open}
+   * when still going on at the last sample; {@code direction} of a cornering {@code left} or {@code
+   * right}, null for the others.
    */
-  record Manoeuvre(String kind, Instant startedAt, Instant endedAt, boolean open) {}
+  record Manoeuvre(
+      String kind, Instant startedAt, Instant endedAt, boolean open, String direction) {}
+
+  /**
+   * A turn in progress: a quarter circle of {@code radiusM} around a centre, from {@code
+   * fromHeadingDeg} turning by {@code turnDeg} (positive to the right).
+   */
+  private record Arc(
+      double centreX, double centreY, double radiusM, int fromHeadingDeg, int turnDeg) {}
 
   private enum Plan {
     STRAIGHT,
@@ -96,6 +124,9 @@ final class VehicleMotion {
   private double tripLeftM;
   private Plan plan;
   private int turnDeg;
+  private boolean harshTurn;
+  private Arc arc;
+  private double arcTurnedRad;
 
   // the trip in progress, or the last one while parked
   private final List<DrivenTrip> trips = new ArrayList<>();
@@ -113,6 +144,7 @@ final class VehicleMotion {
   private boolean racingStart;
   private String episodeKind;
   private Instant episodeSince;
+  private String episodeDirection;
 
   VehicleMotion(RoadGrid grid, RandomGenerator random, Instant start) {
     this.grid = grid;
@@ -193,20 +225,26 @@ final class VehicleMotion {
   }
 
   private void drive(double dt) {
+    if (arc != null) {
+      turn(dt);
+      return;
+    }
     double toCorner = distanceToNextCorner();
     double cruiseMs = grid.limitKmh(headingDeg % 180 == 0 ? xM : yM) * speedFactor / 3.6;
     double cornerMs =
         switch (plan) {
           case STRAIGHT -> cruiseMs;
-          case TURN -> TURN_SPEED_KMH / 3.6;
+          case TURN ->
+              harshTurn ? Math.min(cruiseMs, HARSH_CORNER_SPEED_KMH / 3.6) : TURN_SPEED_KMH / 3.6;
           case STOP_AT_LIGHT, PARK -> 0;
         };
+    double toStop = toStop(toCorner, cornerMs);
     // The fastest speed v that, driven for this step and then braked comfortably (b), still gets
-    // down to the corner speed vc at the corner: v·dt + (v² − vc²)/2b = d.
+    // down to the corner speed vc where the turn or the stop begins: v·dt + (v² − vc²)/2b = d.
     // An emergency stop brakes late and hard.
     double b = emergencyStop ? HARSH_BRAKING_MS2 : comfortBrakingMs2;
     double brakingLimit =
-        -b * dt + Math.sqrt(b * b * dt * dt + 2 * b * toCorner + cornerMs * cornerMs);
+        -b * dt + Math.sqrt(b * b * dt * dt + 2 * b * toStop + cornerMs * cornerMs);
     double wanted = Math.max(Math.min(cruiseMs, brakingLimit), Math.min(CREEP_MS, cruiseMs));
     Instant stepStart = now.minusNanos(Math.round(dt * 1e9));
     if (speedMs < wanted) {
@@ -232,14 +270,113 @@ final class VehicleMotion {
       }
       speedMs = Math.max(wanted, speedMs - Math.max(b, MAX_BRAKING_MS2) * dt);
     }
+    toStop = toStop(toCorner, cornerMs); // at the speed now reached
     double metres = speedMs * dt;
-    if (metres >= toCorner) {
+    if (plan == Plan.TURN && metres >= toStop) {
+      move(toStop);
+      // The rest of the step is spent in the turn.
+      double restS = speedMs > 0 ? dt - toStop / speedMs : 0;
+      beginTurn(toCorner - toStop, now.minusNanos(Math.round(restS * 1e9)));
+      if (arc != null && restS > 1e-9) {
+        turn(restS);
+      }
+    } else if (metres >= toCorner) {
       move(toCorner);
       atCorner();
     } else {
       move(metres);
     }
     tripMaxSpeedMs = Math.max(tripMaxSpeedMs, speedMs);
+  }
+
+  /**
+   * How far ahead the turn or stop begins: a turn begins as far before the corner as its radius,
+   * v²/a at the speed it is taken.
+   */
+  private double toStop(double toCorner, double cornerMs) {
+    if (plan != Plan.TURN) {
+      return toCorner;
+    }
+    double lateralMs2 = harshTurn ? HARSH_CORNERING_MS2 : TURN_LATERAL_MS2;
+    return Math.max(0, toCorner - Math.pow(Math.min(speedMs, cornerMs), 2) / lateralMs2);
+  }
+
+  /**
+   * Starts the quarter circle into the next street, {@code radiusM} before the corner, at a speed
+   * that keeps an ordinary turn within its lateral acceleration.
+   */
+  private void beginTurn(double radiusM, Instant at) {
+    if (racingStart) {
+      racingStart = false;
+      if ("harsh_acceleration".equals(episodeKind)) {
+        endEpisode(at);
+      }
+    }
+    if (radiusM < 0.5) {
+      // Creeping round the corner: no turn to speak of.
+      headingDeg = Math.floorMod(headingDeg + turnDeg, 360);
+      plan = choosePlan();
+      return;
+    }
+    boolean harsh = harshTurn;
+    double maxLateralMs2 = harsh ? HARSH_CORNERING_MS2 * 1.5 : TURN_LATERAL_MS2;
+    speedMs = Math.min(speedMs, Math.sqrt(maxLateralMs2 * radiusM));
+    int side = Integer.signum(turnDeg);
+    // The centre lies radiusM to the side the vehicle turns to.
+    arc =
+        new Arc(
+            xM + side * radiusM * dy(headingDeg),
+            yM - side * radiusM * dx(headingDeg),
+            radiusM,
+            headingDeg,
+            turnDeg);
+    arcTurnedRad = 0;
+    if (harsh) {
+      beginEpisode("harsh_cornering", at, side > 0 ? "right" : "left");
+    }
+  }
+
+  /** Drives on along the turn at a steady speed; at its end, on along the new street. */
+  private void turn(double dt) {
+    double quarter = Math.PI / 2;
+    double step = Math.min(speedMs * dt / arc.radiusM(), quarter - arcTurnedRad);
+    // What is left of the step once the turn is done, driven on along the new street.
+    double restS = speedMs > 0 ? dt - step * arc.radiusM() / speedMs : 0;
+    arcTurnedRad += step;
+    double headingRad = Math.toRadians(arcHeadingDeg());
+    int side = Integer.signum(arc.turnDeg());
+    xM = arc.centreX() - side * arc.radiusM() * Math.cos(headingRad);
+    yM = arc.centreY() + side * arc.radiusM() * Math.sin(headingRad);
+    travelled(step * arc.radiusM());
+    tripMaxSpeedMs = Math.max(tripMaxSpeedMs, speedMs);
+    if (arcTurnedRad >= quarter - 1e-9) {
+      headingDeg = Math.floorMod(arc.fromHeadingDeg() + arc.turnDeg(), 360);
+      arc = null;
+      // On the new street, against rounding drift.
+      if (headingDeg % 180 == 0) {
+        xM = Math.round(xM / grid.blockM()) * grid.blockM();
+      } else {
+        yM = Math.round(yM / grid.blockM()) * grid.blockM();
+      }
+      if ("harsh_cornering".equals(episodeKind)) {
+        endEpisode(now.minusNanos(Math.round(restS * 1e9)));
+      }
+      plan = choosePlan();
+      if (restS > 1e-9) {
+        drive(restS);
+      }
+    }
+  }
+
+  private double arcHeadingDeg() {
+    return arc.fromHeadingDeg() + Integer.signum(arc.turnDeg()) * Math.toDegrees(arcTurnedRad);
+  }
+
+  /** The direction of travel now, degrees clockwise from north; between streets in a turn. */
+  double headingDeg() {
+    return arc == null
+        ? headingDeg
+        : Math.floorMod(Math.round(arcHeadingDeg() * 1e6), 360_000_000L) / 1e6;
   }
 
   private void atCorner() {
@@ -286,15 +423,25 @@ final class VehicleMotion {
       double r = random.nextDouble();
       turnDeg = r < 0.2 ? -90 : r < 0.4 ? 90 : 0;
     }
+    double cruiseKmh = grid.limitKmh(headingDeg % 180 == 0 ? xM : yM) * speedFactor;
+    harshTurn = false;
     if (random.nextDouble() < RED_LIGHT_CHANCE) {
       // A red light: stop, then turn (or go on) from standstill; on a fast street, now and then
       // the driver notices it late.
-      double cruiseKmh = grid.limitKmh(headingDeg % 180 == 0 ? xM : yM) * speedFactor;
       emergencyStop =
           cruiseKmh >= HARSH_STOP_MIN_CRUISE_KMH && random.nextDouble() < HARSH_STOP_CHANCE;
       return Plan.STOP_AT_LIGHT;
     }
-    return turnDeg == 0 ? Plan.STRAIGHT : Plan.TURN;
+    if (turnDeg == 0) {
+      return Plan.STRAIGHT;
+    }
+    // Now and then the driver takes the turn without slowing down much, where the block leaves
+    // room for the wider circle.
+    harshTurn =
+        cruiseKmh >= HARSH_CORNER_MIN_CRUISE_KMH
+            && grid.blockM() >= 4 * Math.pow(HARSH_CORNER_SPEED_KMH / 3.6, 2) / HARSH_CORNERING_MS2
+            && random.nextDouble() < HARSH_CORNER_CHANCE;
+    return Plan.TURN;
   }
 
   private int turnTowardsCentre(double nx, double ny) {
@@ -331,6 +478,10 @@ final class VehicleMotion {
     } else {
       yM = Math.round(yM / grid.blockM()) * grid.blockM();
     }
+    travelled(metres);
+  }
+
+  private void travelled(double metres) {
     odometerM += metres;
     tripDistanceM += metres;
     tripLeftM -= metres;
@@ -423,21 +574,27 @@ final class VehicleMotion {
   }
 
   private void beginEpisode(String kind, Instant at) {
+    beginEpisode(kind, at, null);
+  }
+
+  private void beginEpisode(String kind, Instant at, String direction) {
     episodeKind = kind;
     episodeSince = at;
+    episodeDirection = direction;
   }
 
   private void endEpisode(Instant at) {
-    manoeuvres.add(new Manoeuvre(episodeKind, episodeSince, at, false));
+    manoeuvres.add(new Manoeuvre(episodeKind, episodeSince, at, false, episodeDirection));
     episodeKind = null;
     episodeSince = null;
+    episodeDirection = null;
   }
 
   /** The deliberate manoeuvres so far, ending with the one going on now (marked open), if any. */
   List<Manoeuvre> manoeuvres() {
     List<Manoeuvre> all = new ArrayList<>(manoeuvres);
     if (episodeKind != null) {
-      all.add(new Manoeuvre(episodeKind, episodeSince, now, true));
+      all.add(new Manoeuvre(episodeKind, episodeSince, now, true, episodeDirection));
     }
     return all;
   }
@@ -458,7 +615,7 @@ final class VehicleMotion {
       accuracyM = 50 + gps.nextDouble() * 100;
     }
     double speedKmh = speedMs <= 0 ? 0 : Math.max(0, speedMs * 3.6 + gps.nextGaussian() * 0.5);
-    double heading = phase == Phase.DRIVING ? headingDeg + gps.nextGaussian() * 2 : headingDeg;
+    double heading = phase == Phase.DRIVING ? headingDeg() + gps.nextGaussian() * 2 : headingDeg;
     return new Reading(
         now,
         lat + northM / RoadGrid.METRES_PER_DEGREE_LAT,
