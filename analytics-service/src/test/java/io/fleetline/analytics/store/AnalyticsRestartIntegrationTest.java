@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fleetline.analytics.AnalyticsProperties;
 import io.fleetline.analytics.stream.DailySummary;
 import io.fleetline.analytics.stream.DetectedEvent;
+import io.fleetline.analytics.stream.Finding;
 import io.fleetline.analytics.stream.Recomputation;
 import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Measurements;
@@ -15,6 +16,8 @@ import io.fleetline.common.VehicleEvent;
 import io.fleetline.common.VehiclePing;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -40,7 +43,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -53,27 +55,29 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * From the pings topic of the real broker through the streams instance to the real PostGIS tables
- * and the events topic, with the instance stopped mid-run, its local state wiped (as a new instance
- * without the volume would start) and started again.
+ * and the events topic, with the service killed mid-run inside a Kafka transaction and another
+ * instance taking over with the killed one's state directory.
  */
 @SpringBootTest(
     properties = {
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "fleetline.analytics.detection.punctuate-interval=1s",
       "fleetline.analytics.detection.reorder-window=2s",
-      "fleetline.analytics.event-sweep=1s"
+      "fleetline.analytics.event-sweep=1s",
+      // A member that is gone (stopped or killed) holds its partitions this long at most.
+      "spring.kafka.streams.properties.session.timeout.ms=6000"
     })
 @EmbeddedKafka(partitions = 3, topics = Topics.PINGS)
 class AnalyticsRestartIntegrationTest {
 
   static final TestDatabase database = TestPostgis.newDatabase();
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  static final Path stateDir = tempDirectory();
 
   @DynamicPropertySource
-  static void settings(DynamicPropertyRegistry registry) throws Exception {
+  static void settings(DynamicPropertyRegistry registry) {
     database.registerIn(registry);
-    Path state = Files.createTempDirectory("analytics-state");
-    registry.add("fleetline.analytics.state-dir", state::toString);
+    registry.add("fleetline.analytics.state-dir", stateDir::toString);
   }
 
   @Value("${spring.embedded.kafka.brokers}")
@@ -84,7 +88,8 @@ class AnalyticsRestartIntegrationTest {
   @Autowired AnalyticsProperties properties;
 
   @Test
-  void restartMidRunLosesNoEventDuplicatesNoneAndSummariesEqualARecomputation() {
+  void killedMidTransactionLosesNoEventDuplicatesNoneAndSummariesEqualARecomputation()
+      throws Exception {
     UUID fleet = UUID.randomUUID();
     jdbc.sql("INSERT INTO fleets (id, name, time_zone) VALUES (?, 'Night shift', ?)")
         .params(fleet, NEW_YORK.getId())
@@ -98,16 +103,47 @@ class AnalyticsRestartIntegrationTest {
       before.addAll(track.subList(0, 25));
       after.addAll(track.subList(25, track.size()));
     }
+    Instant lastBefore =
+        before.stream().map(VehiclePing::recordedAt).max(Instant::compareTo).orElseThrow();
 
-    send(before);
-    // Acceleration, braking and idling of each vehicle are stored before the restart.
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .untilAsserted(() -> assertThat(storedEvents(vehicles)).hasSize(9));
-    KafkaStreams stopped = streams.getKafkaStreams();
+    // The service runs in a JVM of its own, on this instance's state directory; this instance's
+    // stream waits and stores what that one commits.
     streams.stop();
-    stopped.cleanUp();
-    send(after);
+    try (AnalyticsChildProcess child =
+        AnalyticsChildProcess.start(
+            lastBefore,
+            List.of(
+                "spring.kafka.bootstrap-servers=" + brokers,
+                "spring.datasource.url=" + database.jdbcUrl(),
+                "spring.datasource.username=" + database.username(),
+                "spring.datasource.password=" + database.password(),
+                "spring.flyway.enabled=false",
+                "spring.kafka.listener.auto-startup=false",
+                "spring.kafka.streams.properties.session.timeout.ms=6000",
+                "fleetline.analytics.state-dir=" + stateDir,
+                "fleetline.analytics.detection.punctuate-interval=1s",
+                "fleetline.analytics.detection.reorder-window=2s",
+                "server.port=0"))) {
+      send(before);
+      // Acceleration, braking and idling of each vehicle are committed and stored before the kill.
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .untilAsserted(
+              () -> {
+                assertThat(child.isAlive()).as(child.output()).isTrue();
+                assertThat(storedEvents(vehicles)).hasSize(9);
+              });
+      send(after);
+      // Its stream thread stops inside a transaction whose first event of the later pings went to
+      // the findings topic uncommitted; then the process is killed.
+      await().atMost(Duration.ofSeconds(60)).until(() -> child.stoppedAt().isPresent());
+      String inFlight = child.stoppedAt().orElseThrow();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(findingEventKeys("read_uncommitted")).contains(inFlight));
+      assertThat(findingEventKeys("read_committed")).doesNotContain(inFlight);
+      child.kill();
+    }
     streams.start();
 
     List<VehiclePing> history = readPings(before.size() + after.size());
@@ -144,6 +180,13 @@ class AnalyticsRestartIntegrationTest {
                 .query(Long.class)
                 .single())
         .isEqualTo(3);
+    // What the stream committed holds each event once: the killed transaction left nothing.
+    List<String> committed = findingEventKeys("read_committed");
+    assertThat(
+            committed.stream()
+                .filter(k -> vehicles.stream().anyMatch(v -> k.contains(v.toString()))))
+        .containsExactlyInAnyOrderElementsOf(
+            expected.events().stream().map(DetectedEvent::key).toList());
   }
 
   @Test
@@ -260,12 +303,59 @@ class AnalyticsRestartIntegrationTest {
     return ids;
   }
 
+  /** The keys of the events on the findings topic, up to its end at the isolation level. */
+  private List<String> findingEventKeys(String isolation) {
+    List<String> keys = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = consumer(isolation)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(properties.findingsTopic()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        r -> {
+                          Finding f = FleetlineJson.read(r.value(), Finding.class);
+                          if (f.event() != null) {
+                            keys.add(f.event().key());
+                          }
+                        });
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+              });
+    }
+    return keys;
+  }
+
   private KafkaConsumer<String, byte[]> consumer() {
+    return consumer("read_uncommitted");
+  }
+
+  private KafkaConsumer<String, byte[]> consumer(String isolation) {
     return new KafkaConsumer<>(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            brokers,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            isolation));
+  }
+
+  private static Path tempDirectory() {
+    try {
+      return Files.createTempDirectory("analytics-state");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   record StoredEvent(String key, String type, UUID vehicleId, Instant occurredAt) {
