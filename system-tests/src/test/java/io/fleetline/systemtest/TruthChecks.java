@@ -277,27 +277,25 @@ final class TruthChecks {
   }
 
   /**
-   * No trip, and no event, is there twice: a vehicle's trips do not overlap; no event repeats (by
-   * id, nor by what it is about: type, vehicle, and the trip's start or the time); each trip has
-   * exactly one {@code trip_started} event and, once closed, exactly one {@code trip_ended}.
-   *
-   * <p>Not checked: that every trip event still has its trip. Trips are recomputed as history
-   * arrives, and an event raised for a trip that later history dissolved (say, a parked vehicle's
-   * GPS outlier before five minutes of standing were known) stays in the feed.
+   * No trip, and no event, is there twice, and the trip events are the trips': the feed, applied in
+   * order (an {@code event_retracted} removes the event it names, which must be earlier in the feed
+   * and standing, and which shows the retraction as {@code retractedBy}), leaves no event repeated
+   * (by id, nor by what it is about: type, vehicle, and the trip's start or the time); a vehicle's
+   * trips do not overlap; each trip has exactly one {@code trip_started} event and, once closed,
+   * exactly one {@code trip_ended} (none while open); and every trip event left has its trip.
    */
   void tripsAndEventsAreNotDuplicated() throws Exception {
     SoftAssertions softly = new SoftAssertions();
-    List<JsonNode> events =
-        reader.events().stream()
-            .filter(e -> sent.containsKey(e.get("vehicleId").stringValue()))
-            .toList();
+    List<JsonNode> feed =
+        reader.events().stream().filter(e -> sent.containsKey(vehicleOf(e))).toList();
     softly
-        .assertThat(events.stream().map(e -> e.get("id").asLong()).toList())
+        .assertThat(feed.stream().map(e -> e.get("id").asLong()).toList())
         .as("event ids")
         .doesNotHaveDuplicates();
+    List<JsonNode> events = applyRetractions(feed, softly);
     softly
         .assertThat(events.stream().map(TruthChecks::eventSubject).toList())
-        .as("events (type, vehicle, trip start or time)")
+        .as("events left once retractions are applied (type, vehicle, trip start or time)")
         .doesNotHaveDuplicates();
     Set<String> subjects = new HashSet<>();
     for (String vehicleId : sent.keySet()) {
@@ -318,25 +316,75 @@ final class TruthChecks {
             .assertThat(events.stream().filter(e -> eventSubject(e).equals(started)).count())
             .as("vehicle %s: trip_started events of the trip from %s", vehicleId, start)
             .isEqualTo(1);
-        if (!trip.path("open").asBoolean()) {
-          String ended = "trip_ended " + vehicleId + " " + start;
+        boolean open = trip.path("open").asBoolean();
+        String ended = "trip_ended " + vehicleId + " " + start;
+        if (!open) {
           subjects.add(ended);
-          softly
-              .assertThat(events.stream().filter(e -> eventSubject(e).equals(ended)).count())
-              .as("vehicle %s: trip_ended events of the trip from %s", vehicleId, start)
-              .isEqualTo(1);
         }
+        softly
+            .assertThat(events.stream().filter(e -> eventSubject(e).equals(ended)).count())
+            .as(
+                "vehicle %s: trip_ended events of the %s trip from %s",
+                vehicleId, open ? "open" : "closed", start)
+            .isEqualTo(open ? 0 : 1);
       }
     }
-    List<String> withoutTrip =
-        events.stream()
-            .map(TruthChecks::eventSubject)
-            .filter(s -> s.startsWith("trip_") && !subjects.contains(s))
-            .toList();
-    if (!withoutTrip.isEmpty()) {
-      System.out.println("Trip events whose trip later history dissolved: " + withoutTrip);
-    }
+    softly
+        .assertThat(
+            events.stream()
+                .map(TruthChecks::eventSubject)
+                .filter(s -> s.startsWith("trip_") && !subjects.contains(s))
+                .toList())
+        .as("trip events whose trip is not there, once retractions are applied")
+        .isEmpty();
     softly.assertAll();
+  }
+
+  /**
+   * The events of {@code feed} (in feed order) left once each retraction has removed the event it
+   * names; checks that it names an event earlier in the feed and still standing, which names it
+   * back, and that the events left name no retraction.
+   */
+  private static List<JsonNode> applyRetractions(List<JsonNode> feed, SoftAssertions softly) {
+    Map<Long, JsonNode> standing = new LinkedHashMap<>();
+    for (JsonNode event : feed) {
+      long id = event.get("id").asLong();
+      if (!"event_retracted".equals(event.get("type").stringValue())) {
+        standing.put(id, event);
+        continue;
+      }
+      long retractedId = event.path("details").path("retractedId").asLong();
+      JsonNode retracted = standing.remove(retractedId);
+      softly
+          .assertThat(retracted)
+          .as("retraction %s names a standing event earlier in the feed (%s)", id, retractedId)
+          .isNotNull();
+      if (retracted != null) {
+        softly
+            .assertThat(retracted.path("retractedBy").asLong())
+            .as("event %s names its retraction", retractedId)
+            .isEqualTo(id);
+        softly
+            .assertThat(retracted.get("type").stringValue())
+            .as("retraction %s: the retracted type", id)
+            .isEqualTo(event.path("details").path("retractedType").stringValue());
+      }
+    }
+    for (JsonNode event : standing.values()) {
+      JsonNode retractedBy = event.get("retractedBy");
+      softly
+          .assertThat(retractedBy == null || retractedBy.isNull())
+          .as(
+              "event %s is retracted by %s, which the feed does not have",
+              event.get("id"), retractedBy)
+          .isTrue();
+    }
+    return new ArrayList<>(standing.values());
+  }
+
+  private static String vehicleOf(JsonNode event) {
+    JsonNode vehicle = event.get("vehicleId");
+    return vehicle == null || vehicle.isNull() ? null : vehicle.stringValue();
   }
 
   /** What an event is about: its type, vehicle, and the trip's start (trip events) or its time. */
