@@ -16,16 +16,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What stream analytics found (idling, harsh driving, daily summaries) against the manoeuvres the
- * simulated vehicles really made and the distance they really drove, within stated tolerances. The
- * run must report once a second: harsh driving is judged only between samples at most 5 s apart and
- * needs two consecutive intervals beyond its threshold.
+ * What stream analytics found (idling, harsh braking, acceleration and cornering, daily summaries)
+ * against the manoeuvres the simulated vehicles really made and the distance they really drove,
+ * within stated tolerances. The run must report once a second: harsh driving is judged only between
+ * samples at most 5 s apart and needs two consecutive intervals beyond its threshold.
  */
 final class AnalyticsChecks {
 
@@ -62,8 +61,11 @@ final class AnalyticsChecks {
 
   static final double DISTANCE_TOLERANCE_M = 50;
 
-  private static final Set<String> HARSH =
-      Set.of(TruthManoeuvre.HARSH_BRAKING, TruthManoeuvre.HARSH_ACCELERATION, "harsh_cornering");
+  private static final List<String> HARSH =
+      List.of(
+          TruthManoeuvre.HARSH_BRAKING,
+          TruthManoeuvre.HARSH_ACCELERATION,
+          TruthManoeuvre.HARSH_CORNERING);
 
   private final FleetReader reader;
   private final GroundTruth truth;
@@ -148,8 +150,9 @@ final class AnalyticsChecks {
   }
 
   /**
-   * Every true harsh episode of at least {@link #HARSH_MUST_BE_FOUND} is found with its type, and
-   * every harsh event found lies within a true episode of its type (± {@link #HARSH_TOLERANCE}).
+   * Every true harsh episode of at least {@link #HARSH_MUST_BE_FOUND} is found with its type (a
+   * cornering with its direction), and every harsh event found lies within a true episode of its
+   * type and direction (± {@link #HARSH_TOLERANCE}).
    */
   void harshDrivingMatchesTheTruth() throws Exception {
     List<JsonNode> found = new ArrayList<>();
@@ -160,15 +163,13 @@ final class AnalyticsChecks {
     int falsePositives = 0;
     for (JsonNode event : found) {
       String type = event.get("type").stringValue();
-      boolean matches =
-          manoeuvres(type).stream()
-              .anyMatch(m -> m.vehicleId().equals(vehicle(event)) && within(occurredAt(event), m));
+      boolean matches = manoeuvres(type).stream().anyMatch(m -> sameManoeuvre(event, m));
       if (!matches) {
         falsePositives++;
         soft.fail("%s without a true manoeuvre: %s", type, event);
       }
     }
-    for (String type : List.of(TruthManoeuvre.HARSH_BRAKING, TruthManoeuvre.HARSH_ACCELERATION)) {
+    for (String type : HARSH) {
       for (TruthManoeuvre m : manoeuvres(type)) {
         if (Duration.between(m.startedAt(), m.endedAt()).compareTo(HARSH_MUST_BE_FOUND) < 0) {
           continue;
@@ -176,8 +177,7 @@ final class AnalyticsChecks {
         soft.assertThat(
                 found.stream()
                     .filter(e -> e.get("type").stringValue().equals(type))
-                    .filter(e -> vehicle(e).equals(m.vehicleId()))
-                    .anyMatch(e -> within(occurredAt(e), m)))
+                    .anyMatch(e -> sameManoeuvre(e, m)))
             .as("%s found for %s", type, m)
             .isTrue();
       }
@@ -227,6 +227,17 @@ final class AnalyticsChecks {
 
   private List<JsonNode> events(String type) throws Exception {
     return reader.events().stream().filter(e -> e.get("type").stringValue().equals(type)).toList();
+  }
+
+  /**
+   * Whether a harsh event is the true manoeuvre {@code m} (of its type): the same vehicle, within
+   * its time, and a cornering to the same side.
+   */
+  private static boolean sameManoeuvre(JsonNode event, TruthManoeuvre m) {
+    boolean sameSide =
+        m.direction() == null
+            || m.direction().equals(event.path("details").path("direction").asString(""));
+    return m.vehicleId().equals(vehicle(event)) && within(occurredAt(event), m) && sameSide;
   }
 
   private static boolean within(Instant at, TruthManoeuvre m) {

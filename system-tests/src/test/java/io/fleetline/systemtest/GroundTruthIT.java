@@ -68,10 +68,11 @@ class GroundTruthIT {
   }
 
   /**
-   * Trackers reporting once a second with little GPS noise (0.5 m, no outliers), so that harsh
-   * driving can be judged and distances compared closely: analytics finds the idling periods,
-   * emergency stops and racing starts the vehicles really made and nothing else, and its daily
-   * summaries add up to the distance really driven (tolerances in {@link AnalyticsChecks}).
+   * Trackers reporting once a second with little GPS noise (0.5 m) and the simulator's rare
+   * outliers (0.2 % of the pings, 100–400 m off), so that harsh driving can be judged and distances
+   * compared closely: analytics finds the idling periods, emergency stops, racing starts and turns
+   * taken at speed that the vehicles really made and nothing else, and its daily summaries add up
+   * to the distance really driven, the outliers left out (tolerances in {@link AnalyticsChecks}).
    */
   @Test
   void streamAnalyticsFindsTheIdlingAndHarshManoeuvresReallyDrivenAndNothingElse()
@@ -82,7 +83,7 @@ class GroundTruthIT {
             fleet,
             "backfill --vehicles 6 --protocols "
                 + PROTOCOLS
-                + " --history 1h --interval 1 --gps-noise-m 0.5 --gps-jump-ratio 0 --batch 200"
+                + " --history 1h --interval 1 --gps-noise-m 0.5 --gps-jump-ratio 0.002 --batch 200"
                 + " --seed 20261203");
     AnalyticsChecks checks = new AnalyticsChecks(platform, fleet, truth);
     assertThat(checks.manoeuvres(TruthManoeuvre.IDLING)).as("true idling periods").isNotEmpty();
@@ -90,6 +91,10 @@ class GroundTruthIT {
     assertThat(checks.manoeuvres(TruthManoeuvre.HARSH_ACCELERATION))
         .as("racing starts")
         .isNotEmpty();
+    assertThat(checks.manoeuvres(TruthManoeuvre.HARSH_CORNERING))
+        .as("turns taken at speed")
+        .isNotEmpty();
+    assertThat(truth.pings()).as("GPS outliers sent").anyMatch(p -> p.gpsJump());
 
     checks.awaitEveryPingAnalyzed(STORED_WITHIN);
     checks.idlingMatchesTheTruth();
