@@ -24,7 +24,12 @@ final class FleetReader {
   private String token;
 
   FleetReader(Platform platform, Platform.Fleet fleet) {
-    this.api = new ApiClient(platform.api.baseUrl());
+    this(platform.api, fleet);
+  }
+
+  /** Reads through the fleet-api instance {@code api}. */
+  FleetReader(ServiceProcess api, Platform.Fleet fleet) {
+    this.api = new ApiClient(api.baseUrl());
     this.fleet = fleet;
     this.token = fleet.token();
   }

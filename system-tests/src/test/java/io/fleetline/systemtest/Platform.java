@@ -3,7 +3,7 @@ package io.fleetline.systemtest;
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.db.testing.TestDatabase;
 import io.fleetline.db.testing.TestPostgis;
-import io.fleetline.ingest.testing.KafkaBrokerProcess;
+import io.fleetline.ingest.testing.KafkaCluster;
 import io.fleetline.ingest.testing.MosquittoBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,13 +21,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The whole platform as the local stack runs it ({@code deploy/local/up.sh}): the real Kafka broker
  * (KRaft) in a JVM of its own, Mosquitto, a PostGIS database, and the four services as separate
  * JVMs configured through the environment variables an operator sets. The broker and the services
- * can be killed and started again with the same configuration, port and data.
+ * can be killed and started again with the same configuration, port and data. {@link
+ * #scaledOut(Shape)} runs it as a production cluster does instead: several brokers, and several
+ * instances of each service.
  */
 final class Platform implements AutoCloseable {
 
@@ -42,10 +45,37 @@ final class Platform implements AutoCloseable {
           "default.replication.factor", "1",
           "min.insync.replicas", "1");
 
+  /**
+   * A cluster of three as an operator configures it: every topic in three copies, of which a write
+   * needs two, so that one broker can be lost without losing or refusing anything.
+   */
+  private static final Map<String, String> THREE_BROKER_KAFKA =
+      Map.of(
+          "auto.create.topics.enable", "false",
+          "num.partitions", "12",
+          "default.replication.factor", "3",
+          "min.insync.replicas", "2");
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
+  /**
+   * How many of each the platform runs.
+   *
+   * @param analytics 0 or 1 instances of analytics-service
+   */
+  record Shape(int kafkaBrokers, int apis, int ingests, int routings, int analytics) {
+    static final Shape SINGLE = new Shape(1, 1, 1, 1, 1);
+  }
+
+  /** One ingest instance and its device ports. */
+  record Ingest(ServiceProcess service, int osmandPort, int teltonikaPort) {
+    String osmandUrl() {
+      return "http://127.0.0.1:" + osmandPort;
+    }
+  }
+
   private final List<AutoCloseable> started = new ArrayList<>();
-  final KafkaBrokerProcess kafka;
+  final KafkaCluster kafka;
   final MosquittoBroker mqtt;
   final TileServer tiles;
   final TestDatabase database;
@@ -54,57 +84,89 @@ final class Platform implements AutoCloseable {
   final ServiceProcess api;
   final ServiceProcess ingest;
   final ServiceProcess routing;
+
+  /** null when the shape has no analytics-service. */
   final ServiceProcess analytics;
+
+  final List<ServiceProcess> apis = new ArrayList<>();
+  final List<Ingest> ingests = new ArrayList<>();
+  final List<ServiceProcess> routings = new CopyOnWriteArrayList<>();
+  private final Map<String, String> routingEnv;
   private volatile boolean brokerDown;
 
-  private Platform() {
+  private Platform(Shape shape) {
     try {
-      kafka = track(KafkaBrokerProcess.start(LOCAL_STACK_KAFKA));
+      kafka =
+          track(
+              KafkaCluster.start(
+                  shape.kafkaBrokers(),
+                  shape.kafkaBrokers() >= 3 ? THREE_BROKER_KAFKA : LOCAL_STACK_KAFKA));
       mqtt = track(MosquittoBroker.start());
       tiles = track(TileServer.start());
       database = TestPostgis.newDatabase();
 
       Map<String, String> common = new HashMap<>();
       common.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      if (shape.kafkaBrokers() >= 3) {
+        // The topics the services create, in three copies of which a write needs two; the
+        // broker's defaults say the same for topics created without a replication setting.
+        common.put("FLEETLINE_KAFKA_TOPICS_REPLICATION_FACTOR", "3");
+        common.put("FLEETLINE_KAFKA_TOPICS_MIN_INSYNC_REPLICAS", "2");
+      }
       Map<String, String> withDb = new HashMap<>(common);
       withDb.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
       withDb.put("SPRING_DATASOURCE_USERNAME", database.username());
       withDb.put("SPRING_DATASOURCE_PASSWORD", database.password());
+      routingEnv = withDb;
 
-      int apiPort = freePort();
+      // Every fleet-api instance signs tokens with the same key under the same issuer (the first
+      // instance's address), as instances behind one load balancer do.
+      List<Integer> apiPorts = new ArrayList<>();
+      for (int i = 0; i < shape.apis(); i++) {
+        apiPorts.add(freePort());
+      }
       Map<String, String> apiEnv = new HashMap<>(withDb);
-      apiEnv.put("FLEETLINE_AUTH_ISSUER", "http://127.0.0.1:" + apiPort);
+      apiEnv.put("FLEETLINE_AUTH_ISSUER", "http://127.0.0.1:" + apiPorts.get(0));
       apiEnv.put("FLEETLINE_AUTH_SIGNING_KEY", "file:" + signingKeyFile());
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
       // The console's map tiles from a local stub instead of the internet.
       apiEnv.put("FLEETLINE_CONSOLE_TILES_URL", tiles.urlTemplate());
 
-      // Device ports on free ones: a local stack or another test may hold the well-known ones.
-      osmandPort = freePort();
-      teltonikaPort = freePort();
-      Map<String, String> ingestEnv = new HashMap<>(common);
-      ingestEnv.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(osmandPort));
-      ingestEnv.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(teltonikaPort));
-      ingestEnv.put("FLEETLINE_INGEST_COAP_PORT", "0");
-      ingestEnv.put("FLEETLINE_INGEST_COAP_DTLS_PORT", "0");
-      // ingest logs in to the broker and keeps its password file current, as the local stack does.
-      mqtt.ingestSettings()
-          .forEach(
-              (property, value) ->
-                  ingestEnv.put(
-                      property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT), value));
-
-      // fleet-api migrates the schema before routing starts; ingest needs neither, so it starts
-      // alongside fleet-api.
-      api = track(ServiceProcess.start("api", apiPort, apiEnv));
-      ingest = track(ServiceProcess.start("ingest", freePort(), ingestEnv));
-      api.awaitReady(START_TIMEOUT);
-      routing = track(ServiceProcess.start("routing", freePort(), withDb));
-      analytics = track(ServiceProcess.start("analytics", freePort(), analyticsSettings(withDb)));
-      ingest.awaitReady(START_TIMEOUT);
-      routing.awaitReady(START_TIMEOUT);
-      analytics.awaitReady(START_TIMEOUT);
+      // fleet-api migrates the schema before routing starts, so the first instance starts alone;
+      // ingest needs no schema and starts alongside it.
+      apis.add(
+          track(
+              ServiceProcess.start(
+                  "api", instanceName("api", 0, shape.apis()), apiPorts.get(0), apiEnv)));
+      for (int i = 0; i < shape.ingests(); i++) {
+        ingests.add(startIngest(common, i, shape.ingests()));
+      }
+      apis.get(0).awaitReady(START_TIMEOUT);
+      for (int i = 1; i < shape.apis(); i++) {
+        apis.add(
+            track(
+                ServiceProcess.start(
+                    "api", instanceName("api", i, shape.apis()), apiPorts.get(i), apiEnv)));
+      }
+      for (int i = 0; i < shape.routings(); i++) {
+        routings.add(
+            track(
+                ServiceProcess.start(
+                    "routing", instanceName("routing", i, shape.routings()), freePort(), withDb)));
+      }
+      analytics =
+          shape.analytics() > 0
+              ? track(ServiceProcess.start("analytics", freePort(), analyticsSettings(withDb)))
+              : null;
+      for (ServiceProcess service : services()) {
+        service.awaitReady(START_TIMEOUT);
+      }
+      api = apis.get(0);
+      ingest = ingests.get(0).service();
+      osmandPort = ingests.get(0).osmandPort();
+      teltonikaPort = ingests.get(0).teltonikaPort();
+      routing = routings.get(0);
     } catch (RuntimeException e) {
       // A failed start must not leave what did start running after the test.
       try {
@@ -114,6 +176,64 @@ final class Platform implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Starts ingest instance {@code index} with device ports of its own; with several instances each
+   * has its own MQTT client id (its session survives a restart), all in one shared subscription.
+   */
+  private Ingest startIngest(Map<String, String> common, int index, int count) {
+    // Device ports on free ones: a local stack or another test may hold the well-known ones.
+    int osmand = freePort();
+    int teltonika = freePort();
+    Map<String, String> env = new HashMap<>(common);
+    env.put("FLEETLINE_INGEST_OSMAND_PORT", Integer.toString(osmand));
+    env.put("FLEETLINE_INGEST_TELTONIKA_PORT", Integer.toString(teltonika));
+    env.put("FLEETLINE_INGEST_COAP_PORT", "0");
+    env.put("FLEETLINE_INGEST_COAP_DTLS_PORT", "0");
+    // ingest logs in to the broker and keeps its password file current, as the local stack does.
+    mqtt.ingestSettings()
+        .forEach(
+            (property, value) ->
+                env.put(
+                    property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT), value));
+    String name = instanceName("ingest", index, count);
+    if (count > 1) {
+      env.put("FLEETLINE_INGEST_MQTT_CLIENTID", "fleetline-" + name);
+    }
+    ServiceProcess service = track(ServiceProcess.start("ingest", name, freePort(), env));
+    return new Ingest(service, osmand, teltonika);
+  }
+
+  /** {@code service} alone, else {@code service-1}, {@code service-2}, ... */
+  private static String instanceName(String service, int index, int count) {
+    return count == 1 ? service : service + "-" + (index + 1);
+  }
+
+  /** Starts one more routing instance, as scaling out does, and waits until it is ready. */
+  ServiceProcess addRouting() {
+    ServiceProcess added =
+        track(
+            ServiceProcess.start(
+                "routing", "routing-" + (routings.size() + 1), freePort(), routingEnv));
+    routings.add(added);
+    return added.awaitReady(START_TIMEOUT);
+  }
+
+  /** Every service instance started, in start order. */
+  List<ServiceProcess> services() {
+    List<ServiceProcess> all = new ArrayList<>(apis);
+    ingests.forEach(i -> all.add(i.service()));
+    all.addAll(routings);
+    if (analytics != null) {
+      all.add(analytics);
+    }
+    return all;
+  }
+
+  /** A platform as a production cluster runs: {@code shape} brokers and service instances. */
+  static Platform scaledOut(Shape shape) {
+    return new Platform(shape);
   }
 
   /**
@@ -140,7 +260,7 @@ final class Platform implements AutoCloseable {
    */
   static synchronized Platform shared() {
     if (shared == null) {
-      Platform platform = new Platform();
+      Platform platform = new Platform(Shape.SINGLE);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
@@ -157,15 +277,27 @@ final class Platform implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * Stops the shared platform, if one runs, for a test that starts a platform of its own: two at
+   * once would crowd two cores. A later {@link #shared()} starts a fresh one.
+   */
+  static synchronized void stopShared() throws Exception {
+    if (shared != null) {
+      Platform stopping = shared;
+      shared = null;
+      stopping.close();
+    }
+  }
+
   /** Kills the Kafka broker with SIGKILL; its data stays for {@link #restartBroker()}. */
   void killBroker() throws InterruptedException {
     brokerDown = true;
-    kafka.kill();
+    kafka.broker(0).kill();
   }
 
   /** Starts the killed broker again on the same port with the same data. */
   void restartBroker() {
-    kafka.restart();
+    kafka.broker(0).restart();
     brokerDown = false;
   }
 
@@ -177,7 +309,7 @@ final class Platform implements AutoCloseable {
     if (brokerDown) {
       restartBroker();
     }
-    for (ServiceProcess service : List.of(api, ingest, routing, analytics)) {
+    for (ServiceProcess service : services()) {
       if (!service.isAlive()) {
         service.restart(timeout);
       }
@@ -194,11 +326,18 @@ final class Platform implements AutoCloseable {
    * this platform and a client of {@code fleet}.
    */
   Map<String, String> simulatorSettings(Fleet fleet) {
+    return simulatorSettings(fleet, api, ingests.get(0));
+  }
+
+  /**
+   * The same, with the devices sending to {@code via} and vehicles registered through {@code api}.
+   */
+  Map<String, String> simulatorSettings(Fleet fleet, ServiceProcess api, Ingest via) {
     return Map.of(
         "FLEETLINE_API_URL", api.baseUrl(),
-        "FLEETLINE_INGEST_URL", ingest.baseUrl(),
-        "FLEETLINE_OSMAND_URL", osmandUrl(),
-        "FLEETLINE_TELTONIKA_ADDR", "127.0.0.1:" + teltonikaPort,
+        "FLEETLINE_INGEST_URL", via.service().baseUrl(),
+        "FLEETLINE_OSMAND_URL", via.osmandUrl(),
+        "FLEETLINE_TELTONIKA_ADDR", "127.0.0.1:" + via.teltonikaPort(),
         "FLEETLINE_MQTT_URL", mqtt.url(),
         "FLEETLINE_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
         "FLEETLINE_DEMO_CLIENT_ID", fleet.clientId(),

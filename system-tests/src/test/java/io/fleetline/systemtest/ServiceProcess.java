@@ -43,7 +43,16 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Starts the jar named by system property {@code fleetline.jar.<name>} on the given port. */
   static ServiceProcess start(String name, int port, Map<String, String> environment) {
-    Path jar = Path.of(System.getProperty("fleetline.jar." + name));
+    return start(name, name, port, environment);
+  }
+
+  /**
+   * Starts one instance, logging to {@code <instance>.log}, of the service whose jar system
+   * property {@code fleetline.jar.<service>} names.
+   */
+  static ServiceProcess start(
+      String service, String instance, int port, Map<String, String> environment) {
+    Path jar = Path.of(System.getProperty("fleetline.jar." + service));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           jar + " is missing: build the services first (./mvnw verify)");
@@ -51,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
     try {
       Path logs = Path.of(System.getProperty("fleetline.logs", "target/system-test-logs"));
       Files.createDirectories(logs);
-      Path log = logs.resolve(name + ".log");
+      Path log = logs.resolve(instance + ".log");
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> command =
           new ArrayList<>(
@@ -68,9 +77,9 @@ final class ServiceProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
-      ServiceProcess service = new ServiceProcess(name, port, log, builder);
-      service.launch();
-      return service;
+      ServiceProcess started = new ServiceProcess(instance, port, log, builder);
+      started.launch();
+      return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -42,52 +42,72 @@ public final class KafkaBrokerProcess implements AutoCloseable {
    */
   public static KafkaBrokerProcess start(Map<String, String> settings) {
     try {
-      Path dir = Files.createDirectories(Path.of("target", "kafka-" + UUID.randomUUID()));
       int port = freePort();
       int controllerPort = freePort();
-      Files.writeString(
-          dir.resolve("server.properties"),
-          String.join(
-              "\n",
-              "process.roles=broker,controller",
-              "node.id=1",
-              "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-              "listeners=PLAINTEXT://127.0.0.1:"
-                  + port
-                  + ",CONTROLLER://127.0.0.1:"
-                  + controllerPort,
-              "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-              "controller.listener.names=CONTROLLER",
-              "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-              "log.dirs=" + dir.toAbsolutePath().resolve("data"),
-              "num.partitions=2",
-              "offsets.topic.replication.factor=1",
-              "transaction.state.log.replication.factor=1",
-              "transaction.state.log.min.isr=1",
-              "group.initial.rebalance.delay.ms=0",
-              "broker.heartbeat.interval.ms=500",
-              "broker.session.timeout.ms=3000",
-              ""));
-      // Later lines of a properties file win over earlier ones.
-      StringBuilder overrides = new StringBuilder();
-      settings.forEach(
-          (key, value) -> overrides.append(key).append('=').append(value).append('\n'));
-      Files.writeString(
-          dir.resolve("server.properties"), overrides, java.nio.file.StandardOpenOption.APPEND);
-      KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port);
-      broker.run(
-          List.of(
-              "kafka.tools.StorageTool",
-              "format",
-              "--config",
-              dir.resolve("server.properties").toString(),
-              "--cluster-id=" + randomClusterId()),
-          true);
+      KafkaBrokerProcess broker =
+          format(
+              1,
+              port,
+              controllerPort,
+              "1@127.0.0.1:" + controllerPort,
+              settings,
+              randomClusterId());
       broker.start0();
       return broker;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes the configuration of node {@code nodeId} (broker and controller, listening on {@code
+   * port} and {@code controllerPort}, voting in {@code quorumVoters}) into fresh storage and
+   * formats it for {@code clusterId}; {@link #launch()} then starts it.
+   */
+  static KafkaBrokerProcess format(
+      int nodeId,
+      int port,
+      int controllerPort,
+      String quorumVoters,
+      Map<String, String> settings,
+      String clusterId)
+      throws IOException {
+    Path dir = Files.createDirectories(Path.of("target", "kafka-" + UUID.randomUUID()));
+    Files.writeString(
+        dir.resolve("server.properties"),
+        String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=" + nodeId,
+            "controller.quorum.voters=" + quorumVoters,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+            "controller.listener.names=CONTROLLER",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs=" + dir.toAbsolutePath().resolve("data"),
+            "num.partitions=2",
+            "offsets.topic.replication.factor=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "broker.heartbeat.interval.ms=500",
+            "broker.session.timeout.ms=3000",
+            ""));
+    // Later lines of a properties file win over earlier ones.
+    StringBuilder overrides = new StringBuilder();
+    settings.forEach((key, value) -> overrides.append(key).append('=').append(value).append('\n'));
+    Files.writeString(
+        dir.resolve("server.properties"), overrides, java.nio.file.StandardOpenOption.APPEND);
+    KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port);
+    broker.run(
+        List.of(
+            "kafka.tools.StorageTool",
+            "format",
+            "--config",
+            dir.resolve("server.properties").toString(),
+            "--cluster-id=" + clusterId),
+        true);
+    return broker;
   }
 
   public String bootstrapServers() {
@@ -126,7 +146,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   }
 
   private void start0() {
+    launch();
+    awaitStarted();
+  }
+
+  /** Starts the process without waiting: a node of a quorum starts only once the others run. */
+  void launch() {
     process = run(List.of("kafka.Kafka", dir.resolve("server.properties").toString()), false);
+  }
+
+  /** Waits until the broker listens and answers metadata requests. */
+  void awaitStarted() {
     Awaitility.await("Kafka broker on " + port)
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(250))
@@ -188,14 +218,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
   }
 
-  private static String randomClusterId() {
+  static String randomClusterId() {
     UUID uuid = UUID.randomUUID();
     java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
     bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
