@@ -17,6 +17,7 @@ const LABELS = {
   overspeed: 'Overspeed',
   device_offline: 'Device offline',
   device_online: 'Device online',
+  event_retracted: 'Retracted',
 };
 
 /**
@@ -36,17 +37,26 @@ export async function recentEvents() {
   return [...seen];
 }
 
-/** An event as a line of text nodes: time, vehicle, what happened. */
+/**
+ * An event as a line of text nodes: time, vehicle, what happened. An event that later history
+ * retracted is struck through; a retraction names what it retracted.
+ */
 export function describeEvent(e) {
   const vehicle = fleet.vehicle(e.vehicleId);
   const details = e.details || {};
   const what = [];
+  if (e.type === 'event_retracted') what.push(LABELS[details.retractedType] || details.retractedType);
   if (details.geofenceName) what.push(`“${details.geofenceName}”`);
   if (e.type === 'overspeed') what.push(`${formatSpeed(details.speedKmh)} where ${formatSpeed(details.limitKmh)} allowed`);
   if (details.live === false) what.push('(late upload)');
   return h(
     'span',
-    { class: `event ${e.type}`, 'data-event-id': e.id, 'data-event-type': e.type, 'data-vehicle-id': e.vehicleId },
+    {
+      class: `event ${e.type}${e.retractedBy != null ? ' retracted' : ''}`,
+      'data-event-id': e.id,
+      'data-event-type': e.type,
+      'data-vehicle-id': e.vehicleId,
+    },
     h('time', { datetime: e.occurredAt }, formatTime(e.occurredAt)),
     ' ',
     h('a', { href: `#/vehicles/${encodeURIComponent(e.vehicleId)}` }, vehicle?.name ?? 'unknown vehicle'),
@@ -95,6 +105,10 @@ export function render(main) {
   filter.addEventListener('change', draw);
   const unsubscribe = fleet.onEvent((e) => {
     if (events.some((known) => known.id === e.id)) return;
+    if (e.type === 'event_retracted') {
+      const retracted = events.find((known) => known.id === e.details?.retractedId);
+      if (retracted) retracted.retractedBy = e.id;
+    }
     events.push(e);
     draw();
   });
