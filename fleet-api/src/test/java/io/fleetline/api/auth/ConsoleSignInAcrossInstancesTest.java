@@ -122,12 +122,16 @@ class ConsoleSignInAcrossInstancesTest extends FleetApiTest {
     assertThat(again.headers().firstValue("Location").orElseThrow())
         .startsWith(REDIRECT + "?code=");
 
+    String cookie = browser.sessionCookie();
     HttpResponse<String> logout =
         browser.post(b, "/console/logout", Map.of("refresh_token", refreshToken));
     assertThat(logout.statusCode()).isEqualTo(204);
 
+    // Even a copy of the cookie the browser just dropped is signed in nowhere any more.
+    Browser copy = new Browser();
+    copy.cookies.getCookieStore().add(URI.create(a), sessionCookie(cookie));
     HttpResponse<String> afterwards =
-        browser.get(a + ConsoleSignInTest.authorizeUrl(new Pkce(), REDIRECT));
+        copy.get(a + ConsoleSignInTest.authorizeUrl(new Pkce(), REDIRECT));
     assertThat(afterwards.statusCode()).isEqualTo(302);
     assertThat(afterwards.headers().firstValue("Location").orElseThrow())
         .endsWith("/console/login");
