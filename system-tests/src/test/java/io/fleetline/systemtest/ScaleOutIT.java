@@ -1,0 +1,362 @@
+package io.fleetline.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+
+import io.fleetline.simulator.Simulation;
+import io.fleetline.simulator.truth.GroundTruth;
+import io.fleetline.simulator.truth.TruthPing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The platform scaled out as production runs it: a cluster of three Kafka brokers (each also a
+ * KRaft controller) holding every topic in three copies of which a write needs two, and two
+ * instances of ingest-service, routing-service and fleet-api. Devices of every protocol send
+ * through both ingest instances while a third routing instance is added, a routing and an ingest
+ * instance are killed with SIGKILL (the ingest one comes back on its ports, as a restarted pod
+ * does), and a broker is killed and started again. Afterwards every acknowledged ping is stored
+ * exactly once, trips and events are as driven and not duplicated, and both fleet-api instances
+ * answer the same.
+ */
+class ScaleOutIT {
+
+  static final Platform.Shape SHAPE = new Platform.Shape(3, 2, 2, 2, 0);
+
+  /** Pings accepted (or stored) between two steps: enough that every fault lands in traffic. */
+  static final int PROGRESS = 300;
+
+  static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * How long each load run sends: two and a half times what the steps below take on two cores, so
+   * that every fault lands in traffic. A run ends by itself, once every ping is acknowledged.
+   */
+  static final Duration LOAD_DURATION = Duration.ofSeconds(160);
+
+  static final String ACCEPTED = "fleetline_ingest_pings_accepted_total";
+  static final String STORED = "fleetline_routing_pings_stored_total";
+  static final String ASSIGNED_PARTITIONS = "kafka_consumer_coordinator_assigned_partitions";
+
+  private final Phases phases = new Phases();
+
+  @BeforeAll
+  static void runAlone() throws Exception {
+    Platform.stopShared();
+  }
+
+  @Test
+  void addingAndKillingInstancesAndABrokerUnderLoadLosesNothingAndDuplicatesNothing()
+      throws Exception {
+    try (Platform platform = Platform.scaledOut(SHAPE)) {
+      phases.done("start 3 brokers, 2 fleet-api, 2 ingest, 2 routing");
+      everyFleetlineTopicHasThreeCopiesOfWhichAWriteNeedsTwo(platform);
+
+      Platform.Fleet fleet = platform.newFleet("Scale-out");
+      // One run per ingest instance, its vehicles registered through one fleet-api instance each;
+      // MQTT devices reach both ingest instances anyway, through the broker's shared subscription.
+      List<LoadRun> runs = new ArrayList<>();
+      List<GroundTruth> truths = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(
+            LoadRun.start(
+                "scale-out-" + (i + 1),
+                20261203L + i,
+                platform.simulatorSettings(fleet, platform.apis.get(i), platform.ingests.get(i))));
+      }
+      try {
+        List<ServiceProcess> ingests =
+            platform.ingests.stream().map(Platform.Ingest::service).toList();
+        awaitIncrease(ingests, ACCEPTED, runs);
+        awaitIncrease(platform.routings, STORED, runs);
+        phases.done("traffic through both ingest instances");
+
+        ServiceProcess added = platform.addRouting();
+        await(added + " is assigned partitions of the pings topic")
+            .atMost(STEP_TIMEOUT)
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> Prometheus.sum(added, ASSIGNED_PARTITIONS) > 0);
+        awaitIncrease(platform.routings, STORED, runs);
+        phases.done("third routing instance added and assigned partitions");
+
+        kill(platform.routings.get(0), runs);
+        awaitIncrease(live(platform.routings), STORED, runs);
+        phases.done("routing-1 killed, the others store on");
+
+        ServiceProcess ingest2 = platform.ingests.get(1).service();
+        kill(ingest2, runs);
+        awaitIncrease(List.of(platform.ingests.get(0).service()), ACCEPTED, runs);
+        ingest2.restart(STEP_TIMEOUT);
+        // Its devices reconnect and resend what was not acknowledged.
+        awaitIncrease(List.of(ingest2), ACCEPTED, runs);
+        awaitIncrease(live(platform.routings), STORED, runs);
+        phases.done("ingest-2 killed, restarted on its ports, its devices back");
+
+        assertThat(runs)
+            .as("the load runs go on when a broker is killed")
+            .noneMatch(LoadRun::ended);
+        platform.kafka.broker(1).kill();
+        awaitIncrease(ingests, ACCEPTED, runs);
+        awaitIncrease(live(platform.routings), STORED, runs);
+        phases.done("broker 2 killed, two brokers take every write");
+        platform.kafka.broker(1).restart();
+        platform.kafka.awaitFullyReplicated(STEP_TIMEOUT);
+        awaitIncrease(ingests, ACCEPTED, runs);
+        awaitIncrease(live(platform.routings), STORED, runs);
+        phases.done("broker 2 restarted and caught up");
+        for (LoadRun run : runs) {
+          truths.add(run.truth());
+        }
+        phases.done("load runs ended");
+      } finally {
+        // A run still going after a failure is ended, not left sending to a stopped platform.
+        runs.forEach(LoadRun::stop);
+      }
+      for (GroundTruth truth : truths) {
+        assertThat(truth.pings())
+            .as("every ping was acknowledged in the end (devices resend until it is)")
+            .isNotEmpty()
+            .allMatch(TruthPing::acknowledged);
+        assertThat(truth.pings().stream().map(TruthPing::protocol).collect(Collectors.toSet()))
+            .as("protocols of one run's pings")
+            .containsExactlyInAnyOrder("http", "osmand", "mqtt", "teltonika");
+      }
+
+      List<Executable> checks = new ArrayList<>();
+      List<TruthChecks> truthChecks = new ArrayList<>();
+      for (GroundTruth truth : truths) {
+        TruthChecks check = new TruthChecks(platform, fleet, truth);
+        truthChecks.add(check);
+        checks.add(() -> check.everyAcknowledgedPingIsStoredExactlyOnce(STEP_TIMEOUT));
+      }
+      // Each check reports on its own, so one run shows every way the platform fell short.
+      assertAll(checks);
+      phases.done("every acknowledged ping stored");
+      checks.clear();
+      for (int i = 0; i < truths.size(); i++) {
+        TruthChecks check = truthChecks.get(i);
+        GroundTruth truth = truths.get(i);
+        checks.add(check::latestPositionsAreTheNewestPings);
+        checks.add(check::tripsAndEventsAreNotDuplicated);
+        checks.add(() -> TripMatching.assertTripsMatch(check, truth));
+      }
+      assertAll(checks);
+      Set<String> vehicles =
+          truthChecks.stream()
+              .flatMap(c -> c.vehicleIds().stream())
+              .collect(Collectors.toCollection(TreeSet::new));
+      bothFleetApiInstancesAnswerTheSame(platform, fleet, vehicles);
+      phases.done("checks");
+    } finally {
+      phases.print();
+    }
+  }
+
+  /**
+   * The topics the services created have three copies each, and a write to any of them needs two:
+   * set by the operator through the brokers' defaults and the services' topic settings.
+   */
+  private static void everyFleetlineTopicHasThreeCopiesOfWhichAWriteNeedsTwo(Platform platform)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", platform.kafka.bootstrapServers()))) {
+      Set<String> topics =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(name -> name.startsWith("fleetline."))
+              .collect(Collectors.toSet());
+      assertThat(topics).contains("fleetline.pings", "fleetline.devices", "fleetline.events");
+      Map<String, TopicDescription> described =
+          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+      assertThat(described.values())
+          .allSatisfy(
+              topic ->
+                  assertThat(topic.partitions())
+                      .as("copies of %s's partitions", topic.name())
+                      .allSatisfy(p -> assertThat(p.replicas()).hasSize(3)));
+      List<ConfigResource> resources =
+          topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+      Map<ConfigResource, Config> configs =
+          admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+      assertThat(configs)
+          .allSatisfy(
+              (topic, config) ->
+                  assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value())
+                      .as("min.insync.replicas of %s", topic.name())
+                      .isEqualTo("2"));
+    }
+  }
+
+  /** Every fleet-api instance returns the same tracks, latest positions, trips and events. */
+  private static void bothFleetApiInstancesAnswerTheSame(
+      Platform platform, Platform.Fleet fleet, Collection<String> vehicles) {
+    List<FleetReader> readers =
+        platform.apis.stream().map(api -> new FleetReader(api, fleet)).toList();
+    Instant from = Instant.now().minus(Duration.ofDays(3));
+    Instant to = Instant.now().plus(Duration.ofDays(1));
+    await("every fleet-api instance answers the same")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              List<List<JsonNode>> answers = new ArrayList<>();
+              for (FleetReader reader : readers) {
+                List<JsonNode> answer = new ArrayList<>(reader.events());
+                for (String vehicle : vehicles) {
+                  answer.addAll(reader.track(vehicle, from, to));
+                  answer.addAll(reader.trips(vehicle));
+                  reader.position(vehicle).ifPresent(answer::add);
+                }
+                answers.add(answer);
+              }
+              assertThat(answers.get(0)).as("fleet-api-1's answers").isNotEmpty();
+              assertThat(answers.get(1))
+                  .as("fleet-api-2's answers equal fleet-api-1's")
+                  .isEqualTo(answers.get(0));
+            });
+  }
+
+  private static void kill(ServiceProcess service, List<LoadRun> runs) throws InterruptedException {
+    assertThat(runs).as("the load runs go on when %s is killed", service).noneMatch(LoadRun::ended);
+    service.kill();
+  }
+
+  private static List<ServiceProcess> live(List<ServiceProcess> services) {
+    return services.stream().filter(ServiceProcess::isAlive).toList();
+  }
+
+  /**
+   * Waits until {@code metric}, summed over {@code services}, has grown by {@link #PROGRESS},
+   * failing early if a load run ended (or failed) meanwhile.
+   */
+  private static void awaitIncrease(
+      List<ServiceProcess> services, String metric, List<LoadRun> runs) {
+    double start = sum(services, metric);
+    await(services + " count " + PROGRESS + " more " + metric)
+        .atMost(STEP_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              for (LoadRun run : runs) {
+                run.assertGoingOn(metric);
+              }
+              return sum(services, metric) >= start + PROGRESS;
+            });
+  }
+
+  /** The metric summed over the instances that answer (a killed one counts nothing). */
+  private static double sum(List<ServiceProcess> services, String metric) {
+    return services.stream().mapToDouble(s -> Math.max(0, Prometheus.sum(s, metric))).sum();
+  }
+
+  /**
+   * A simulator load run in a thread of its own: devices of every protocol, resending what was not
+   * acknowledged for longer than any outage here.
+   */
+  private static final class LoadRun {
+
+    private final String name;
+    private final Path truthDir;
+    private final CompletableFuture<Simulation.Result> result = new CompletableFuture<>();
+    private final Thread thread;
+
+    /**
+     * Precise fixes (1 m of noise, no outliers), so that detected trips compare closely with the
+     * driven ones; how GPS errors are borne is GroundTruthIT's business, here only the instances
+     * and brokers vary.
+     */
+    private LoadRun(String name, long seed, Map<String, String> settings) {
+      this.name = name;
+      this.truthDir = Path.of("target", "truth", name + "-" + UUID.randomUUID());
+      List<String> args =
+          List.of(
+              ("load --vehicles 8 --protocols "
+                      + GroundTruthIT.PROTOCOLS
+                      + " --rate 50 --duration "
+                      + LOAD_DURATION.toSeconds()
+                      + " --interval 5 --batch 10 --concurrency 4 --gps-noise-m 1 --gps-jump-ratio 0"
+                      + " --seed "
+                      + seed
+                      + " --retry-for 300 --truth "
+                      + truthDir)
+                  .split(" "));
+      this.thread =
+          new Thread(
+              () -> {
+                try {
+                  result.complete(Simulation.run(args, settings));
+                } catch (Throwable e) {
+                  result.completeExceptionally(e);
+                }
+              },
+              name);
+    }
+
+    static LoadRun start(String name, long seed, Map<String, String> settings) {
+      LoadRun run = new LoadRun(name, seed, settings);
+      run.thread.start();
+      return run;
+    }
+
+    boolean ended() {
+      return result.isDone();
+    }
+
+    /** Fails when the run ended before it was stopped, with its failure if it failed. */
+    void assertGoingOn(String waitingFor) throws Exception {
+      if (result.isDone()) {
+        result.get();
+        throw new AssertionError(name + " ended while waiting for " + waitingFor);
+      }
+    }
+
+    /** Ends the driving early. */
+    void stop() {
+      thread.interrupt();
+    }
+
+    GroundTruth truth() throws Exception {
+      return result.get(LOAD_DURATION.toSeconds() + 300, TimeUnit.SECONDS).truth();
+    }
+  }
+
+  /** Wall-clock time of each step, printed at the end for the CI budget. */
+  private static final class Phases {
+    private final long startNanos = System.nanoTime();
+    private long lastNanos = startNanos;
+    private final StringBuilder report = new StringBuilder("ScaleOutIT phases:\n");
+
+    void done(String phase) {
+      long now = System.nanoTime();
+      report.append(
+          String.format(
+              "  %-60s %6.1f s (at %6.1f s)%n",
+              phase, (now - lastNanos) / 1e9, (now - startNanos) / 1e9));
+      lastNanos = now;
+    }
+
+    void print() {
+      System.out.print(report);
+    }
+  }
+}
