@@ -204,6 +204,30 @@ class ScaleOutChartTest {
         .hasMessageContaining("kafka.topics.minInSyncReplicas exceeds");
   }
 
+  @Test
+  void aFixedReplicaCountWithMoreConsumersThanPartitionsIsRefused() {
+    assertThatThrownBy(
+            () ->
+                render(
+                    c ->
+                        c.set("routing.autoscaling.enabled", false).set("routing.replicaCount", 7)))
+        .hasMessageContaining("routing.replicaCount x routing.concurrency exceeds");
+    assertThatThrownBy(
+            () ->
+                render(
+                    c ->
+                        c.set("analytics.autoscaling.enabled", false)
+                            .set("analytics.replicaCount", 13)))
+        .hasMessageContaining("analytics.replicaCount x analytics.streamThreads exceeds");
+    assertThat(
+            render(c -> c.set("routing.autoscaling.enabled", false).set("routing.replicaCount", 6))
+                .named("Deployment", "fleetline-routing")
+                .get("spec.replicas")
+                .value())
+        .as("6 pods x 2 threads = the 12 partitions")
+        .isEqualTo(6);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
