@@ -97,15 +97,14 @@ public class EventPublisher {
     for (VehicleEvent e : events) {
       (VehicleEvent.EVENT_RETRACTED.equals(e.type()) ? retractions : raised).add(e);
     }
-    try (Connection c = dataSource.getConnection()) {
-      if (!raised.isEmpty()) {
-        send(raised);
-        markPublished(c, raised);
-      }
-      List<VehicleEvent> ready = afterTheirEvents(c, retractions);
-      if (!ready.isEmpty()) {
-        send(ready);
-        markPublished(c, ready);
+    try {
+      sendAndMark(raised);
+      if (!retractions.isEmpty()) {
+        List<VehicleEvent> ready;
+        try (Connection c = dataSource.getConnection()) {
+          ready = afterTheirEvents(c, retractions);
+        }
+        sendAndMark(ready);
       }
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
@@ -139,6 +138,17 @@ public class EventPublisher {
       }
     } catch (SQLException e) {
       log.debug("Event sweep skipped: {}", e.getMessage());
+    }
+  }
+
+  /** Sends the events, then marks them published; no connection is held while Kafka answers. */
+  private void sendAndMark(List<VehicleEvent> events) throws Exception {
+    if (events.isEmpty()) {
+      return;
+    }
+    send(events);
+    try (Connection c = dataSource.getConnection()) {
+      markPublished(c, events);
     }
   }
 
