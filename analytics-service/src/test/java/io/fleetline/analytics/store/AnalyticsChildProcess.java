@@ -86,8 +86,9 @@ final class AnalyticsChildProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     kill();
+    Files.deleteIfExists(output);
   }
 
   public static void main(String[] args) {
