@@ -121,12 +121,11 @@ final class Platform implements AutoCloseable {
 
       // Every fleet-api instance signs tokens with the same key under the same issuer (the first
       // instance's address), as instances behind one load balancer do.
-      List<Integer> apiPorts = new ArrayList<>();
-      for (int i = 0; i < shape.apis(); i++) {
-        apiPorts.add(freePort());
-      }
+      // Each port is taken just before its process starts: a free port found long before can be
+      // taken meanwhile by any outgoing connection.
+      int apiPort = freePort();
       Map<String, String> apiEnv = new HashMap<>(withDb);
-      apiEnv.put("FLEETLINE_AUTH_ISSUER", "http://127.0.0.1:" + apiPorts.get(0));
+      apiEnv.put("FLEETLINE_AUTH_ISSUER", "http://127.0.0.1:" + apiPort);
       apiEnv.put("FLEETLINE_AUTH_SIGNING_KEY", "file:" + signingKeyFile());
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
@@ -137,8 +136,7 @@ final class Platform implements AutoCloseable {
       // ingest needs no schema and starts alongside it.
       apis.add(
           track(
-              ServiceProcess.start(
-                  "api", instanceName("api", 0, shape.apis()), apiPorts.get(0), apiEnv)));
+              ServiceProcess.start("api", instanceName("api", 0, shape.apis()), apiPort, apiEnv)));
       for (int i = 0; i < shape.ingests(); i++) {
         ingests.add(startIngest(common, i, shape.ingests()));
       }
@@ -147,7 +145,7 @@ final class Platform implements AutoCloseable {
         apis.add(
             track(
                 ServiceProcess.start(
-                    "api", instanceName("api", i, shape.apis()), apiPorts.get(i), apiEnv)));
+                    "api", instanceName("api", i, shape.apis()), freePort(), apiEnv)));
       }
       for (int i = 0; i < shape.routings(); i++) {
         routings.add(
