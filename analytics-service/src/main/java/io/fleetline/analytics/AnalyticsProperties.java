@@ -20,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     changelogs at restart
  * @param streamThreads stream threads per instance
  * @param standbyReplicas warm copies of each store on other instances, for fast fail-over
- * @param replicationFactor of the changelog and repartition topics; -1: the broker's default
+ * @param replicationFactor of the changelog and repartition topics; -1: {@code
+ *     fleetline.kafka.topics.replication-factor}, and where that is unset too the broker's default
  * @param zoneRefresh how often the fleets' time zones are read again
  * @param eventSweep how often events stored but not yet published are looked for
  * @param detection the detectors' thresholds and tolerances

@@ -42,7 +42,9 @@ class StreamsConfiguration {
     config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
-    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, properties.replicationFactor());
+    config.put(
+        StreamsConfig.REPLICATION_FACTOR_CONFIG,
+        replication.changelogReplicationFactor(properties.replicationFactor()));
     if (replication.minInsyncReplicas() > 0) {
       // The changelog and repartition topics, as the service's own topics.
       config.put(

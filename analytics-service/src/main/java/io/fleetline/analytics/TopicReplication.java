@@ -13,11 +13,41 @@ import org.springframework.kafka.config.TopicBuilder;
  * @param replicationFactor copies of each partition; -1 leaves it to the broker's {@code
  *     default.replication.factor}
  * @param minInsyncReplicas copies that must hold a write before an {@code acks=all} producer (all
- *     of Fleetline's) is answered; 0 leaves it to the broker's {@code min.insync.replicas}
+ *     of Fleetline's) is answered; 0 leaves it to the broker's {@code min.insync.replicas}. More
+ *     than an explicit replication factor is refused at start.
  */
 @ConfigurationProperties("fleetline.kafka.topics")
 record TopicReplication(
     @DefaultValue("-1") short replicationFactor, @DefaultValue("0") int minInsyncReplicas) {
+
+  TopicReplication {
+    if (replicationFactor > 0 && minInsyncReplicas > replicationFactor) {
+      throw new IllegalArgumentException(
+          "fleetline.kafka.topics.min-insync-replicas ("
+              + minInsyncReplicas
+              + ") is more than fleetline.kafka.topics.replication-factor ("
+              + replicationFactor
+              + "): no write to the topics could ever be acknowledged");
+    }
+  }
+
+  /**
+   * Copies of each changelog and repartition topic of the stream: {@code own} ({@code
+   * fleetline.analytics.replication-factor}) where set, these settings' where not; -1 leaves it to
+   * the broker. Refuses an explicit factor below the in-sync copies every write would wait for.
+   */
+  int changelogReplicationFactor(int own) {
+    int copies = own > 0 ? own : replicationFactor;
+    if (copies > 0 && minInsyncReplicas > copies) {
+      throw new IllegalStateException(
+          "fleetline.analytics.replication-factor ("
+              + copies
+              + ") is less than fleetline.kafka.topics.min-insync-replicas ("
+              + minInsyncReplicas
+              + "): no exactly-once commit of the stream could ever succeed");
+    }
+    return copies;
+  }
 
   /** The topic with these settings where they are set; the broker's defaults where not. */
   TopicBuilder applyTo(TopicBuilder topic) {

@@ -1,6 +1,7 @@
 package io.fleetline.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -76,5 +77,43 @@ class TopicReplicationTest {
     assertThat(streamsConfigWith(SCALED_OUT))
         .containsEntry("replication.factor", 3)
         .containsEntry("topic.min.insync.replicas", 2);
+  }
+
+  @Test
+  void changelogsFollowTheSharedReplicationFactorWhenAnalyticsSetsNoneOfItsOwn() {
+    Map<String, String> sharedOnly =
+        Map.of(
+            "fleetline.kafka.topics.replication-factor", "3",
+            "fleetline.kafka.topics.min-insync-replicas", "2");
+
+    assertThat(streamsConfigWith(sharedOnly))
+        .containsEntry("replication.factor", 3)
+        .containsEntry("topic.min.insync.replicas", 2);
+  }
+
+  @Test
+  void changelogsWithFewerCopiesThanMustBeInSyncAreRefusedAtStart() {
+    Map<String, String> oneCopyTwoInSync =
+        Map.of(
+            "fleetline.kafka.topics.replication-factor", "3",
+            "fleetline.kafka.topics.min-insync-replicas", "2",
+            "fleetline.analytics.replication-factor", "1");
+
+    assertThatThrownBy(() -> streamsConfigWith(oneCopyTwoInSync))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fleetline.analytics.replication-factor (1)");
+  }
+
+  @Test
+  void moreInSyncCopiesThanTopicCopiesAreRefusedAtStart() {
+    Map<String, String> oneCopyTwoInSync =
+        Map.of(
+            "fleetline.kafka.topics.replication-factor", "1",
+            "fleetline.kafka.topics.min-insync-replicas", "2");
+
+    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
   }
 }

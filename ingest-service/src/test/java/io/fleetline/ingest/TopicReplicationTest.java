@@ -1,6 +1,7 @@
 package io.fleetline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -53,5 +54,18 @@ class TopicReplicationTest {
               assertThat(topic.replicationFactor()).isEqualTo((short) 3);
               assertThat(configs(topic)).containsEntry("min.insync.replicas", "2");
             });
+  }
+
+  @Test
+  void moreInSyncCopiesThanTopicCopiesAreRefusedAtStart() {
+    Map<String, String> oneCopyTwoInSync =
+        Map.of(
+            "fleetline.kafka.topics.replication-factor", "1",
+            "fleetline.kafka.topics.min-insync-replicas", "2");
+
+    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
   }
 }
