@@ -53,9 +53,10 @@ public class EventStore {
   /**
    * Retracts the events of the given keys that are not retracted yet, oldest first: a retraction
    * per event, with the event's vehicle, fleet, time, place and details and the retracted event's
-   * id and type, and the event marked retracted by it and renamed, so that its key is free for the
-   * same event should later history imply it again. A retraction's own key is the retracted event's
-   * id, so no event is retracted twice, whoever tries.
+   * id and type, {@code live} decided as for a new event of the same time (see {@link #insertNew}),
+   * and the event marked retracted by it and renamed, so that its key is free for the same event
+   * should later history imply it again. A retraction's own key is the retracted event's id, so no
+   * event is retracted twice, whoever tries.
    */
   private static final String RETRACT =
       """
@@ -68,7 +69,8 @@ public class EventStore {
                                       details)
           SELECT 'event_retracted:' || t.id, t.fleet_id, t.vehicle_id, 'event_retracted',
                  t.occurred_at, t.location,
-                 t.details || jsonb_build_object('retractedId', t.id, 'retractedType', t.type)
+                 t.details || jsonb_build_object('retractedId', t.id, 'retractedType', t.type,
+                                                 'live', t.occurred_at >= ?::timestamptz)
           FROM target t ORDER BY t.id
           ON CONFLICT (event_key) DO NOTHING
           RETURNING id, type, vehicle_id, fleet_id, occurred_at, location, details)
@@ -177,8 +179,9 @@ public class EventStore {
 
   /**
    * Retracts the events of these keys that are not retracted yet; returns the retractions stored,
-   * in the order of their ids. Run before storing the batch's new events, whose keys may be those
-   * of events retracted here.
+   * in the order of their ids. A retraction of an event that happened longer than the live window
+   * ago is {@code live=false}, whatever the event said: it comes from late history. Run before
+   * storing the batch's new events, whose keys may be those of events retracted here.
    */
   public List<VehicleEvent> retract(Connection c, List<String> keys) throws SQLException {
     if (keys.isEmpty()) {
@@ -187,6 +190,7 @@ public class EventStore {
     List<VehicleEvent> retractions = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(RETRACT)) {
       s.setArray(1, c.createArrayOf("text", keys.toArray()));
+      s.setString(2, Instant.now().minus(settings.liveWindow()).toString());
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           retractions.add(read(rs));

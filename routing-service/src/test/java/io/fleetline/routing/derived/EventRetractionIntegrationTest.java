@@ -108,6 +108,33 @@ class EventRetractionIntegrationTest {
   }
 
   @Test
+  void aRetractionFromPingsUploadedHoursLaterIsNotLiveThoughTheEventWas() {
+    UUID vehicle = UUID.randomUUID();
+    Day day = twoTripsThatALoopMerges(vehicle);
+    writeInBatches(day.live(), 3);
+    // As detection marks them when the pings come as they happen.
+    tables.execute(
+        "UPDATE vehicle_events SET details = details || '{\"live\":true}' WHERE vehicle_id = '"
+            + vehicle
+            + "'");
+
+    StoredBatch late = tables.write(day.late());
+
+    assertThat(late.newEvents())
+        .filteredOn(e -> e.type().equals(VehicleEvent.EVENT_RETRACTED))
+        .hasSize(3)
+        .allSatisfy(e -> assertThat(e.details()).containsEntry("live", false));
+    assertThat(
+            tables.rows(
+                "SELECT details->>'live' FROM vehicle_events WHERE type = 'event_retracted'"
+                    + " AND vehicle_id = '"
+                    + vehicle
+                    + "'"))
+        .containsOnly("false|")
+        .hasSize(3);
+  }
+
+  @Test
   void aLateBatchRedeliveredOrRecomputedRetractsNothingTwiceAndNothingFlaps() {
     UUID vehicle = UUID.randomUUID();
     Day day = twoTripsThatALoopMerges(vehicle);
