@@ -66,11 +66,9 @@ class EventController {
       @RequestParam(required = false) List<String> types,
       Paging paging,
       Authentication caller) {
-    long start = after == null ? 0 : after;
+    // The cursor names the last event of the previous page, which lies after `after` in the feed.
     Long fromCursor = paging.afterNumber();
-    if (fromCursor != null) {
-      start = Math.max(start, fromCursor);
-    }
+    long start = fromCursor != null ? fromCursor : after == null ? 0 : after;
     String[] wanted = types == null ? null : types(types);
     List<EventView> fetched =
         jdbc.sql(
@@ -78,11 +76,16 @@ class EventController {
                 SELECT e.id, e.type, e.vehicle_id, e.occurred_at, ST_Y(e.location) AS lat,
                        ST_X(e.location) AS lon, e.details::text AS details, e.retracted_by
                 FROM vehicle_events e
-                WHERE e.fleet_id = :fleet AND e.id > :after
+                WHERE e.fleet_id = :fleet
+                  AND (COALESCE(e.created_xid, CAST('0' AS xid8)), e.id)
+                      > (COALESCE((SELECT p.created_xid FROM vehicle_events p WHERE p.id = :after),
+                                  CAST('0' AS xid8)), :after)
+                  AND (e.created_xid IS NULL
+                       OR e.created_xid < pg_snapshot_xmin(pg_current_snapshot()))
                   AND (CAST(:types AS text[]) IS NULL OR e.type = ANY (CAST(:types AS text[]))
                        OR e.type = 'event_retracted'
                           AND e.details->>'retractedType' = ANY (CAST(:types AS text[])))
-                ORDER BY e.id LIMIT :limit""")
+                ORDER BY COALESCE(e.created_xid, CAST('0' AS xid8)), e.id LIMIT :limit""")
             .param("fleet", callerFleet.of(caller))
             .param("after", start)
             .param("types", wanted == null ? null : "{" + String.join(",", wanted) + "}")

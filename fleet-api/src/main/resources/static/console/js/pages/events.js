@@ -22,7 +22,8 @@ const LABELS = {
 
 /**
  * The fleet's last events, oldest first. The feed is ordered oldest first, so it is read page
- * by page from the newest id already seen; later calls continue from there.
+ * by page from the last event read (not the highest id: ids stored at the same moment by different
+ * services can come slightly out of order); later calls continue from there.
  */
 let seen = [];
 let lastId = 0;
