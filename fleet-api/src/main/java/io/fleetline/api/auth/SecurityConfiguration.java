@@ -106,6 +106,7 @@ class SecurityConfiguration {
       FleetUsers users,
       UserPasswords userPasswords,
       FailedSignIns failedSignIns,
+      NewSignInSessionLimits newSignInSessions,
       SignInPage signInPage) {
     OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
     var clients = new ClientsAndConsole(apiClients, console);
@@ -164,6 +165,13 @@ class SecurityConfiguration {
                                 .errorResponseHandler(limit::failed)))
         .addFilterBefore(
             new AuthorizationEndpointRefusal(settings.getAuthorizationEndpoint(), console),
+            SecurityContextHolderFilter.class)
+        // After the refusal: only the console's authorization requests may begin a session.
+        .addFilterBefore(
+            new NewSignInSessionLimitFilter(
+                newSignInSessions,
+                problems,
+                Set.of(settings.getAuthorizationEndpoint(), ConsoleProperties.LOGIN_PATH)),
             SecurityContextHolderFilter.class)
         // The server adds its client authentication right after this position.
         .addFilterBefore(limit, AbstractPreAuthenticatedProcessingFilter.class)
