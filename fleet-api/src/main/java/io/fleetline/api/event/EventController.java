@@ -57,6 +57,11 @@ class EventController {
                       + " no longer implies it; null while it stands")
           Long retractedBy) {}
 
+  /**
+   * Without {@code types}, every event and every retraction. With it, exactly the listed types: a
+   * retraction only when {@code event_retracted} is listed, and then those of the other listed
+   * types, or of every type when it is the only one listed.
+   */
   @GetMapping(path = "/api/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
       operationId = "listEvents",
@@ -82,9 +87,11 @@ class EventController {
                                   CAST('0' AS xid8)), :after)
                   AND (e.created_xid IS NULL
                        OR e.created_xid < pg_snapshot_xmin(pg_current_snapshot()))
-                  AND (CAST(:types AS text[]) IS NULL OR e.type = ANY (CAST(:types AS text[]))
-                       OR e.type = 'event_retracted'
-                          AND e.details->>'retractedType' = ANY (CAST(:types AS text[])))
+                  AND (CAST(:types AS text[]) IS NULL
+                       OR e.type = ANY (CAST(:types AS text[]))
+                          AND (e.type <> 'event_retracted'
+                               OR e.details->>'retractedType' = ANY (CAST(:types AS text[]))
+                               OR CAST(:types AS text[]) <@ ARRAY['event_retracted']))
                 ORDER BY COALESCE(e.created_xid, CAST('0' AS xid8)), e.id LIMIT :limit""")
             .param("fleet", callerFleet.of(caller))
             .param("after", start)

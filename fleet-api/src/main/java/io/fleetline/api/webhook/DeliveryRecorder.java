@@ -45,7 +45,10 @@ class DeliveryRecorder implements SmartLifecycle {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
 
-  /** Delivered to subscriptions of this type and to those of the type of the event it retracts. */
+  /**
+   * Delivered only to subscriptions of this type: to those that list the type of the event it
+   * retracts too, or that list no other type.
+   */
   private static final String RETRACTED = VehicleEvent.EVENT_RETRACTED;
 
   private static final String RECORD =
@@ -54,7 +57,9 @@ class DeliveryRecorder implements SmartLifecycle {
                                       ordering_key, payload, next_attempt_at)
       SELECT s.id, ?, ?, ?, ?, ?, now()
       FROM webhook_subscriptions s
-      WHERE s.fleet_id = ? AND s.enabled AND (? = ANY (s.event_types) OR ? = ANY (s.event_types))
+      WHERE s.fleet_id = ? AND s.enabled AND ? = ANY (s.event_types)
+        AND (CAST(? AS text) IS NULL OR ? = ANY (s.event_types)
+             OR s.event_types <@ ARRAY['event_retracted'])
         AND (s.vehicle_ids IS NULL OR CAST(? AS uuid) IS NULL OR ? = ANY (s.vehicle_ids))
       ON CONFLICT ON CONSTRAINT webhook_deliveries_subscription_event_key DO NOTHING""";
 
@@ -87,11 +92,10 @@ class DeliveryRecorder implements SmartLifecycle {
   /**
    * One event as a delivery needs it.
    *
-   * @param alsoMatches a type that subscribing to also brings the event: for a retraction, the type
-   *     of the event it retracts; else the event's own type
+   * @param retractedType for a retraction, the type of the event it retracts; else {@code null}
    */
   record Event(
-      long id, String type, String alsoMatches, UUID fleetId, UUID vehicleId, String payload) {}
+      long id, String type, String retractedType, UUID fleetId, UUID vehicleId, String payload) {}
 
   @Override
   public synchronized void start() {
@@ -205,9 +209,10 @@ class DeliveryRecorder implements SmartLifecycle {
                         s.setString(5, e.payload());
                         s.setObject(6, e.fleetId());
                         s.setString(7, e.type());
-                        s.setString(8, e.alsoMatches());
-                        s.setObject(9, e.vehicleId(), Types.OTHER);
+                        s.setString(8, e.retractedType());
+                        s.setString(9, e.retractedType());
                         s.setObject(10, e.vehicleId(), Types.OTHER);
+                        s.setObject(11, e.vehicleId(), Types.OTHER);
                       })) {
                 for (int rows : batch) {
                   sum += Math.max(0, rows);
@@ -242,14 +247,14 @@ class DeliveryRecorder implements SmartLifecycle {
         return null;
       }
       UUID vehicleId = uuid(data.path("vehicleId"));
-      String alsoMatches =
-          RETRACTED.equals(type) ? data.path("details").path("retractedType").asString(type) : type;
+      String retractedType =
+          RETRACTED.equals(type) ? data.path("details").path("retractedType").asString(type) : null;
       data.remove(List.of("v", "fleetId"));
       ObjectNode body = FleetlineJson.mapper().createObjectNode();
       body.put("type", type);
       body.set("timestamp", data.path("occurredAt"));
       body.set("data", data);
-      return new Event(id, type, alsoMatches, fleetId, vehicleId, body.toString());
+      return new Event(id, type, retractedType, fleetId, vehicleId, body.toString());
     } catch (RuntimeException e) {
       log.debug("Skipping an unreadable event record: {}", e.getMessage());
       return null;

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Retractions in the event feed: a retracted event names its retraction, the retraction names the
- * event, and a filter by type brings the retractions of that type.
+ * event, and a filter by type brings exactly the listed types: retractions only when it lists them.
  */
 class EventRetractionFeedTest extends FleetApiTest {
 
@@ -68,12 +68,32 @@ class EventRetractionFeedTest extends FleetApiTest {
   }
 
   @Test
-  void filteringByATypeBringsTheRetractionsOfThatType() throws Exception {
+  void filteringByATypeBringsExactlyThatTypeAndNoRetractions() throws Exception {
     assertThat(ids(api.get("/api/v1/events?types=trip_started", fleetToken).json().get("items")))
-        .containsExactly(tripStarted, retraction);
+        .containsExactly(tripStarted);
     assertThat(
             ids(api.get("/api/v1/events?types=geofence_entered", fleetToken).json().get("items")))
         .containsExactly(geofenceEntered);
+  }
+
+  @Test
+  void listingRetractionsWithATypeBringsTheRetractionsOfThatTypeOnly() throws Exception {
+    assertThat(
+            ids(
+                api.get("/api/v1/events?types=trip_started,event_retracted", fleetToken)
+                    .json()
+                    .get("items")))
+        .containsExactly(tripStarted, retraction);
+    assertThat(
+            ids(
+                api.get("/api/v1/events?types=geofence_entered&types=event_retracted", fleetToken)
+                    .json()
+                    .get("items")))
+        .containsExactly(geofenceEntered);
+  }
+
+  @Test
+  void listingOnlyRetractionsBringsTheRetractionsOfEveryType() throws Exception {
     assertThat(ids(api.get("/api/v1/events?types=event_retracted", fleetToken).json().get("items")))
         .containsExactly(retraction);
   }
