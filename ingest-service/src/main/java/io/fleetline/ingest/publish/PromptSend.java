@@ -1,5 +1,6 @@
 package io.fleetline.ingest.publish;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -16,17 +17,22 @@ import org.springframework.kafka.core.KafkaTemplate;
 final class PromptSend implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(PromptSend.class);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final KafkaTemplate<String, byte[]> kafka;
   private final AtomicBoolean wanted = new AtomicBoolean();
+
+  /** The flusher; it runs while it is this one, so a stopped one never serves a later start. */
   private volatile Thread thread;
-  private volatile boolean stopped;
 
   PromptSend(KafkaTemplate<String, byte[]> kafka) {
     this.kafka = kafka;
   }
 
-  void start() {
+  synchronized void start() {
+    if (thread != null) {
+      return;
+    }
     Thread flusher = new Thread(this, "kafka-prompt-send");
     flusher.setDaemon(true);
     thread = flusher;
@@ -42,17 +48,31 @@ final class PromptSend implements Runnable {
     }
   }
 
-  void stop() {
-    stopped = true;
+  /**
+   * Ends the flusher and waits for it to end, at most five seconds: interrupted, a flush under way
+   * gives up at once. A later {@link #start()} starts a new one.
+   */
+  synchronized void stop() {
     Thread flusher = thread;
-    if (flusher != null) {
-      flusher.interrupt();
+    if (flusher == null) {
+      return;
     }
+    thread = null;
+    flusher.interrupt();
+    try {
+      flusher.join(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean current() {
+    return thread == Thread.currentThread();
   }
 
   @Override
   public void run() {
-    while (!stopped) {
+    while (current()) {
       if (!wanted.getAndSet(false)) {
         LockSupport.park(this);
         continue;
@@ -65,7 +85,7 @@ final class PromptSend implements Runnable {
               return null;
             });
       } catch (RuntimeException e) {
-        if (stopped) {
+        if (!current()) {
           return;
         }
         // The sends themselves report Kafka's failures to their uploads; only the wait failed.

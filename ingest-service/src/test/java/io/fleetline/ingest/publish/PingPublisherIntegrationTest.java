@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -269,6 +271,47 @@ class PingPublisherIntegrationTest {
       lingeringPublisher.stop();
       factory.destroy();
     }
+  }
+
+  @Test
+  void aPromptSendStoppedAndStartedAgainStillSendsAtOnceAndLeavesNoFlusherBehind()
+      throws Exception {
+    Map<String, Object> lingering = new HashMap<>(producers.getConfigurationProperties());
+    lingering.put("linger.ms", 20_000);
+    lingering.put("delivery.timeout.ms", 25_000);
+    DefaultKafkaProducerFactory<String, byte[]> factory =
+        new DefaultKafkaProducerFactory<>(lingering);
+    KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(factory);
+    PromptSend promptSend = new PromptSend(template);
+    Set<Thread> before = flushers();
+    try {
+      promptSend.start();
+      promptSend.stop();
+      Set<Thread> stopped = flushers();
+      stopped.removeAll(before);
+      assertThat(stopped).as("the first flusher, once stopped").isEmpty();
+      promptSend.start();
+
+      CompletableFuture<?> sent =
+          template.send(ingest.topics().rejected(), "restart", new byte[] {1});
+      promptSend.request();
+
+      // The producer alone would hold it for its 20 s linger, waiting for others to join it.
+      sent.get(10, TimeUnit.SECONDS);
+    } finally {
+      promptSend.stop();
+      factory.destroy();
+    }
+  }
+
+  private static Set<Thread> flushers() {
+    Set<Thread> flushers = new HashSet<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().equals("kafka-prompt-send") && thread.isAlive()) {
+        flushers.add(thread);
+      }
+    }
+    return flushers;
   }
 
   @Test
