@@ -87,7 +87,8 @@ class SignInSessionFloodTest extends FleetApiTest {
 
   @Test
   void limitedAddressLeavesOtherAddressesSigningIn() throws Exception {
-    flood("127.0.0.5", () -> "/console/login", limits.perAddress() + 1);
+    List<Answer> limited = flood("127.0.0.5", () -> "/console/login", limits.perAddress() + 1);
+    assertThat(limited.get(limits.perAddress()).status()).isEqualTo(429);
 
     HttpResponse<String> form =
         HttpClient.newHttpClient()
