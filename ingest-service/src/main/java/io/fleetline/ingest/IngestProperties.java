@@ -29,11 +29,16 @@ public record IngestProperties(
     @DefaultValue("50000") int maxPingsInFlight,
     @DefaultValue("1s") Duration capacityWait) {
 
-  /** Topic names and the partition count ingest creates the pings topic with when it is missing. */
+  /**
+   * Topic names and the partition count ingest creates the pings topic with when it is missing.
+   * {@code replicationFactor}: copies of ingest's topics; where set it wins over {@code
+   * fleetline.kafka.topics.replication-factor}; -1: that shared setting, and 1 where it is unset
+   * too.
+   */
   public record TopicNames(
       @DefaultValue(Topics.PINGS) String pings,
       @DefaultValue(Topics.PINGS_REJECTED) String rejected,
       @DefaultValue(Topics.DEVICES) String devices,
       @DefaultValue("12") int pingPartitions,
-      @DefaultValue("1") short replicationFactor) {}
+      @DefaultValue("-1") short replicationFactor) {}
 }

@@ -10,8 +10,8 @@ import org.springframework.kafka.config.TopicBuilder;
  * settings every service reads for its own topics. Kafka applies them only when it creates a topic;
  * a topic that exists keeps its own.
  *
- * @param replicationFactor copies of each partition; -1 keeps {@code
- *     fleetline.ingest.topics.replication-factor}
+ * @param replicationFactor copies of each partition where {@code
+ *     fleetline.ingest.topics.replication-factor} is not set; -1: one copy
  * @param minInsyncReplicas copies that must hold a write before an {@code acks=all} producer (all
  *     of Fleetline's) is answered; 0 leaves it to the broker's {@code min.insync.replicas}. More
  *     than an explicit replication factor is refused at start.
@@ -31,9 +31,25 @@ record TopicReplication(
     }
   }
 
-  /** The topic with these copies, or with {@code ownReplicationFactor} when none are set here. */
+  /**
+   * The topic with {@code ownReplicationFactor} copies ({@code
+   * fleetline.ingest.topics.replication-factor}) where set, with these where not, and with one
+   * where neither is; refuses fewer copies than must be in sync.
+   */
   TopicBuilder applyTo(TopicBuilder topic, short ownReplicationFactor) {
-    topic.replicas(replicationFactor > 0 ? replicationFactor : ownReplicationFactor);
+    short copies =
+        ownReplicationFactor > 0
+            ? ownReplicationFactor
+            : replicationFactor > 0 ? replicationFactor : 1;
+    if (minInsyncReplicas > copies) {
+      throw new IllegalStateException(
+          "fleetline.ingest.topics.replication-factor ("
+              + copies
+              + ") is less than fleetline.kafka.topics.min-insync-replicas ("
+              + minInsyncReplicas
+              + "): no write to the topics could ever be acknowledged");
+    }
+    topic.replicas(copies);
     if (minInsyncReplicas > 0) {
       topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas));
     }

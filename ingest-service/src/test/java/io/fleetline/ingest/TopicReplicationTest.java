@@ -68,4 +68,29 @@ class TopicReplicationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
   }
+
+  @Test
+  void anExplicitIngestReplicationFactorWinsOverTheSharedOne() {
+    Map<String, String> both =
+        Map.of(
+            "fleetline.kafka.topics.replication-factor", "3",
+            "fleetline.kafka.topics.min-insync-replicas", "2",
+            "fleetline.ingest.topics.replication-factor", "2");
+
+    assertThat(topicsWith(both))
+        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 2));
+  }
+
+  @Test
+  void anIngestReplicationFactorBelowTheInSyncCopiesIsRefusedAtStart() {
+    Map<String, String> oneCopyTwoInSync =
+        Map.of(
+            "fleetline.kafka.topics.replication-factor", "3",
+            "fleetline.kafka.topics.min-insync-replicas", "2",
+            "fleetline.ingest.topics.replication-factor", "1");
+
+    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fleetline.ingest.topics.replication-factor (1)");
+  }
 }
