@@ -10,8 +10,13 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 class TopicReplicationTest {
 
@@ -115,5 +120,18 @@ class TopicReplicationTest {
         .rootCause()
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
+  }
+
+  @Test
+  void theStreamCommitsOnceASecondUnlessToldOtherwise() throws Exception {
+    List<PropertySource<?>> yaml =
+        new YamlPropertySourceLoader()
+            .load("application.yaml", new ClassPathResource("application.yaml"));
+    Binder binder =
+        new Binder(
+            ConfigurationPropertySources.from(yaml), new PropertySourcesPlaceholdersResolver(yaml));
+    KafkaProperties kafka = binder.bindOrCreate("spring.kafka", KafkaProperties.class);
+
+    assertThat(kafka.buildStreamsProperties()).containsEntry("commit.interval.ms", "1000");
   }
 }
