@@ -129,7 +129,7 @@ final class Platform implements AutoCloseable {
       apiEnv.put("FLEETLINE_AUTH_SIGNING_KEY", "file:" + signingKeyFile());
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
       apiEnv.put("FLEETLINE_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
-      // The console's map tiles from a local stub instead of the internet.
+      // Map tiles for the console come from the test's own tile server, not the internet.
       apiEnv.put("FLEETLINE_CONSOLE_TILES_URL", tiles.urlTemplate());
 
       // fleet-api migrates the schema before routing starts, so the first instance starts alone;
