@@ -43,8 +43,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Webhook deliveries end to end: events on the real Kafka topic, deliveries recorded in the real
  * PostgreSQL database and sent to a real HTTP endpoint started by the test (loopback, so private
- * networks are allowed here), with retries and windows shortened to fractions of seconds.
- * Signatures are checked by an independent implementation of the Standard Webhooks scheme.
+ * networks are allowed here), with retries shortened to fractions of seconds. The disable window is
+ * an hour, far beyond any run, so no retry test depends on how fast attempts follow each other; the
+ * test of disabling moves its webhook's failing start back past the window instead. Signatures are
+ * checked by an independent implementation of the Standard Webhooks scheme.
  */
 @TestPropertySource(
     properties = {
@@ -55,7 +57,7 @@ import tools.jackson.databind.JsonNode;
       "fleetline.webhooks.connect-timeout=1s",
       "fleetline.webhooks.response-timeout=1s",
       "fleetline.webhooks.dns-timeout=1s",
-      "fleetline.webhooks.disable-after=2s",
+      "fleetline.webhooks.disable-after=1h",
       "fleetline.webhooks.batch-size=10",
       "fleetline.webhooks.concurrency=4"
     })
@@ -225,6 +227,22 @@ class WebhookDeliveryTest extends FleetApiTest {
 
     long eventId = publish(fleetId, vehicle, "trip_ended");
 
+    // Failing since its first attempt; moved back by the window, as if it had failed for an hour.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                jdbc.sql(
+                        "SELECT failing_since IS NOT NULL FROM webhook_subscriptions"
+                            + " WHERE id = ?::uuid")
+                    .param(webhook)
+                    .query(Boolean.class)
+                    .single());
+    jdbc.sql(
+            "UPDATE webhook_subscriptions SET failing_since = failing_since - interval '1 hour'"
+                + " WHERE id = ?::uuid")
+        .param(webhook)
+        .update();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
