@@ -20,11 +20,15 @@ class ConsoleSettings {
 
   private final ConsoleConfig config;
 
-  ConsoleSettings(ConsoleProperties console, AuthProperties auth) {
-    this.config = config(console, auth);
+  ConsoleSettings(
+      ConsoleProperties console, ConsolePositionsProperties positions, AuthProperties auth) {
+    this.config = config(console, positions, auth);
   }
 
-  /** The console's configuration as served to it. */
+  /**
+   * The console's configuration as served to it; {@code positionsRefreshMs} is how often it reads
+   * the latest positions again.
+   */
   record ConsoleConfig(
       String clientId,
       String authorizationEndpoint,
@@ -35,7 +39,8 @@ class ConsoleSettings {
       String scopes,
       String apiBase,
       boolean externalIssuer,
-      Tiles tiles) {}
+      Tiles tiles,
+      long positionsRefreshMs) {}
 
   record Tiles(String url, String attribution, int maxZoom) {}
 
@@ -78,11 +83,13 @@ class ConsoleSettings {
     return origin == null ? null : origin.replace("tiles-subdomain", "*");
   }
 
-  private static ConsoleConfig config(ConsoleProperties console, AuthProperties auth) {
+  private static ConsoleConfig config(
+      ConsoleProperties console, ConsolePositionsProperties positions, AuthProperties auth) {
     var tiles =
         new Tiles(console.tiles().url(), console.tiles().attribution(), console.tiles().maxZoom());
     String issuer = withoutTrailingSlash(auth.issuer());
     String apiBase = console.apiBase().isBlank() ? issuer : withoutTrailingSlash(console.apiBase());
+    long positionsRefreshMs = positions.refreshInterval().toMillis();
     if (externalIssuer(auth)) {
       var external = console.external();
       return new ConsoleConfig(
@@ -95,7 +102,8 @@ class ConsoleSettings {
           external.scopes(),
           apiBase,
           true,
-          tiles);
+          tiles,
+          positionsRefreshMs);
     }
     return new ConsoleConfig(
         console.clientId(),
@@ -107,7 +115,8 @@ class ConsoleSettings {
         EMBEDDED_SCOPES,
         apiBase,
         false,
-        tiles);
+        tiles,
+        positionsRefreshMs);
   }
 
   private static String origin(String url) {

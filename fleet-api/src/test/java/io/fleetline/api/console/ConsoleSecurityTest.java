@@ -75,5 +75,6 @@ class ConsoleSecurityTest extends FleetApiTest {
     assertThat(config.get("tiles").get("attribution").stringValue())
         .isEqualTo("© OpenStreetMap contributors");
     assertThat(config.get("tiles").get("maxZoom").intValue()).isEqualTo(19);
+    assertThat(config.get("positionsRefreshMs").longValue()).isEqualTo(30_000);
   }
 }

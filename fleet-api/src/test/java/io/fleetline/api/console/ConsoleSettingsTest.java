@@ -1,6 +1,7 @@
 package io.fleetline.api.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetline.api.auth.AuthProperties;
 import java.time.Duration;
@@ -48,11 +49,15 @@ class ConsoleSettingsTest {
           "https://sso.example.com/realms/fleet/protocol/openid-connect/logout",
           "openid fleet.read");
 
+  static final ConsolePositionsProperties EVERY_30_S =
+      new ConsolePositionsProperties(Duration.ofSeconds(30));
+
   @Test
   void withAnExternalIssuerTheConsoleSignsInThereAndItsEndpointsMayBeFetched() {
     var settings =
         new ConsoleSettings(
             console("https://tile.openstreetmap.org/{z}/{x}/{y}.png", KEYCLOAK),
+            EVERY_30_S,
             auth("https://sso.example.com/realms/fleet"));
 
     var config = settings.config();
@@ -71,7 +76,9 @@ class ConsoleSettingsTest {
   void embeddedServerIsTheIssuerAndTheRedirectIsTheIssuersConsole() {
     var settings =
         new ConsoleSettings(
-            console("https://tile.openstreetmap.org/{z}/{x}/{y}.png", KEYCLOAK), auth(""));
+            console("https://tile.openstreetmap.org/{z}/{x}/{y}.png", KEYCLOAK),
+            EVERY_30_S,
+            auth(""));
 
     var config = settings.config();
     assertThat(config.externalIssuer()).isFalse();
@@ -85,9 +92,28 @@ class ConsoleSettingsTest {
     var settings =
         new ConsoleSettings(
             console("https://{s}.tiles.example.net:8443/{z}/{x}/{y}.png?key=k", KEYCLOAK),
+            EVERY_30_S,
             auth(""));
 
     assertThat(ConsoleSecurity.policy(settings))
         .contains("img-src 'self' data: https://*.tiles.example.net:8443;");
+  }
+
+  @Test
+  void consoleIsToldHowOftenToReadTheLatestPositionsAgain() {
+    var settings =
+        new ConsoleSettings(
+            console("https://tile.openstreetmap.org/{z}/{x}/{y}.png", KEYCLOAK),
+            new ConsolePositionsProperties(Duration.ofSeconds(5)),
+            auth(""));
+
+    assertThat(settings.config().positionsRefreshMs()).isEqualTo(5000);
+  }
+
+  @Test
+  void refreshingPositionsMoreThanOnceASecondIsRefusedAtStart() {
+    assertThatThrownBy(() -> new ConsolePositionsProperties(Duration.ofMillis(500)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fleetline.console.positions.refresh-interval");
   }
 }
