@@ -2,21 +2,23 @@ package io.fleetline.analytics;
 
 import io.fleetline.analytics.stream.AnalyticsTopology;
 import io.fleetline.analytics.stream.FleetZones;
+import io.fleetline.common.TopicReplication;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.TopicBuilder;
@@ -42,15 +44,16 @@ class StreamsConfiguration {
     config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
-    config.put(
-        StreamsConfig.REPLICATION_FACTOR_CONFIG,
-        replication.changelogReplicationFactor(properties.replicationFactor()));
-    if (replication.minInsyncReplicas() > 0) {
-      // The changelog and repartition topics, as the service's own topics.
-      config.put(
-          StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
-          replication.minInsyncReplicas());
-    }
+    int changelogCopies = replication.replicationFactorOr(properties.replicationFactor());
+    replication.requireInSync(
+        changelogCopies,
+        "fleetline.analytics.replication-factor",
+        "no exactly-once commit of the stream could ever succeed");
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, changelogCopies);
+    // The changelog and repartition topics, as the service's own topics.
+    replication
+        .topicConfigs()
+        .forEach((name, value) -> config.put(StreamsConfig.topicPrefix(name), value));
     StreamsBuilderFactoryBean factory =
         new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
     factory.addListener(new KafkaStreamsMicrometerListener(meters));
@@ -77,18 +80,19 @@ class StreamsConfiguration {
   /** The stream's output; brokers run with topic auto-creation off. */
   @Bean
   NewTopic findingsTopic(AnalyticsProperties properties, TopicReplication replication) {
-    return replication
-        .applyTo(
-            TopicBuilder.name(properties.findingsTopic())
-                .partitions(properties.findingsPartitions()))
+    return TopicBuilder.name(properties.findingsTopic())
+        .partitions(properties.findingsPartitions())
+        .replicas(replication.replicationFactor())
+        .configs(replication.topicConfigs())
         .build();
   }
 
   @Bean
   NewTopic eventsTopic(AnalyticsProperties properties, TopicReplication replication) {
-    return replication
-        .applyTo(
-            TopicBuilder.name(properties.eventsTopic()).partitions(properties.eventsPartitions()))
+    return TopicBuilder.name(properties.eventsTopic())
+        .partitions(properties.eventsPartitions())
+        .replicas(replication.replicationFactor())
+        .configs(replication.topicConfigs())
         .build();
   }
 
@@ -105,5 +109,11 @@ class StreamsConfiguration {
           .withDetail("state", state.name())
           .build();
     };
+  }
+
+  /** How the stream's topics are replicated: {@code fleetline.kafka.topics.*}, checked at start. */
+  @Bean
+  TopicReplication topicReplication(Environment environment) {
+    return Binder.get(environment).bindOrCreate(TopicReplication.SETTINGS, TopicReplication.class);
   }
 }

@@ -12,114 +12,91 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.mock.env.MockEnvironment;
 
 class TopicReplicationTest {
 
-  private static final Map<String, String> SCALED_OUT =
-      Map.of(
-          "fleetline.kafka.topics.replication-factor", "3",
-          "fleetline.kafka.topics.min-insync-replicas", "2",
-          "fleetline.analytics.replication-factor", "3");
+  private static final String SHARED_COPIES = "fleetline.kafka.topics.replication-factor";
+  private static final String IN_SYNC_COPIES = "fleetline.kafka.topics.min-insync-replicas";
+  private static final String CHANGELOG_COPIES = "fleetline.analytics.replication-factor";
 
-  private static AnalyticsProperties properties(Binder binder) {
-    return binder.bindOrCreate("fleetline.analytics", AnalyticsProperties.class);
+  private static MockEnvironment environmentWith(Map<String, String> settings) {
+    MockEnvironment environment = new MockEnvironment();
+    settings.forEach(environment::setProperty);
+    return environment;
   }
 
-  private static TopicReplication replication(Binder binder) {
-    return binder.bindOrCreate("fleetline.kafka.topics", TopicReplication.class);
+  private static AnalyticsProperties properties(MockEnvironment environment) {
+    return Binder.get(environment).bindOrCreate("fleetline.analytics", AnalyticsProperties.class);
   }
 
   private static List<NewTopic> topicsWith(Map<String, String> settings) {
-    Binder binder = new Binder(new MapConfigurationPropertySource(settings));
+    MockEnvironment environment = environmentWith(settings);
     StreamsConfiguration configuration = new StreamsConfiguration();
+    var replication = configuration.topicReplication(environment);
     return List.of(
-        configuration.findingsTopic(properties(binder), replication(binder)),
-        configuration.eventsTopic(properties(binder), replication(binder)));
+        configuration.findingsTopic(properties(environment), replication),
+        configuration.eventsTopic(properties(environment), replication));
   }
 
   private static Properties streamsConfigWith(Map<String, String> settings) {
-    Binder binder = new Binder(new MapConfigurationPropertySource(settings));
-    return new StreamsConfiguration()
+    MockEnvironment environment = environmentWith(settings);
+    StreamsConfiguration configuration = new StreamsConfiguration();
+    return configuration
         .analyticsStreams(
-            properties(binder),
-            replication(binder),
+            properties(environment),
+            configuration.topicReplication(environment),
             new KafkaProperties(),
             new SimpleMeterRegistry())
         .getStreamsConfiguration();
   }
 
-  /** A topic's settings; Kafka's NewTopic has none rather than an empty map when none are set. */
-  private static Map<String, String> configs(NewTopic topic) {
-    return topic.configs() == null ? Map.of() : topic.configs();
+  @Test
+  void theStreamsTopicsAndChangelogsTakeTheSharedReplicationAndAnImpossibleOneRefusesStart() {
+    Map<String, String> scaledOut = Map.of(SHARED_COPIES, "3", IN_SYNC_COPIES, "2");
+    assertThat(topicsWith(scaledOut))
+        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 3))
+        .allSatisfy(topic -> assertThat(topic.configs()).containsEntry("min.insync.replicas", "2"));
+    assertThat(streamsConfigWith(scaledOut))
+        .containsEntry("replication.factor", 3)
+        .containsEntry("topic.min.insync.replicas", "2");
+
+    assertThatThrownBy(() -> topicsWith(Map.of(SHARED_COPIES, "1", IN_SYNC_COPIES, "2")))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
   }
 
   @Test
-  void unsetReplicationLeavesCopiesAndInSyncCopiesToTheBrokersDefaults() {
-    assertThat(topicsWith(Map.of()))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) -1);
-              assertThat(configs(topic)).doesNotContainKey("min.insync.replicas");
-            });
+  void unsetReplicationLeavesTheChangelogsCopiesAndInSyncCopiesToTheBroker() {
     assertThat(streamsConfigWith(Map.of()))
         .containsEntry("replication.factor", -1)
         .doesNotContainKey("topic.min.insync.replicas");
   }
 
   @Test
-  void onAThreeBrokerClusterTheStreamsOwnTopicsAndItsChangelogsHaveTwoCopiesInSync() {
-    assertThat(topicsWith(SCALED_OUT))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) 3);
-              assertThat(configs(topic)).containsEntry("min.insync.replicas", "2");
-            });
-    assertThat(streamsConfigWith(SCALED_OUT))
-        .containsEntry("replication.factor", 3)
-        .containsEntry("topic.min.insync.replicas", 2);
-  }
-
-  @Test
-  void changelogsFollowTheSharedReplicationFactorWhenAnalyticsSetsNoneOfItsOwn() {
-    Map<String, String> sharedOnly =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThat(streamsConfigWith(sharedOnly))
-        .containsEntry("replication.factor", 3)
-        .containsEntry("topic.min.insync.replicas", 2);
+  void changelogsHaveAnalyticsOwnReplicationFactorWhereSet() {
+    assertThat(
+            streamsConfigWith(
+                Map.of(SHARED_COPIES, "3", IN_SYNC_COPIES, "2", CHANGELOG_COPIES, "2")))
+        .containsEntry("replication.factor", 2);
   }
 
   @Test
   void changelogsWithFewerCopiesThanMustBeInSyncAreRefusedAtStart() {
     Map<String, String> oneCopyTwoInSync =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2",
-            "fleetline.analytics.replication-factor", "1");
+        Map.of(SHARED_COPIES, "3", IN_SYNC_COPIES, "2", CHANGELOG_COPIES, "1");
 
     assertThatThrownBy(() -> streamsConfigWith(oneCopyTwoInSync))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("fleetline.analytics.replication-factor (1)");
-  }
-
-  @Test
-  void moreInSyncCopiesThanTopicCopiesAreRefusedAtStart() {
-    Map<String, String> oneCopyTwoInSync =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "1",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
-        .rootCause()
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
+        .hasMessage(
+            "fleetline.analytics.replication-factor (1) is less than"
+                + " fleetline.kafka.topics.min-insync-replicas (2):"
+                + " no exactly-once commit of the stream could ever succeed");
   }
 
   @Test

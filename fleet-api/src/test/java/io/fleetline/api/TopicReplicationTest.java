@@ -3,64 +3,33 @@ package io.fleetline.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.mock.env.MockEnvironment;
 
 class TopicReplicationTest {
 
-  private static List<NewTopic> topicsWith(Map<String, String> settings) {
-    Binder binder = new Binder(new MapConfigurationPropertySource(settings));
-    ApiProperties properties = binder.bindOrCreate("fleetline.api", ApiProperties.class);
-    TopicReplication replication =
-        binder.bindOrCreate("fleetline.kafka.topics", TopicReplication.class);
+  private static NewTopic devicesTopicWith(String copies, String inSyncCopies) {
+    MockEnvironment environment =
+        new MockEnvironment()
+            .withProperty("fleetline.kafka.topics.replication-factor", copies)
+            .withProperty("fleetline.kafka.topics.min-insync-replicas", inSyncCopies);
     KafkaTopicsConfiguration configuration = new KafkaTopicsConfiguration();
-    return List.of(configuration.devicesTopic(properties, replication));
-  }
-
-  /** A topic's settings; Kafka's NewTopic has none rather than an empty map when none are set. */
-  private static Map<String, String> configs(NewTopic topic) {
-    return topic.configs() == null ? Map.of() : topic.configs();
+    return configuration.devicesTopic(
+        Binder.get(environment).bindOrCreate("fleetline.api", ApiProperties.class),
+        configuration.topicReplication(environment));
   }
 
   @Test
-  void unsetReplicationLeavesCopiesAndInSyncCopiesToTheBrokersDefaults() {
-    assertThat(topicsWith(Map.of()))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) -1);
-              assertThat(configs(topic)).doesNotContainKey("min.insync.replicas");
-            });
-  }
+  void theDeviceRegistryTopicTakesTheSharedReplicationAndAnImpossibleOneRefusesStart() {
+    NewTopic devices = devicesTopicWith("3", "2");
+    assertThat(devices.replicationFactor()).isEqualTo((short) 3);
+    assertThat(devices.configs())
+        .containsEntry("min.insync.replicas", "2")
+        .containsEntry("cleanup.policy", "compact");
 
-  @Test
-  void onAThreeBrokerClusterTheDeviceRegistryTopicHasThreeCopiesTwoOfThemInSync() {
-    Map<String, String> scaledOut =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThat(topicsWith(scaledOut))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) 3);
-              assertThat(configs(topic))
-                  .containsEntry("min.insync.replicas", "2")
-                  .containsEntry("cleanup.policy", "compact");
-            });
-  }
-
-  @Test
-  void moreInSyncCopiesThanTopicCopiesAreRefusedAtStart() {
-    Map<String, String> oneCopyTwoInSync =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "1",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
+    assertThatThrownBy(() -> devicesTopicWith("1", "2"))
         .rootCause()
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");

@@ -3,13 +3,8 @@ package io.fleetline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetline.common.Topics;
-import java.util.List;
+import io.fleetline.ingest.testing.TopicSettings;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,22 +28,14 @@ class TopicReplicationIntegrationTest {
 
   @Test
   void topicsIngestCreatesCarryTheirMinInsyncReplicasAsTheirOwnSetting() throws Exception {
-    List<ConfigResource> topics =
-        List.of(Topics.PINGS, Topics.PINGS_REJECTED, Topics.DEVICES).stream()
-            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
-            .toList();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-      Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all().get();
-
-      assertThat(configs).hasSize(3);
-      configs.forEach(
-          (topic, config) -> {
-            ConfigEntry minInsync = config.get("min.insync.replicas");
-            assertThat(minInsync.value()).as(topic.name()).isEqualTo("1");
-            assertThat(minInsync.source())
-                .as("%s: set on the topic, not inherited from the broker", topic.name())
-                .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
-          });
-    }
+    assertThat(
+            TopicSettings.ownSetting(
+                brokers,
+                "min.insync.replicas",
+                Topics.PINGS,
+                Topics.PINGS_REJECTED,
+                Topics.DEVICES))
+        .as("set on each topic, not inherited from the broker")
+        .isEqualTo(Map.of(Topics.PINGS, "1", Topics.PINGS_REJECTED, "1", Topics.DEVICES, "1"));
   }
 }

@@ -5,91 +5,75 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.mock.env.MockEnvironment;
 
 class TopicReplicationTest {
 
+  private static final String SHARED_COPIES = "fleetline.kafka.topics.replication-factor";
+  private static final String IN_SYNC_COPIES = "fleetline.kafka.topics.min-insync-replicas";
+  private static final String INGEST_COPIES = "fleetline.ingest.topics.replication-factor";
+
   private static List<NewTopic> topicsWith(Map<String, String> settings) {
-    Binder binder = new Binder(new MapConfigurationPropertySource(settings));
-    IngestProperties properties = binder.bindOrCreate("fleetline.ingest", IngestProperties.class);
-    TopicReplication replication =
-        binder.bindOrCreate("fleetline.kafka.topics", TopicReplication.class);
+    MockEnvironment environment = new MockEnvironment();
+    settings.forEach(environment::setProperty);
     KafkaTopicsConfiguration configuration = new KafkaTopicsConfiguration();
+    var replication = configuration.topicReplication(environment);
+    var properties =
+        Binder.get(environment).bindOrCreate("fleetline.ingest", IngestProperties.class);
     return List.of(
         configuration.pingsTopic(properties, replication),
         configuration.rejectedPingsTopic(properties, replication),
         configuration.devicesTopic(properties, replication));
   }
 
-  /** A topic's settings; Kafka's NewTopic has none rather than an empty map when none are set. */
-  private static Map<String, String> configs(NewTopic topic) {
-    return topic.configs() == null ? Map.of() : topic.configs();
+  private static List<Short> copiesWith(Map<String, String> settings) {
+    return topicsWith(settings).stream().map(NewTopic::replicationFactor).toList();
   }
 
   @Test
-  void unsetReplicationKeepsIngestsOwnReplicationFactorAndTheBrokersInSyncDefault() {
-    assertThat(topicsWith(Map.of()))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) 1);
-              assertThat(configs(topic)).doesNotContainKey("min.insync.replicas");
-            });
-    assertThat(topicsWith(Map.of("fleetline.ingest.topics.replication-factor", "2")))
-        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 2));
-  }
+  void everyTopicIngestCreatesTakesTheSharedReplicationAndAnImpossibleOneRefusesStart() {
+    assertThat(topicsWith(Map.of(SHARED_COPIES, "3", IN_SYNC_COPIES, "2")))
+        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 3))
+        .allSatisfy(topic -> assertThat(topic.configs()).containsEntry("min.insync.replicas", "2"));
 
-  @Test
-  void onAThreeBrokerClusterEveryTopicIngestCreatesHasThreeCopiesTwoOfThemInSync() {
-    Map<String, String> scaledOut =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThat(topicsWith(scaledOut))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) 3);
-              assertThat(configs(topic)).containsEntry("min.insync.replicas", "2");
-            });
-  }
-
-  @Test
-  void moreInSyncCopiesThanTopicCopiesAreRefusedAtStart() {
-    Map<String, String> oneCopyTwoInSync =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "1",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
+    assertThatThrownBy(() -> topicsWith(Map.of(SHARED_COPIES, "1", IN_SYNC_COPIES, "2")))
         .rootCause()
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
   }
 
   @Test
-  void anExplicitIngestReplicationFactorWinsOverTheSharedOne() {
-    Map<String, String> both =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2",
-            "fleetline.ingest.topics.replication-factor", "2");
+  void withNoReplicationFactorSetIngestsTopicsHaveOneCopyAndTheBrokersInSyncDefault() {
+    assertThat(topicsWith(Map.of()))
+        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 1))
+        .allSatisfy(
+            topic ->
+                assertThat(Objects.requireNonNullElse(topic.configs(), Map.of()))
+                    .doesNotContainKey("min.insync.replicas"));
+  }
 
-    assertThat(topicsWith(both))
-        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 2));
+  @Test
+  void anExplicitIngestReplicationFactorWinsOverTheSharedOne() {
+    assertThat(copiesWith(Map.of(INGEST_COPIES, "2"))).containsOnly((short) 2);
+    assertThat(copiesWith(Map.of(SHARED_COPIES, "3", IN_SYNC_COPIES, "2", INGEST_COPIES, "2")))
+        .containsOnly((short) 2);
   }
 
   @Test
   void anIngestReplicationFactorBelowTheInSyncCopiesIsRefusedAtStart() {
-    Map<String, String> oneCopyTwoInSync =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2",
-            "fleetline.ingest.topics.replication-factor", "1");
+    assertThatThrownBy(
+            () -> topicsWith(Map.of(SHARED_COPIES, "3", IN_SYNC_COPIES, "2", INGEST_COPIES, "1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fleetline.ingest.topics.replication-factor (1)");
+  }
 
-    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
+  @Test
+  void inSyncCopiesAboveTheOneCopyIngestFallsBackToAreRefusedAtStart() {
+    assertThatThrownBy(() -> topicsWith(Map.of(IN_SYNC_COPIES, "2")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("fleetline.ingest.topics.replication-factor (1)");
   }

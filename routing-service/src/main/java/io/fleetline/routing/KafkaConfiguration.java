@@ -1,8 +1,11 @@
 package io.fleetline.routing;
 
+import io.fleetline.common.TopicReplication;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -25,8 +28,10 @@ class KafkaConfiguration {
 
   @Bean
   NewTopic deadLetterTopic(RoutingProperties properties, TopicReplication replication) {
-    return replication
-        .applyTo(TopicBuilder.name(properties.deadLetterTopic()).partitions(1))
+    return TopicBuilder.name(properties.deadLetterTopic())
+        .partitions(1)
+        .replicas(replication.replicationFactor())
+        .configs(replication.topicConfigs())
         .build();
   }
 
@@ -37,9 +42,16 @@ class KafkaConfiguration {
    */
   @Bean
   NewTopic eventsTopic(RoutingProperties properties, TopicReplication replication) {
-    return replication
-        .applyTo(
-            TopicBuilder.name(properties.eventsTopic()).partitions(properties.eventsPartitions()))
+    return TopicBuilder.name(properties.eventsTopic())
+        .partitions(properties.eventsPartitions())
+        .replicas(replication.replicationFactor())
+        .configs(replication.topicConfigs())
         .build();
+  }
+
+  /** How routing's topics are replicated: {@code fleetline.kafka.topics.*}, checked at start. */
+  @Bean
+  TopicReplication topicReplication(Environment environment) {
+    return Binder.get(environment).bindOrCreate(TopicReplication.SETTINGS, TopicReplication.class);
   }
 }

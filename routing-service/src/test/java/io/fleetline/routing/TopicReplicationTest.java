@@ -4,66 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.mock.env.MockEnvironment;
 
 class TopicReplicationTest {
 
-  private static List<NewTopic> topicsWith(Map<String, String> settings) {
-    Binder binder = new Binder(new MapConfigurationPropertySource(settings));
-    RoutingProperties properties =
-        binder.bindOrCreate("fleetline.routing", RoutingProperties.class);
-    TopicReplication replication =
-        binder.bindOrCreate("fleetline.kafka.topics", TopicReplication.class);
+  private static List<NewTopic> routingsTopicsWith(String copies, String inSyncCopies) {
+    MockEnvironment environment =
+        new MockEnvironment()
+            .withProperty("fleetline.kafka.topics.replication-factor", copies)
+            .withProperty("fleetline.kafka.topics.min-insync-replicas", inSyncCopies);
     KafkaConfiguration configuration = new KafkaConfiguration();
+    var replication = configuration.topicReplication(environment);
+    var properties =
+        Binder.get(environment).bindOrCreate("fleetline.routing", RoutingProperties.class);
     return List.of(
         configuration.eventsTopic(properties, replication),
         configuration.deadLetterTopic(properties, replication));
   }
 
-  /** A topic's settings; Kafka's NewTopic has none rather than an empty map when none are set. */
-  private static Map<String, String> configs(NewTopic topic) {
-    return topic.configs() == null ? Map.of() : topic.configs();
-  }
-
   @Test
-  void unsetReplicationLeavesCopiesAndInSyncCopiesToTheBrokersDefaults() {
-    assertThat(topicsWith(Map.of()))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) -1);
-              assertThat(configs(topic)).doesNotContainKey("min.insync.replicas");
-            });
-  }
+  void theEventsAndDeadLetterTopicsTakeTheSharedReplicationAndAnImpossibleOneRefusesStart() {
+    assertThat(routingsTopicsWith("3", "2"))
+        .allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 3))
+        .allSatisfy(topic -> assertThat(topic.configs()).containsEntry("min.insync.replicas", "2"));
 
-  @Test
-  void onAThreeBrokerClusterEveryTopicRoutingCreatesHasThreeCopiesTwoOfThemInSync() {
-    Map<String, String> scaledOut =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "3",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThat(topicsWith(scaledOut))
-        .allSatisfy(
-            topic -> {
-              assertThat(topic.replicationFactor()).isEqualTo((short) 3);
-              assertThat(configs(topic)).containsEntry("min.insync.replicas", "2");
-            });
-  }
-
-  @Test
-  void moreInSyncCopiesThanTopicCopiesAreRefusedAtStart() {
-    Map<String, String> oneCopyTwoInSync =
-        Map.of(
-            "fleetline.kafka.topics.replication-factor", "1",
-            "fleetline.kafka.topics.min-insync-replicas", "2");
-
-    assertThatThrownBy(() -> topicsWith(oneCopyTwoInSync))
-        .rootCause()
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("fleetline.kafka.topics.min-insync-replicas (2)");
+    assertThatThrownBy(() -> routingsTopicsWith("1", "2"))
+        .hasRootCauseMessage(
+            "fleetline.kafka.topics.min-insync-replicas (2) is more than"
+                + " fleetline.kafka.topics.replication-factor (1):"
+                + " no write to the topics could ever be acknowledged");
   }
 }
