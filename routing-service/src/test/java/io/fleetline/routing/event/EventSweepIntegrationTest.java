@@ -3,69 +3,37 @@ package io.fleetline.routing.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fleetline.common.FleetlineJson;
 import io.fleetline.common.Topics;
 import io.fleetline.common.VehicleEvent;
-import io.fleetline.db.testing.TestDatabase;
-import io.fleetline.db.testing.TestPostgis;
+import io.fleetline.db.testing.EventOutbox;
 import io.fleetline.routing.RoutingProperties;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** The outbox sweep on the real PostGIS and a real broker. */
 class EventSweepIntegrationTest {
 
-  static final String TOPIC = "fleetline.events.sweep-test";
-  static final EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1, TOPIC);
-
-  static {
-    broker.afterPropertiesSet();
-  }
-
-  static final TestDatabase database = TestPostgis.newDatabase();
-  static final DriverManagerDataSource dataSource =
-      new DriverManagerDataSource(database.jdbcUrl(), database.username(), database.password());
-  static final KafkaTemplate<String, byte[]> kafka =
-      new KafkaTemplate<>(
-          new DefaultKafkaProducerFactory<>(
-              Map.<String, Object>of(
-                  "bootstrap.servers", broker.getBrokersAsString(),
-                  "key.serializer", StringSerializer.class,
-                  "value.serializer", ByteArraySerializer.class)));
+  static final EventOutbox outbox = new EventOutbox("fleetline.events.sweep-test");
 
   final EventPublisher publisher =
       new EventPublisher(
-          kafka,
-          dataSource,
-          new RoutingProperties(Topics.PINGS, Topics.PINGS + ".dlt", "routing", 1, TOPIC, 1));
-  final JdbcClient jdbc = JdbcClient.create(dataSource);
+          outbox.kafka(),
+          outbox.dataSource(),
+          new RoutingProperties(
+              Topics.PINGS, Topics.PINGS + ".dlt", "routing", 1, outbox.topic(), 1));
+  final JdbcClient jdbc = JdbcClient.create(outbox.dataSource());
   final UUID fleet = UUID.randomUUID();
   final UUID vehicle = UUID.randomUUID();
 
   @AfterAll
   static void stopBroker() {
-    kafka.destroy();
-    broker.destroy();
+    outbox.close();
   }
 
   @Test
@@ -75,14 +43,14 @@ class EventSweepIntegrationTest {
 
     publisher.sweep();
 
-    assertThat(published(trip)).isTrue();
-    assertThat(published(harsh)).isFalse();
+    assertThat(outbox.published(trip)).isTrue();
+    assertThat(outbox.published(harsh)).isFalse();
     List<String> sent = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              sent.addAll(typesSentFor(vehicle));
+              sent.addAll(outbox.typesSentFor(vehicle));
               assertThat(sent).contains(VehicleEvent.TRIP_STARTED);
             });
     assertThat(sent).containsOnly(VehicleEvent.TRIP_STARTED);
@@ -91,26 +59,12 @@ class EventSweepIntegrationTest {
   @Test
   void eventClaimedByAnotherInstancesSweepIsSkippedNotSentTwice() throws Exception {
     long trip = unpublished(VehicleEvent.TRIP_ENDED);
-    try (Connection other =
-        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
-      other.setAutoCommit(false);
-      try (PreparedStatement claim =
-          other.prepareStatement("SELECT id FROM vehicle_events WHERE id = ? FOR UPDATE")) {
-        claim.setLong(1, trip);
-        claim.executeQuery().close();
-      }
-      CompletableFuture<Void> sweep = CompletableFuture.runAsync(publisher::sweep);
-      try {
-        await().atMost(Duration.ofSeconds(20)).until(sweep::isDone);
-        assertThat(published(trip)).isFalse();
-      } finally {
-        other.rollback();
-      }
-      sweep.join();
-    }
+
+    outbox.sweepWhileClaimedElsewhere(trip, publisher::sweep);
+    assertThat(outbox.published(trip)).isFalse();
 
     publisher.sweep();
-    assertThat(published(trip)).isTrue();
+    assertThat(outbox.published(trip)).isTrue();
   }
 
   @Test
@@ -118,12 +72,14 @@ class EventSweepIntegrationTest {
     String key = VehicleEvent.TRIP_STARTED + ":" + vehicle + ":" + UUID.randomUUID();
     long trip = unpublished(VehicleEvent.TRIP_STARTED, key);
     publisher.sweep();
-    assertThat(published(trip)).isTrue();
+    assertThat(outbox.published(trip)).isTrue();
 
     List<VehicleEvent> retractions = retract(key);
     publisher.publish(retractions);
 
-    assertThat(retractions).singleElement().satisfies(r -> assertThat(published(r.id())).isTrue());
+    assertThat(retractions)
+        .singleElement()
+        .satisfies(r -> assertThat(outbox.published(r.id())).isTrue());
     assertThat(((Number) retractions.get(0).details().get("retractedId")).longValue())
         .isEqualTo(trip);
     assertThat(retractions.get(0).details())
@@ -136,7 +92,7 @@ class EventSweepIntegrationTest {
   void aRetractionOfAnEventNotYetPublishedWaitsForItAndFollowsIt() throws Exception {
     UUID vehicle = UUID.randomUUID();
     String key = VehicleEvent.OVERSPEED + ":" + vehicle + ":" + UUID.randomUUID();
-    long overspeed = unpublished(VehicleEvent.OVERSPEED, key, vehicle);
+    long overspeed = outbox.unpublished(fleet, vehicle, VehicleEvent.OVERSPEED, key);
     List<VehicleEvent> retractions = retract(key);
     long retraction = retractions.get(0).id();
     jdbc.sql("UPDATE vehicle_events SET created_at = now() - interval '1 minute' WHERE id = ?")
@@ -144,12 +100,12 @@ class EventSweepIntegrationTest {
         .update();
 
     publisher.publish(retractions);
-    assertThat(published(retraction)).as("sent before its event").isFalse();
+    assertThat(outbox.published(retraction)).as("sent before its event").isFalse();
     publisher.sweep();
-    assertThat(published(overspeed)).isTrue();
-    assertThat(published(retraction)).as("swept with its event").isFalse();
+    assertThat(outbox.published(overspeed)).isTrue();
+    assertThat(outbox.published(retraction)).as("swept with its event").isFalse();
     publisher.sweep();
-    assertThat(published(retraction)).isTrue();
+    assertThat(outbox.published(retraction)).isTrue();
 
     assertThat(typesOnTheTopicFor(vehicle, 2))
         .containsExactly(VehicleEvent.OVERSPEED, VehicleEvent.EVENT_RETRACTED);
@@ -166,7 +122,8 @@ class EventSweepIntegrationTest {
                 VALUES (:key, :fleet, :vehicle, 'event_retracted', now(),
                         jsonb_build_object('retractedId', :harsh, 'retractedType', 'harsh_braking'),
                         now() - interval '1 minute')
-                RETURNING id""")
+                RETURNING id\
+                """)
             .param("key", "event_retracted:" + harsh)
             .param("fleet", fleet)
             .param("vehicle", vehicle)
@@ -177,11 +134,11 @@ class EventSweepIntegrationTest {
 
     publisher.sweep();
 
-    assertThat(published(retraction)).isFalse();
+    assertThat(outbox.published(retraction)).isFalse();
   }
 
   private List<VehicleEvent> retract(String key) throws Exception {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = outbox.dataSource().getConnection()) {
       return new EventStore(EventSettings.defaults()).retract(c, List.of(key));
     }
   }
@@ -194,7 +151,7 @@ class EventSweepIntegrationTest {
         .untilAsserted(
             () -> {
               types.clear();
-              types.addAll(typesSentFor(vehicleId));
+              types.addAll(outbox.typesSentFor(vehicleId));
               assertThat(types).hasSizeGreaterThanOrEqualTo(count);
             });
     return types;
@@ -205,54 +162,6 @@ class EventSweepIntegrationTest {
   }
 
   private long unpublished(String type, String key) {
-    return unpublished(type, key, vehicle);
-  }
-
-  private long unpublished(String type, String key, UUID vehicle) {
-    return jdbc.sql(
-            """
-            INSERT INTO vehicle_events (event_key, fleet_id, vehicle_id, type, occurred_at,
-                                        created_at)
-            VALUES (:key, :fleet, :vehicle, :type, now(), now() - interval '1 minute')
-            RETURNING id""")
-        .param("key", key)
-        .param("fleet", fleet)
-        .param("vehicle", vehicle)
-        .param("type", type)
-        .query(Long.class)
-        .single();
-  }
-
-  private boolean published(long id) {
-    return jdbc.sql("SELECT published_at IS NOT NULL FROM vehicle_events WHERE id = ?")
-        .param(id)
-        .query(Boolean.class)
-        .single();
-  }
-
-  /** The types of the events on the topic for one vehicle, read from the beginning. */
-  private List<String> typesSentFor(UUID vehicleId) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                "bootstrap.servers",
-                broker.getBrokersAsString(),
-                "group.id",
-                "sweep-test-" + UUID.randomUUID(),
-                "auto.offset.reset",
-                "earliest",
-                "key.deserializer",
-                StringDeserializer.class,
-                "value.deserializer",
-                ByteArrayDeserializer.class))) {
-      consumer.subscribe(List.of(TOPIC));
-      List<String> types = new ArrayList<>();
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(5))) {
-        if (r.key().equals(vehicleId.toString())) {
-          types.add(FleetlineJson.read(r.value(), VehicleEvent.class).type());
-        }
-      }
-      return types;
-    }
+    return outbox.unpublished(fleet, vehicle, type, key);
   }
 }
