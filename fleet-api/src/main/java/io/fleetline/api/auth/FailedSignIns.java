@@ -1,87 +1,72 @@
 package io.fleetline.api.auth;
 
+import io.fleetline.api.auth.SignInAttempts.Bucket;
+import io.fleetline.api.auth.SignInAttempts.Kind;
 import io.fleetline.api.console.ConsoleProperties;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * Counts wrong passwords at the console's sign-in form per account and per source address, and says
- * before a password is checked whether another attempt is allowed: guessing one person's password
- * stops after a few tries, and one address cannot try many accounts. Like {@link
- * FailedClientAuthentications}, each limit is a bucket that refills over the window, and at most
- * {@code maxTracked} accounts and addresses are remembered, the least recently seen forgotten
- * first. The counts are this instance's own: several instances each allow the limits.
+ * Limits wrong passwords at the console's sign-in form per account and per source address, counted
+ * in the database for every instance together (see {@link SignInAttempts}): guessing one person's
+ * password stops after a few tries, and one address cannot try many accounts. Each limit is a
+ * bucket that refills evenly over the window, so an account that someone else locked opens again
+ * for one try a step ({@code window / per-account}) after their last wrong password, not a window
+ * later.
+ *
+ * <p>An attempt is counted when it is admitted, before its password is checked, so that attempts in
+ * flight at once on several instances cannot get past a limit; a sign-in that succeeds gives its
+ * count back, and so only wrong passwords (and unknown or disabled accounts) remain counted.
  */
 @Component
 class FailedSignIns {
 
-  private static final int MAX_KEY_LENGTH = 254;
+  private final SignInAttempts attempts;
+  private final Duration window;
+  private final Duration accountStep;
+  private final Duration addressStep;
 
-  private final Map<String, FailedClientAuthentications.Bucket> accounts;
-  private final Map<String, FailedClientAuthentications.Bucket> addresses;
-  private final ConsoleProperties.FailedSignIns limits;
-
-  FailedSignIns(ConsoleProperties console) {
-    this.limits = console.failedSignIns();
+  FailedSignIns(SignInAttempts attempts, ConsoleProperties console) {
+    var limits = console.failedSignIns();
     if (limits.perAccount() < 1
         || limits.perAddress() < 1
-        || limits.maxTracked() < 1
         || limits.window().isNegative()
         || limits.window().isZero()) {
       throw new IllegalStateException(
           "fleetline.console.failed-sign-ins: every limit must be 1 or more, the window longer"
               + " than zero");
     }
-    this.accounts = lru(limits.maxTracked());
-    this.addresses = lru(limits.maxTracked());
+    this.attempts = attempts;
+    this.window = limits.window();
+    this.accountStep = window.dividedBy(limits.perAccount());
+    this.addressStep = window.dividedBy(limits.perAddress());
   }
 
-  /** Nanoseconds until the account may be tried from the address again; 0 when it may now. */
-  synchronized long waitNanos(String email, String address, long nowNanos) {
-    return Math.max(
-        waitNanos(accounts, account(email), nowNanos), waitNanos(addresses, address, nowNanos));
+  /** An attempt let through to its password check, or how long to wait before the next. */
+  record Admission(List<Bucket> counted, Duration retryIn) {
+    boolean admitted() {
+      return retryIn.isZero();
+    }
   }
 
-  /** A wrong password (or an unknown or disabled account) from the address. */
-  synchronized void failed(String email, String address, long nowNanos) {
-    take(accounts, account(email), limits.perAccount(), nowNanos);
-    take(addresses, address, limits.perAddress(), nowNanos);
+  /**
+   * Counts an attempt for the account from the address if both allow one more.
+   *
+   * @throws SignInAttempts.CountsUnavailable when the counts cannot be reached
+   */
+  Admission admit(String email, String address) {
+    // The account's row before the address's, always: concurrent attempts lock in one order.
+    List<Bucket> counted =
+        List.of(
+            new Bucket(Kind.FAILED_SIGN_IN_ACCOUNT, SignInAttempts.accountKey(email), accountStep),
+            new Bucket(
+                Kind.FAILED_SIGN_IN_ADDRESS, SignInAttempts.addressKey(address), addressStep));
+    return new Admission(counted, attempts.take(window, counted));
   }
 
-  private static String account(String email) {
-    String key = email.strip().toLowerCase(Locale.ROOT);
-    return key.length() > MAX_KEY_LENGTH ? key.substring(0, MAX_KEY_LENGTH) : key;
-  }
-
-  private static long waitNanos(
-      Map<String, FailedClientAuthentications.Bucket> buckets, String key, long nowNanos) {
-    var bucket = buckets.get(key);
-    return bucket == null ? 0 : bucket.waitNanos(nowNanos);
-  }
-
-  private void take(
-      Map<String, FailedClientAuthentications.Bucket> buckets,
-      String key,
-      int capacity,
-      long nowNanos) {
-    buckets
-        .computeIfAbsent(
-            key,
-            k ->
-                new FailedClientAuthentications.Bucket(
-                    capacity, limits.window().toNanos(), nowNanos))
-        .take(nowNanos);
-  }
-
-  private static Map<String, FailedClientAuthentications.Bucket> lru(int maxTracked) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(
-          Map.Entry<String, FailedClientAuthentications.Bucket> eldest) {
-        return size() > maxTracked;
-      }
-    };
+  /** The admitted attempt signed in, or was never checked: it no longer counts. */
+  void uncount(Admission admission) {
+    attempts.giveBack(admission.counted());
   }
 }

@@ -7,8 +7,12 @@ import io.fleetline.api.user.UserPasswords;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -17,11 +21,15 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Checks a person's email and password at the console's sign-in form. Wrong passwords are limited
- * per account and per source address, and at most as many passwords are hashed at once as client
- * secrets are, so that guessing cannot take every core. The signed-in principal is the person's id;
- * an unknown email, a disabled account and a wrong password are one and the same failure.
+ * per account and per source address, for all instances together (see {@link FailedSignIns}); when
+ * those counts cannot be reached, no password is checked. At most as many passwords are hashed at
+ * once as client secrets are, so that guessing cannot take every core. The signed-in principal is
+ * the person's id; an unknown email, a disabled account and a wrong password are one and the same
+ * failure.
  */
 final class FleetUserSignIn implements AuthenticationProvider {
+
+  private static final Logger log = LoggerFactory.getLogger(FleetUserSignIn.class);
 
   /** The authority of a signed-in person at the authorization endpoint. */
   static final String AUTHORITY = "ROLE_FLEET_USER";
@@ -58,6 +66,13 @@ final class FleetUserSignIn implements AuthenticationProvider {
     }
   }
 
+  /** The sign-in was refused because its limits cannot be counted just now. */
+  static final class SignInUnavailable extends InternalAuthenticationServiceException {
+    SignInUnavailable(Throwable cause) {
+      super("the sign-in limits cannot be counted", cause);
+    }
+  }
+
   @Override
   public Authentication authenticate(Authentication authentication) {
     String email = authentication.getName() == null ? "" : authentication.getName().strip();
@@ -67,11 +82,17 @@ final class FleetUserSignIn implements AuthenticationProvider {
         authentication.getDetails() instanceof WebAuthenticationDetails details
             ? SourceAddresses.key(details.getRemoteAddress())
             : "unknown";
-    long waitNanos = failures.waitNanos(email, address, System.nanoTime());
-    if (waitNanos > 0) {
-      throw new SignInsLimited(Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
+    FailedSignIns.Admission admission;
+    try {
+      admission = failures.admit(email, address);
+    } catch (SignInAttempts.CountsUnavailable e) {
+      throw new SignInUnavailable(e);
+    }
+    if (!admission.admitted()) {
+      throw new SignInsLimited(SignInAttempts.retryAfterSeconds(admission.retryIn()));
     }
     if (!permit()) {
+      uncount(admission);
       throw new SignInsLimited(1);
     }
     FleetUser user;
@@ -83,12 +104,25 @@ final class FleetUserSignIn implements AuthenticationProvider {
       hashing.release();
     }
     if (!matches || !user.enabled()) {
-      failures.failed(email, address, System.nanoTime());
+      // Counted already, when it was admitted.
       throw new BadCredentialsException("wrong email or password");
     }
+    uncount(admission);
     users.signedIn(user.id());
     return UsernamePasswordAuthenticationToken.authenticated(
         user.id().toString(), null, List.of(new SimpleGrantedAuthority(AUTHORITY)));
+  }
+
+  /**
+   * Takes back the count of an attempt that signed in or was never checked. Should the database
+   * fail just then, the count stays and drains away like a wrong password's.
+   */
+  private void uncount(FailedSignIns.Admission admission) {
+    try {
+      failures.uncount(admission);
+    } catch (DataAccessException e) {
+      log.warn("A sign-in stays counted as failed: {}", e.toString());
+    }
   }
 
   private boolean permit() {

@@ -7,8 +7,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,31 +16,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * authorization endpoint that carries no sign-in session once its source address has begun too many
  * (see {@link NewSignInSessionLimits}): such requests need no credentials, and each may write a
  * session row that lives for the session's timeout, so without a bound anyone could fill the table.
- * A browser already in a sign-in continues unhindered. The counts are this instance's own.
+ * A browser already in a sign-in continues unhindered. The counts are shared by all instances; when
+ * they cannot be reached the request is answered {@code 503}.
  */
 final class NewSignInSessionLimitFilter extends OncePerRequestFilter {
 
+  /** What a request is told to wait while the counts cannot be reached. */
+  static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
+
+  private final NewSignInSessions sessions;
   private final ProblemResponses problems;
   private final Set<String> signInPaths;
-  private final int capacity;
-  private final long windowNanos;
-  private final Map<String, FailedClientAuthentications.Bucket> addresses;
 
   NewSignInSessionLimitFilter(
-      NewSignInSessionLimits limits, ProblemResponses problems, Set<String> signInPaths) {
+      NewSignInSessions sessions, ProblemResponses problems, Set<String> signInPaths) {
+    this.sessions = sessions;
     this.problems = problems;
     this.signInPaths = Set.copyOf(signInPaths);
-    this.capacity = limits.perAddress();
-    this.windowNanos = limits.window().toNanos();
-    int maxTracked = limits.maxTracked();
-    this.addresses =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(
-              Map.Entry<String, FailedClientAuthentications.Bucket> eldest) {
-            return size() > maxTracked;
-          }
-        };
   }
 
   @Override
@@ -53,23 +44,17 @@ final class NewSignInSessionLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    long waitNanos = take(SourceAddresses.key(request.getRemoteAddr()), System.nanoTime());
-    if (waitNanos > 0) {
-      problems.tooManyRequests(request, response, Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
+    Duration wait;
+    try {
+      wait = sessions.begin(SourceAddresses.key(request.getRemoteAddr()));
+    } catch (SignInAttempts.CountsUnavailable e) {
+      problems.signInUnavailable(request, response, UNAVAILABLE_RETRY_AFTER_SECONDS);
+      return;
+    }
+    if (!wait.isZero()) {
+      problems.tooManyRequests(request, response, SignInAttempts.retryAfterSeconds(wait));
       return;
     }
     chain.doFilter(request, response);
-  }
-
-  /** Takes one new session from the address's bucket: 0, or the nanoseconds until one is left. */
-  private synchronized long take(String address, long nowNanos) {
-    var bucket =
-        addresses.computeIfAbsent(
-            address, a -> new FailedClientAuthentications.Bucket(capacity, windowNanos, nowNanos));
-    long waitNanos = bucket.waitNanos(nowNanos);
-    if (waitNanos == 0) {
-      bucket.take(nowNanos);
-    }
-    return waitNanos;
   }
 }

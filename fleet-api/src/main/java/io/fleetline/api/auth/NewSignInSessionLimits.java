@@ -8,24 +8,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * New sign-in sessions one source address may begin ({@code
  * fleetline.console.new-sign-in-sessions.*}): every request to the sign-in form or the
  * authorization endpoint that arrives without a sign-in session may write one to the session table,
- * so they are counted in a bucket per address that refills over {@code window}.
+ * so they are counted per address, for all instances together, in a bucket that refills over {@code
+ * window}.
  *
  * @param perAddress requests without a sign-in session allowed from one source address per window
  *     (IPv6 by /64)
  * @param window the time in which the bucket refills completely
- * @param maxTracked addresses remembered; the least recently seen are forgotten beyond it
  */
 @ConfigurationProperties("fleetline.console.new-sign-in-sessions")
 record NewSignInSessionLimits(
-    @DefaultValue("100") int perAddress,
-    @DefaultValue("10m") Duration window,
-    @DefaultValue("100000") int maxTracked) {
+    @DefaultValue("100") int perAddress, @DefaultValue("10m") Duration window) {
 
   NewSignInSessionLimits {
-    if (perAddress < 1 || maxTracked < 1 || window.isNegative() || window.isZero()) {
+    if (perAddress < 1 || window.isNegative() || window.isZero()) {
       throw new IllegalStateException(
-          "fleetline.console.new-sign-in-sessions: per-address and max-tracked must be 1 or more,"
-              + " the window longer than zero");
+          "fleetline.console.new-sign-in-sessions: per-address must be 1 or more, the window"
+              + " longer than zero");
     }
   }
 }

@@ -106,7 +106,7 @@ class SecurityConfiguration {
       FleetUsers users,
       UserPasswords userPasswords,
       FailedSignIns failedSignIns,
-      NewSignInSessionLimits newSignInSessions,
+      NewSignInSessions newSignInSessions,
       SignInPage signInPage) {
     OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
     var clients = new ClientsAndConsole(apiClients, console);

@@ -66,10 +66,18 @@ class SignInPage {
     render(request, response, HttpServletResponse.SC_OK, null);
   }
 
-  /** The form's answer to a refused sign-in: 401, or 429 with Retry-After when limited. */
+  /**
+   * The form's answer to a refused sign-in: 401, 429 with Retry-After when limited, or 503 with
+   * Retry-After when the limits cannot be counted.
+   */
   void refused(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
-    if (e instanceof FleetUserSignIn.SignInsLimited limited) {
+    if (e instanceof FleetUserSignIn.SignInUnavailable) {
+      response.setHeader(
+          HttpHeaders.RETRY_AFTER,
+          Long.toString(NewSignInSessionLimitFilter.UNAVAILABLE_RETRY_AFTER_SECONDS));
+      render(request, response, 503, "Signing in is not possible just now. Try again in a minute.");
+    } else if (e instanceof FleetUserSignIn.SignInsLimited limited) {
       long seconds = limited.retryAfterSeconds();
       response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
       long minutes = (seconds + 59) / 60;

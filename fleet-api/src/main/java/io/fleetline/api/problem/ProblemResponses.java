@@ -91,6 +91,21 @@ public class ProblemResponses {
                 + " s."));
   }
 
+  /** {@code 503} for a sign-in refused because its limits cannot be counted just now. */
+  public void signInUnavailable(
+      HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
+      throws IOException {
+    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    write(
+        request,
+        response,
+        ApiProblem.problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "sign-in-unavailable",
+            "Signing in is unavailable",
+            "Signing in is not possible just now; retry after " + retryAfterSeconds + " s."));
+  }
+
   /** {@code 413} for a body over the limit. */
   public void payloadTooLarge(
       HttpServletRequest request, HttpServletResponse response, long maxBytes) throws IOException {
