@@ -11,35 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
  * OsmAnd, as the Traccar Client apps speak it: one position per {@code GET /?id=…&lat=…} on the
  * OsmAnd port, speed in knots, timestamp in epoch milliseconds, ignition and odometer (metres) as
  * the protocol's optional keys and the battery level as an extra key that becomes an attribute.
+ *
+ * <p>A device uploads its buffer as the apps do: oldest position first, each request only once the
+ * previous one was answered, so ingest receives a device's positions in the order they were
+ * recorded. Devices upload side by side (the modes' concurrency), never one device's positions.
  */
 final class OsmandUplink implements Uplink {
 
   static final double KMH_PER_KNOT = 1.852;
 
-  /** Requests in flight at once over all OsmAnd devices when they upload more than one position. */
-  static final int PARALLEL_REQUESTS = 32;
-
   private final HttpClient http;
   private final String baseUrl;
   private final Retry retry;
-  private final ExecutorService parallel =
-      Executors.newFixedThreadPool(
-          PARALLEL_REQUESTS,
-          r -> {
-            Thread t = new Thread(r, "osmand-uplink");
-            t.setDaemon(true);
-            return t;
-          });
 
   OsmandUplink(HttpClient http, String osmandUrl, Retry retry) {
     this.http = http;
@@ -93,29 +82,14 @@ final class OsmandUplink implements Uplink {
 
   @Override
   public List<Outcome> send(Device device, List<Outgoing> items) throws InterruptedException {
-    if (items.size() == 1) {
-      return List.of(sendOne(device, items.get(0)));
-    }
-    // One position per request is the protocol; a buffered upload goes out a few requests at a
-    // time.
-    List<Future<Outcome>> pending = new ArrayList<>(items.size());
-    for (Outgoing item : items) {
-      pending.add(parallel.submit(() -> sendOne(device, item)));
-    }
+    // Never two positions of one device in flight: requests on different connections reach ingest,
+    // and so Kafka, in whichever order they happen to be served, and analytics can order only
+    // positions that arrive within its reorder window.
     List<Outcome> outcomes = new ArrayList<>(items.size());
-    for (Future<Outcome> f : pending) {
-      try {
-        outcomes.add(f.get());
-      } catch (ExecutionException e) {
-        outcomes.add(Outcome.failed());
-      }
+    for (Outgoing item : items) {
+      outcomes.add(sendOne(device, item));
     }
     return outcomes;
-  }
-
-  @Override
-  public void close() {
-    parallel.shutdownNow();
   }
 
   private Outcome sendOne(Device device, Outgoing item) throws InterruptedException {
