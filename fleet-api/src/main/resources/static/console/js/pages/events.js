@@ -27,7 +27,16 @@ const LABELS = {
  */
 let seen = [];
 let lastId = 0;
-export async function recentEvents() {
+let reading = null;
+export function recentEvents() {
+  // One reading at a time: two at once would both continue from the same event and add twice.
+  reading ??= readNewer().finally(() => {
+    reading = null;
+  });
+  return reading;
+}
+
+async function readNewer() {
   for (let page = 0; page < MAX_PAGES; page++) {
     const answer = await get(`/api/v1/events?after=${lastId}&limit=1000`);
     seen.push(...answer.items);
@@ -36,6 +45,15 @@ export async function recentEvents() {
     if (!answer.nextCursor) break;
   }
   return [...seen];
+}
+
+/** Marks each event of `events` that a retraction among them retracts. */
+function markRetracted(events) {
+  const byId = new Map(events.map((e) => [e.id, e]));
+  for (const e of events) {
+    const retracted = e.type === 'event_retracted' ? byId.get(e.details?.retractedId) : null;
+    if (retracted) retracted.retractedBy = e.id;
+  }
 }
 
 /**
@@ -96,25 +114,26 @@ export function render(main) {
     replace(list, shown.length ? null : h('li', {}, 'No events yet.'), shown.map((e) => h('li', {}, describeEvent(e))));
   }
 
-  recentEvents()
-    .then((loaded) => {
-      const ids = new Set(loaded.map((e) => e.id));
-      events = [...loaded, ...events.filter((e) => !ids.has(e.id))];
-      draw();
-    })
-    .catch((e) => replace(messages, notice(e.message, 'error')));
+  // The feed is read again whenever the console reads the fleet again (on a reconnect of the live
+  // stream, after a reset, periodically), so an event the stream did not bring still shows.
+  const readFeed = () =>
+    recentEvents()
+      .then((loaded) => {
+        const ids = new Set(loaded.map((e) => e.id));
+        events = [...loaded, ...events.filter((e) => !ids.has(e.id))];
+        markRetracted(events);
+        draw();
+      })
+      .catch((e) => replace(messages, notice(e.message, 'error')));
+  readFeed();
   filter.addEventListener('change', draw);
   const unsubscribe = fleet.onEvent((e) => {
     if (events.some((known) => known.id === e.id)) return;
-    if (e.type === 'event_retracted') {
-      const retracted = events.find((known) => known.id === e.details?.retractedId);
-      if (retracted) retracted.retractedBy = e.id;
-    }
     events.push(e);
+    markRetracted(events);
     draw();
   });
-  // Names of vehicles that were unknown when an event arrived.
-  const unsubscribeVehicles = fleet.onPosition((id) => id === null && draw());
+  const unsubscribeVehicles = fleet.onPosition((id) => id === null && readFeed());
   return () => {
     unsubscribe();
     unsubscribeVehicles();
