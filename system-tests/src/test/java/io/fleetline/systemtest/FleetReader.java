@@ -60,6 +60,11 @@ final class FleetReader {
     return all("/api/v1/vehicles/" + vehicleId + "/summaries?from=" + from + "&to=" + to);
   }
 
+  /** What analytics last made of the vehicle: online or offline since when, and idling. */
+  JsonNode status(String vehicleId) throws Exception {
+    return ok(get("/api/v1/vehicles/" + vehicleId + "/status")).json();
+  }
+
   /** The vehicle's latest position, empty while it has none. */
   Optional<JsonNode> position(String vehicleId) throws Exception {
     ApiClient.Response response = get("/api/v1/vehicles/" + vehicleId + "/position");

@@ -61,7 +61,7 @@ final class Platform implements AutoCloseable {
   /**
    * How many of each the platform runs.
    *
-   * @param analytics 0 or 1 instances of analytics-service
+   * @param analytics instances of analytics-service, 0 for none; several share its partitions
    */
   record Shape(int kafkaBrokers, int apis, int ingests, int routings, int analytics) {
     static final Shape SINGLE = new Shape(1, 1, 1, 1, 1);
@@ -85,8 +85,11 @@ final class Platform implements AutoCloseable {
   final ServiceProcess ingest;
   final ServiceProcess routing;
 
-  /** null when the shape has no analytics-service. */
+  /** The first analytics-service instance; null when the shape has none. */
   final ServiceProcess analytics;
+
+  /** Every analytics-service instance, in start order. */
+  final List<ServiceProcess> analyticsInstances = new ArrayList<>();
 
   final List<ServiceProcess> apis = new ArrayList<>();
   final List<Ingest> ingests = new ArrayList<>();
@@ -94,7 +97,11 @@ final class Platform implements AutoCloseable {
   private final Map<String, String> routingEnv;
   private volatile boolean brokerDown;
 
-  private Platform(Shape shape) {
+  /**
+   * @param analyticsOverrides environment of every analytics-service instance over {@link
+   *     #analyticsSettings}
+   */
+  private Platform(Shape shape, Map<String, String> analyticsOverrides) {
     try {
       kafka =
           track(
@@ -153,10 +160,19 @@ final class Platform implements AutoCloseable {
                 ServiceProcess.start(
                     "routing", instanceName("routing", i, shape.routings()), freePort(), withDb)));
       }
-      analytics =
-          shape.analytics() > 0
-              ? track(ServiceProcess.start("analytics", freePort(), analyticsSettings(withDb)))
-              : null;
+      for (int i = 0; i < shape.analytics(); i++) {
+        // Each instance with a state directory of its own, as each pod has its own volume.
+        Map<String, String> env = analyticsSettings(withDb, shape.analytics());
+        env.putAll(analyticsOverrides);
+        analyticsInstances.add(
+            track(
+                ServiceProcess.start(
+                    "analytics",
+                    instanceName("analytics", i, shape.analytics()),
+                    freePort(),
+                    env)));
+      }
+      analytics = analyticsInstances.isEmpty() ? null : analyticsInstances.get(0);
       for (ServiceProcess service : services()) {
         service.awaitReady(START_TIMEOUT);
       }
@@ -223,27 +239,30 @@ final class Platform implements AutoCloseable {
     List<ServiceProcess> all = new ArrayList<>(apis);
     ingests.forEach(i -> all.add(i.service()));
     all.addAll(routings);
-    if (analytics != null) {
-      all.add(analytics);
-    }
+    all.addAll(analyticsInstances);
     return all;
   }
 
-  /** A platform as a production cluster runs: {@code shape} brokers and service instances. */
-  static Platform scaledOut(Shape shape) {
-    return new Platform(shape);
+  /**
+   * A platform as a production cluster runs: {@code shape} brokers and service instances, with
+   * {@code analyticsOverrides} in every analytics-service instance's environment.
+   */
+  static Platform scaledOut(Shape shape, Map<String, String> analyticsOverrides) {
+    return new Platform(shape, analyticsOverrides);
   }
 
   /**
    * analytics-service as the local stack runs it, with its Kafka Streams state under this module's
-   * target directory (a fresh one per platform, so no earlier run's state is restored) and a short
-   * punctuation interval, so that held pings and summaries are written soon after a run ends.
+   * target directory (a fresh one per instance and platform, so no earlier run's state is restored)
+   * and a short punctuation interval, so that held pings and summaries are written soon after a run
+   * ends. Of several instances each keeps a standby copy of another's state, as in production; a
+   * lone instance has no other to keep one.
    */
-  private static Map<String, String> analyticsSettings(Map<String, String> withDb) {
+  private static Map<String, String> analyticsSettings(Map<String, String> withDb, int instances) {
     Map<String, String> env = new HashMap<>(withDb);
     Path stateDir = Path.of("target", "analytics-state", UUID.randomUUID().toString());
     env.put("FLEETLINE_ANALYTICS_STATE_DIR", stateDir.toAbsolutePath().toString());
-    env.put("FLEETLINE_ANALYTICS_STANDBY_REPLICAS", "0");
+    env.put("FLEETLINE_ANALYTICS_STANDBY_REPLICAS", instances > 1 ? "1" : "0");
     env.put("FLEETLINE_ANALYTICS_PUNCTUATE_INTERVAL", "2s");
     env.put("FLEETLINE_ANALYTICS_EVENT_SWEEP", "2s");
     return env;
@@ -258,7 +277,7 @@ final class Platform implements AutoCloseable {
    */
   static synchronized Platform shared() {
     if (shared == null) {
-      Platform platform = new Platform(Shape.SINGLE);
+      Platform platform = new Platform(Shape.SINGLE, Map.of());
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -10,19 +10,30 @@ import io.fleetline.simulator.truth.TruthPing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,16 +44,40 @@ import tools.jackson.databind.JsonNode;
 /**
  * The platform scaled out as production runs it: a cluster of three Kafka brokers (each also a
  * KRaft controller) holding every topic in three copies of which a write needs two, and two
- * instances of ingest-service, routing-service and fleet-api. Devices of every protocol send
- * through both ingest instances while a third routing instance is added, a routing and an ingest
- * instance are killed with SIGKILL (the ingest one comes back on its ports, as a restarted pod
- * does), and a broker is killed and started again. Afterwards every acknowledged ping is stored
- * exactly once, trips and events are as driven and not duplicated, and both fleet-api instances
- * answer the same.
+ * instances of ingest-service, routing-service, analytics-service and fleet-api. Devices of every
+ * protocol send through both ingest instances while a third routing instance is added, a routing,
+ * an analytics and an ingest instance are killed with SIGKILL (the analytics and ingest ones come
+ * back, as restarted pods do), and a broker is killed and started again. Afterwards every
+ * acknowledged ping is stored exactly once, trips and events are as driven and not duplicated,
+ * analytics' events, summaries and statuses agree with the stored history, and both fleet-api
+ * instances answer the same.
  */
 class ScaleOutIT {
 
-  static final Platform.Shape SHAPE = new Platform.Shape(3, 2, 2, 2, 0);
+  static final Platform.Shape SHAPE = new Platform.Shape(3, 2, 2, 2, 2);
+
+  /**
+   * analytics as this test needs it: a vehicle silent for 20 s is offline (10 minutes by default)
+   * and a changed summary is written every 5 s (every minute), so that what the vehicles did up to
+   * the end of the runs is all stored soon after; a day stays open for two days after it ended (2
+   * hours), since the load runs' pings are recorded a day back.
+   */
+  static final Map<String, String> ANALYTICS =
+      Map.of(
+          "FLEETLINE_ANALYTICS_OFFLINE_AFTER", "20s",
+          "FLEETLINE_ANALYTICS_SUMMARY_INTERVAL", "5s",
+          "FLEETLINE_ANALYTICS_GRACE", "48h");
+
+  static final String PINGS = "fleetline.pings";
+
+  /** analytics' Kafka Streams application id: its consumer group and its topics' prefix. */
+  static final String ANALYTICS_GROUP = "fleetline-analytics";
+
+  /** The changelog topics of analytics' two state stores. */
+  static final List<String> ANALYTICS_CHANGELOGS =
+      List.of(
+          ANALYTICS_GROUP + "-vehicle-state-changelog",
+          ANALYTICS_GROUP + "-day-summaries-changelog");
 
   /** Pings accepted (or stored) between two steps: enough that every fault lands in traffic. */
   static final int PROGRESS = 300;
@@ -69,15 +104,18 @@ class ScaleOutIT {
   @Test
   void addingAndKillingInstancesAndABrokerUnderLoadLosesNothingAndDuplicatesNothing()
       throws Exception {
-    try (Platform platform = Platform.scaledOut(SHAPE)) {
-      phases.done("start 3 brokers, 2 fleet-api, 2 ingest, 2 routing");
-      everyFleetlineTopicHasThreeCopiesOfWhichAWriteNeedsTwo(platform);
+    try (Platform platform = Platform.scaledOut(SHAPE, ANALYTICS);
+        Admin admin =
+            Admin.create(Map.of("bootstrap.servers", platform.kafka.bootstrapServers()))) {
+      phases.done("start 3 brokers, 2 fleet-api, 2 ingest, 2 routing, 2 analytics");
+      everyFleetlineTopicHasThreeCopiesOfWhichAWriteNeedsTwo(admin);
 
       Platform.Fleet fleet = platform.newFleet("Scale-out");
       // One run per ingest instance, its vehicles registered through one fleet-api instance each;
       // MQTT devices reach both ingest instances anyway, through the broker's shared subscription.
       List<LoadRun> runs = new ArrayList<>();
       List<GroundTruth> truths = new ArrayList<>();
+      CompletableFuture<Void> analyticsBack = CompletableFuture.completedFuture(null);
       for (int i = 0; i < 2; i++) {
         runs.add(
             LoadRun.start(
@@ -90,6 +128,8 @@ class ScaleOutIT {
             platform.ingests.stream().map(Platform.Ingest::service).toList();
         awaitIncrease(ingests, ACCEPTED, runs);
         awaitIncrease(platform.routings, STORED, runs);
+        awaitAnalyticsGroup(
+            admin, runs, "both analytics instances hold partitions", members -> members == 2);
         phases.done("traffic through both ingest instances");
 
         ServiceProcess added = platform.addRouting();
@@ -100,9 +140,22 @@ class ScaleOutIT {
         awaitIncrease(platform.routings, STORED, runs);
         phases.done("third routing instance added and assigned partitions");
 
+        // A routing and an analytics instance at once: both wait out the session timeout of
+        // their consumer group before the other instances take their partitions.
+        ServiceProcess analytics1 = platform.analytics;
+        Map<TopicPartition, Long> atKill = pingsEndOffsets(admin);
         kill(platform.routings.get(0), runs);
+        kill(analytics1, runs);
         awaitIncrease(live(platform.routings), STORED, runs);
-        phases.done("routing-1 killed, the others store on");
+        awaitAnalyticsGroup(
+            admin,
+            runs,
+            "analytics-2 alone holds every partition and analyzed every ping analytics-1 left",
+            members -> members == 1 && notAnalyzedUpTo(admin, atKill).isEmpty());
+        phases.done("routing-1 and analytics-1 killed, the others store and analyze on");
+
+        // Restarted with its state directory while ingest-2 is killed and restarted.
+        analyticsBack = CompletableFuture.runAsync(() -> analytics1.restart(STEP_TIMEOUT));
 
         ServiceProcess ingest2 = platform.ingests.get(1).service();
         kill(ingest2, runs);
@@ -112,6 +165,10 @@ class ScaleOutIT {
         awaitIncrease(List.of(ingest2), ACCEPTED, runs);
         awaitIncrease(live(platform.routings), STORED, runs);
         phases.done("ingest-2 killed, restarted on its ports, its devices back");
+        analyticsBack.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        awaitAnalyticsGroup(
+            admin, runs, "analytics-1 back in the group with partitions", members -> members == 2);
+        phases.done("analytics-1 restarted and holds partitions again");
 
         assertThat(runs)
             .as("the load runs go on when a broker is killed")
@@ -130,8 +187,14 @@ class ScaleOutIT {
         }
         phases.done("load runs ended");
       } finally {
-        // A run still going after a failure is ended, not left sending to a stopped platform.
+        // A run still going after a failure is ended, not left sending to a stopped platform,
+        // and a restart under way is over before the platform stops what it started.
         runs.forEach(LoadRun::stop);
+        try {
+          analyticsBack.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // the failure that got here is the one to report
+        }
       }
       for (GroundTruth truth : truths) {
         assertThat(truth.pings())
@@ -162,6 +225,27 @@ class ScaleOutIT {
         checks.add(() -> TripMatching.assertTripsMatch(check, truth));
       }
       assertAll(checks);
+      phases.done("trips and events");
+      checks.clear();
+      List<AnalyticsChecks> analyticsChecks =
+          truths.stream().map(truth -> new AnalyticsChecks(platform, fleet, truth)).toList();
+      for (AnalyticsChecks check : analyticsChecks) {
+        checks.add(
+            () -> {
+              check.awaitEveryPingAnalyzed(STEP_TIMEOUT);
+              check.awaitEveryVehicleOfflineAfterItsLastPing(STEP_TIMEOUT);
+            });
+      }
+      assertAll(checks);
+      phases.done("every ping analyzed, every vehicle offline");
+      checks.clear();
+      for (AnalyticsChecks check : analyticsChecks) {
+        checks.add(check::onlineAndOfflineAlternate);
+        checks.add(check::statusesAreOfflineSinceTheLastDeviceOffline);
+        checks.add(check::dailyDistancesMatchTheAcknowledgedPings);
+        checks.add(check::harshCountsMatchTheHarshEvents);
+      }
+      assertAll(checks);
       Set<String> vehicles =
           truthChecks.stream()
               .flatMap(c -> c.vehicleIds().stream())
@@ -175,45 +259,63 @@ class ScaleOutIT {
 
   /**
    * The topics the services created have three copies each, and a write to any of them needs two:
-   * set by the operator through the brokers' defaults and the services' topic settings.
+   * set by the operator through the brokers' defaults and the services' topic settings. That
+   * includes analytics' changelogs, which its stream creates once its group first settles.
    */
-  private static void everyFleetlineTopicHasThreeCopiesOfWhichAWriteNeedsTwo(Platform platform)
+  private static void everyFleetlineTopicHasThreeCopiesOfWhichAWriteNeedsTwo(Admin admin)
       throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", platform.kafka.bootstrapServers()))) {
-      Set<String> topics =
-          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-              .filter(name -> name.startsWith("fleetline."))
-              .collect(Collectors.toSet());
-      assertThat(topics).contains("fleetline.pings", "fleetline.devices", "fleetline.events");
-      Map<String, TopicDescription> described =
-          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
-      assertThat(described.values())
-          .allSatisfy(
-              topic ->
-                  assertThat(topic.partitions())
-                      .as("copies of %s's partitions", topic.name())
-                      .allSatisfy(p -> assertThat(p.replicas()).hasSize(3)));
-      List<ConfigResource> resources =
-          topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-      Map<ConfigResource, Config> configs =
-          admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
-      assertThat(configs)
-          .allSatisfy(
-              (topic, config) ->
-                  assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value())
-                      .as("min.insync.replicas of %s", topic.name())
-                      .isEqualTo("2"));
-    }
+    await("analytics' changelog topics created")
+        .atMost(STEP_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                admin
+                    .listTopics()
+                    .names()
+                    .get(30, TimeUnit.SECONDS)
+                    .containsAll(ANALYTICS_CHANGELOGS));
+    Set<String> topics =
+        admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+            .filter(name -> name.startsWith("fleetline.") || name.startsWith(ANALYTICS_GROUP))
+            .collect(Collectors.toSet());
+    assertThat(topics)
+        .contains(
+            "fleetline.pings",
+            "fleetline.devices",
+            "fleetline.events",
+            "fleetline.analytics.findings")
+        .containsAll(ANALYTICS_CHANGELOGS);
+    Map<String, TopicDescription> described =
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    assertThat(described.values())
+        .allSatisfy(
+            topic ->
+                assertThat(topic.partitions())
+                    .as("copies of %s's partitions", topic.name())
+                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(3)));
+    List<ConfigResource> resources =
+        topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, Config> configs =
+        admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+    assertThat(configs)
+        .allSatisfy(
+            (topic, config) ->
+                assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value())
+                    .as("min.insync.replicas of %s", topic.name())
+                    .isEqualTo("2"));
   }
 
-  /** Every fleet-api instance returns the same tracks, latest positions, trips and events. */
+  /**
+   * Every fleet-api instance returns the same tracks, latest positions, trips, events, daily
+   * summaries and statuses.
+   */
   private static void bothFleetApiInstancesAnswerTheSame(
       Platform platform, Platform.Fleet fleet, Collection<String> vehicles) {
     List<FleetReader> readers =
         platform.apis.stream().map(api -> new FleetReader(api, fleet)).toList();
     Instant from = Instant.now().minus(Duration.ofDays(3));
     Instant to = Instant.now().plus(Duration.ofDays(1));
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
     await("every fleet-api instance answers the same")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofSeconds(1))
@@ -225,6 +327,8 @@ class ScaleOutIT {
                 for (String vehicle : vehicles) {
                   answer.addAll(reader.track(vehicle, from, to));
                   answer.addAll(reader.trips(vehicle));
+                  answer.addAll(reader.summaries(vehicle, today.minusDays(1), today));
+                  answer.add(reader.status(vehicle));
                   reader.position(vehicle).ifPresent(answer::add);
                 }
                 answers.add(answer);
@@ -239,6 +343,91 @@ class ScaleOutIT {
   private static void kill(ServiceProcess service, List<LoadRun> runs) throws InterruptedException {
     assertThat(runs).as("the load runs go on when %s is killed", service).noneMatch(LoadRun::ended);
     service.kill();
+  }
+
+  /** A condition on analytics' group, given how many members it has. */
+  @FunctionalInterface
+  private interface GroupCondition {
+    boolean holds(int members) throws Exception;
+  }
+
+  /**
+   * Waits until every partition of the pings topic is assigned in analytics' consumer group, each
+   * member holds some, and {@code condition} holds; fails early if a load run ended meanwhile.
+   */
+  private static void awaitAnalyticsGroup(
+      Admin admin, List<LoadRun> runs, String what, GroupCondition condition) {
+    await(what)
+        .atMost(STEP_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              for (LoadRun run : runs) {
+                run.assertGoingOn(what);
+              }
+              List<Set<Integer>> members = pingsPartitionsByMember(admin);
+              Set<Integer> assigned = new TreeSet<>();
+              members.forEach(assigned::addAll);
+              return members.stream().noneMatch(Set::isEmpty)
+                  && assigned.size() == pingsEndOffsets(admin).size()
+                  && condition.holds(members.size());
+            });
+  }
+
+  /** The partitions of the pings topic that each member of analytics' group is assigned. */
+  private static List<Set<Integer>> pingsPartitionsByMember(Admin admin) throws Exception {
+    ConsumerGroupDescription group =
+        admin
+            .describeConsumerGroups(List.of(ANALYTICS_GROUP))
+            .all()
+            .get(30, TimeUnit.SECONDS)
+            .get(ANALYTICS_GROUP);
+    return group.members().stream()
+        .map(
+            member ->
+                member.assignment().topicPartitions().stream()
+                    .filter(p -> p.topic().equals(PINGS))
+                    .map(TopicPartition::partition)
+                    .collect(Collectors.toSet()))
+        .toList();
+  }
+
+  /** Where each partition of the pings topic ends now, as far as its writes are committed. */
+  private static Map<TopicPartition, Long> pingsEndOffsets(Admin admin) throws Exception {
+    TopicDescription pings =
+        admin.describeTopics(List.of(PINGS)).allTopicNames().get(30, TimeUnit.SECONDS).get(PINGS);
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    pings
+        .partitions()
+        .forEach(p -> latest.put(new TopicPartition(PINGS, p.partition()), OffsetSpec.latest()));
+    return admin
+        .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .entrySet()
+        .stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+  }
+
+  /**
+   * The partitions of the pings topic whose pings up to {@code offsets} analytics has not yet
+   * committed as analyzed (its group's offsets commit with its findings and state).
+   */
+  private static List<TopicPartition> notAnalyzedUpTo(
+      Admin admin, Map<TopicPartition, Long> offsets) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(ANALYTICS_GROUP)
+            .partitionsToOffsetAndMetadata()
+            .get(30, TimeUnit.SECONDS);
+    return offsets.entrySet().stream()
+        .filter(
+            e -> {
+              OffsetAndMetadata analyzed = committed.get(e.getKey());
+              return (analyzed == null ? 0 : analyzed.offset()) < e.getValue();
+            })
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   private static List<ServiceProcess> live(List<ServiceProcess> services) {
