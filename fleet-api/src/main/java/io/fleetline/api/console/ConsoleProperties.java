@@ -63,16 +63,14 @@ public record ConsoleProperties(
 
   /**
    * Wrong passwords allowed at the sign-in form, each limit a bucket that refills over {@code
-   * window}.
+   * window}, counted for all instances together in the database.
    *
    * @param perAccount wrong passwords for one account, from anywhere
    * @param perAddress wrong passwords from one source address, for any account (IPv6 by /64)
    * @param window the time in which each bucket refills completely
-   * @param maxTracked accounts and addresses remembered per kind
    */
   public record FailedSignIns(
       @DefaultValue("5") int perAccount,
       @DefaultValue("20") int perAddress,
-      @DefaultValue("15m") Duration window,
-      @DefaultValue("100000") int maxTracked) {}
+      @DefaultValue("15m") Duration window) {}
 }

@@ -37,7 +37,7 @@ class ConsoleSettingsTest {
         Duration.ofHours(8),
         new ConsoleProperties.Tiles(tilesUrl, "© tiles", 18),
         external,
-        new ConsoleProperties.FailedSignIns(5, 20, Duration.ofMinutes(15), 1000));
+        new ConsoleProperties.FailedSignIns(5, 20, Duration.ofMinutes(15)));
   }
 
   static final ConsoleProperties.External KEYCLOAK =
