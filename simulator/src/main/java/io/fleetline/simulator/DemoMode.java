@@ -68,6 +68,9 @@ final class DemoMode {
       if (waitMs > 0) {
         Thread.sleep(waitMs); // real-time pacing of the simulated fleet
       }
+      if (fleet.finishing()) {
+        break;
+      }
       SimVehicle v = next.vehicle();
       fleet.deliver(v, List.of(v.next(interval, Instant.now())));
       queue.add(new Due(next.at().plus(interval), v));

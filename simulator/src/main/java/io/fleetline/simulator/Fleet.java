@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** The registered, driving fleet of a run and the uplinks its devices send through. */
 final class Fleet {
@@ -17,17 +18,20 @@ final class Fleet {
   private final Map<Protocol, Uplink> uplinks;
   private final RunRecorder recorder;
   private final SimulatorOptions options;
+  private final BooleanSupplier finishing;
   private final AtomicLong nextSlotNanos = new AtomicLong(System.nanoTime());
 
   Fleet(
       List<SimVehicle> vehicles,
       Map<Protocol, Uplink> uplinks,
       RunRecorder recorder,
-      SimulatorOptions options) {
+      SimulatorOptions options,
+      BooleanSupplier finishing) {
     this.vehicles = vehicles;
     this.uplinks = uplinks;
     this.recorder = recorder;
     this.options = options;
+    this.finishing = finishing;
   }
 
   List<SimVehicle> vehicles() {
@@ -40,6 +44,14 @@ final class Fleet {
 
   SimulatorOptions options() {
     return options;
+  }
+
+  /**
+   * Whether the run was asked to finish early: the modes start no upload after it, and those under
+   * way end as usual, so that the truth holds every ping sent.
+   */
+  boolean finishing() {
+    return finishing.getAsBoolean();
   }
 
   /** Sends one vehicle's pings through its protocol and records what became of them. */

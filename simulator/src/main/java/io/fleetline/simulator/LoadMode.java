@@ -72,9 +72,11 @@ final class LoadMode {
 
   private void drive(List<SimVehicle> mine, long endNanos) throws InterruptedException {
     SimulatorOptions options = fleet.options();
-    while (System.nanoTime() < endNanos && !Thread.currentThread().isInterrupted()) {
+    while (System.nanoTime() < endNanos
+        && !fleet.finishing()
+        && !Thread.currentThread().isInterrupted()) {
       for (SimVehicle vehicle : mine) {
-        if (System.nanoTime() >= endNanos) {
+        if (System.nanoTime() >= endNanos || fleet.finishing()) {
           break;
         }
         Instant wallClock = Instant.now();

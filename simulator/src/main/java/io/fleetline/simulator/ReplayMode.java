@@ -57,7 +57,7 @@ final class ReplayMode {
           options.concurrency(),
           ignored -> {
             for (int i = cursor.getAndIncrement();
-                i < order.size() && !Thread.currentThread().isInterrupted();
+                i < order.size() && !fleet.finishing() && !Thread.currentThread().isInterrupted();
                 i = cursor.getAndIncrement()) {
               upload(order.get(i), left.get(order.get(i)));
             }

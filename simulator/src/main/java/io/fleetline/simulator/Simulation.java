@@ -1,9 +1,16 @@
 package io.fleetline.simulator;
 
 import io.fleetline.simulator.truth.GroundTruth;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the simulator in-process, as its command line would, for tests that drive the platform and
@@ -45,9 +52,85 @@ public final class Simulation {
    * @throws IllegalStateException when fleet-api refuses the token or a registration
    */
   public static Result run(List<String> args, Map<String, String> settings) throws Exception {
-    SimulatorOptions options = SimulatorCommand.parse(args, settings);
-    Map<String, Object> summary = Simulator.execute(options);
+    return run(SimulatorCommand.parse(args, settings), () -> false);
+  }
+
+  /**
+   * Starts a run on a thread of its own, for a caller that decides while it goes when it has driven
+   * long enough: {@code --duration} then only bounds a run nobody finishes.
+   *
+   * @param args the command line, as for {@link #run}
+   * @param settings stands in for the environment, as for {@link #run}
+   * @throws IllegalArgumentException when the arguments are invalid, naming the option
+   */
+  public static Running start(List<String> args, Map<String, String> settings)
+      throws IOException {
+    return new Running(SimulatorCommand.parse(args, settings));
+  }
+
+  private static Result run(SimulatorOptions options, BooleanSupplier finishing) throws Exception {
+    Map<String, Object> summary = Simulator.execute(options, finishing);
     Path truth = options.truthDir();
     return new Result(options.mode(), summary, truth == null ? null : GroundTruth.read(truth));
+  }
+
+  /** A run going on in the background; see {@link #start}. */
+  public static final class Running {
+
+    private final AtomicBoolean finishing = new AtomicBoolean();
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
+    private final Thread thread;
+
+    private Running(SimulatorOptions options) {
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  result.complete(run(options, finishing::get));
+                } catch (Throwable e) {
+                  result.completeExceptionally(e);
+                }
+              },
+              "simulation-" + options.mode());
+      thread.start();
+    }
+
+    /**
+     * Ends the driving without losing track of anything sent: no upload starts after this, those
+     * under way are answered (resent for up to {@code --retry-for}, as always), then the run writes
+     * its truth and ends. Every ping ingest took is in the truth, as after a run that ends on its
+     * own. For the load, backfill, chaos and demo modes; the devices mode measures its whole {@code
+     * --duration} regardless.
+     */
+    public void finish() {
+      finishing.set(true);
+    }
+
+    /** Ends the driving at once, as an interrupt of {@link #run}'s caller does. */
+    public void cancel() {
+      thread.interrupt();
+    }
+
+    /** Whether the run has ended, by itself, by {@link #finish}, or by failing. */
+    public boolean isDone() {
+      return result.isDone();
+    }
+
+    /**
+     * What the run did, waiting up to {@code timeout} for it to end.
+     *
+     * @throws Exception what the run failed with, or a {@link
+     *     java.util.concurrent.TimeoutException}
+     */
+    public Result result(Duration timeout) throws Exception {
+      try {
+        return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Exception cause) {
+          throw cause;
+        }
+        throw e;
+      }
+    }
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The simulator's entry point: registers a fleet of simulated vehicles through fleet-api, each with
@@ -64,6 +65,15 @@ public final class Simulator {
 
   /** Runs the mode the options name; returns its summary (also printed, and written if asked). */
   static Map<String, Object> execute(SimulatorOptions options) throws Exception {
+    return execute(options, () -> false);
+  }
+
+  /**
+   * As {@link #execute(SimulatorOptions)}, ending the driving early once {@code finishing} turns
+   * true: no upload starts after it, and those under way are answered.
+   */
+  static Map<String, Object> execute(SimulatorOptions options, BooleanSupplier finishing)
+      throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<Protocol> protocols = options.protocols().assign(options.vehicles());
     List<FleetApi.NewDevice> wanted = new ArrayList<>();
@@ -89,7 +99,8 @@ public final class Simulator {
       RunRecorder recorder = new RunRecorder(truth, uplinks);
       // Whole milliseconds, the contract's precision, so that every event time is one exactly.
       Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-      Fleet fleet = new Fleet(vehicles(devices, options, now), uplinks, recorder, options);
+      Fleet fleet =
+          new Fleet(vehicles(devices, options, now), uplinks, recorder, options, finishing);
       fleet.vehicles().forEach(recorder::vehicle);
       Map<String, Object> summary;
       try {

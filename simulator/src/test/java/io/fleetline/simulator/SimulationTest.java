@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,6 +213,54 @@ class SimulationTest {
   }
 
   @Test
+  void aLoadRunFinishedEarlyAnswersEveryUploadItStartedAndHasEachInItsTruth(@TempDir Path dir)
+      throws Exception {
+    int acceptedBefore = acceptedSoFar();
+    Simulation.Running running =
+        Simulation.start(
+            List.of(
+                "load",
+                "--vehicles",
+                "4",
+                "--protocols",
+                "http=1,osmand=1",
+                "--rate",
+                "400",
+                "--duration",
+                "3600",
+                "--interval",
+                "5",
+                "--batch",
+                "10",
+                "--concurrency",
+                "4",
+                "--seed",
+                "3",
+                "--truth",
+                dir.toString()),
+            platform.settings(mosquitto.url()));
+    try {
+      await("the load run is under way")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> acceptedSoFar() > acceptedBefore);
+      assertThat(running.isDone()).as("an hour's run still going").isFalse();
+      running.finish();
+      // Well before the hour: finishing does not wait for --duration.
+      GroundTruth truth = running.result(Duration.ofMinutes(2)).truth();
+
+      assertThat(truth.pings()).isNotEmpty().allMatch(TruthPing::acknowledged);
+      for (TruthVehicle v : truth.vehicles()) {
+        assertThat(platform.accepted(v.vehicleId()))
+            .as("pings ingest took from %s, all in the truth", v.identifier())
+            .isEqualTo(
+                truth.pings().stream().filter(p -> p.vehicleId().equals(v.vehicleId())).count());
+      }
+    } finally {
+      running.cancel();
+    }
+  }
+
+  @Test
   void theSameSeedDrivesTheSameFleet(@TempDir Path dir) throws Exception {
     String[] args = {
       "chaos",
@@ -233,6 +282,11 @@ class SimulationTest {
     assertThat(positions(a)).isEqualTo(positions(b));
     assertThat(a.trips().stream().map(TruthTrip::distanceM).toList())
         .isEqualTo(b.trips().stream().map(TruthTrip::distanceM).toList());
+  }
+
+  /** Pings the stub's ingest has accepted, of every run so far. */
+  private static int acceptedSoFar() {
+    return platform.accepted.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
   private static int teltonikaRecords() {
