@@ -10,18 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Crashes in the middle of a load run: routing-service, then ingest-service, then the Kafka broker
  * are killed with SIGKILL and started again while devices of every protocol keep sending (and
- * resending what was not acknowledged, as trackers do). Afterwards nothing acknowledged is lost and
- * nothing is stored twice.
+ * resending what was not acknowledged, as trackers do), until every fault is behind. Afterwards
+ * nothing acknowledged is lost and nothing is stored twice.
  */
 class CrashRecoveryIT {
 
@@ -29,6 +25,15 @@ class CrashRecoveryIT {
   static final int PROGRESS = 400;
 
   static final Duration RESTART_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * Bounds the load run should the test hang: the run is finished once the faults are done, however
+   * long a slow machine takes over them.
+   */
+  static final Duration LOAD_BOUND = Duration.ofHours(1);
+
+  /** How long devices resend what was not acknowledged: longer than any outage below. */
+  static final Duration RETRY_FOR = Duration.ofMinutes(5);
 
   static Platform platform;
 
@@ -41,22 +46,19 @@ class CrashRecoveryIT {
   void killingRoutingIngestAndTheBrokerMidLoadLosesNothingAndDuplicatesNothing() throws Exception {
     Platform.Fleet fleet = platform.newFleet("Crash recovery");
     Path truthDir = Path.of("target", "truth", "crash-recovery-" + UUID.randomUUID());
-    ExecutorService runner = Executors.newSingleThreadExecutor();
-    Future<Simulation.Result> load =
-        runner.submit(
-            () ->
-                Simulation.run(
-                    List.of(
-                        ("load --vehicles 16 --protocols "
-                                + GroundTruthIT.PROTOCOLS
-                                + " --rate 150 --duration 150 --interval 5 --batch 10"
-                                + " --concurrency 8 --seed 11"
-                                // Longer than any outage below: pings are resent until
-                                // acknowledged.
-                                + " --retry-for 300 --truth "
-                                + truthDir)
-                            .split(" ")),
-                    platform.simulatorSettings(fleet)));
+    Simulation.Running load =
+        Simulation.start(
+            List.of(
+                ("load --vehicles 16 --protocols "
+                        + GroundTruthIT.PROTOCOLS
+                        + " --rate 150 --duration "
+                        + LOAD_BOUND.toSeconds()
+                        + " --interval 5 --batch 10 --concurrency 8 --seed 11 --retry-for "
+                        + RETRY_FOR.toSeconds()
+                        + " --truth "
+                        + truthDir)
+                    .split(" ")),
+            platform.simulatorSettings(fleet));
     try {
       awaitAcceptedByIngest(PROGRESS, load);
 
@@ -70,13 +72,17 @@ class CrashRecoveryIT {
       awaitAcceptedByIngest(PROGRESS, load);
       awaitStoredByRouting(PROGRESS, load);
 
-      assertThat(load).as("the load run is still going when the broker is killed").isNotDone();
+      assertThat(load.isDone())
+          .as("the load run is still going when the broker is killed")
+          .isFalse();
       platform.killBroker();
       platform.restartBroker();
       awaitAcceptedByIngest(PROGRESS, load);
       awaitStoredByRouting(PROGRESS, load);
 
-      GroundTruth truth = load.get(5, TimeUnit.MINUTES).truth();
+      // Every fault is behind: the devices stop sending once what they sent is acknowledged.
+      load.finish();
+      GroundTruth truth = load.result(RETRY_FOR.plus(Duration.ofMinutes(5))).truth();
       assertThat(truth.pings())
           .as("every ping was acknowledged in the end (devices resend until it is)")
           .isNotEmpty()
@@ -89,28 +95,32 @@ class CrashRecoveryIT {
           checks::latestPositionsAreTheNewestPings,
           checks::tripsAndEventsAreNotDuplicated);
     } finally {
-      runner.shutdownNow();
+      // A run still going after a failure ends, rather than send to the platform for an hour.
+      load.cancel();
       // Leave the shared platform whole for the tests after this one.
       platform.restoreAfterFaults(RESTART_TIMEOUT);
     }
   }
 
-  private static void crash(ServiceProcess service, Future<?> load) throws InterruptedException {
-    assertThat(load).as("the load run is still going when %s is killed", service).isNotDone();
+  private static void crash(ServiceProcess service, Simulation.Running load)
+      throws InterruptedException {
+    assertThat(load.isDone())
+        .as("the load run is still going when %s is killed", service)
+        .isFalse();
     service.kill();
   }
 
   /** Waits until ingest has accepted {@code pings} more pings than now (since its start). */
-  private static void awaitAcceptedByIngest(int pings, Future<?> load) {
+  private static void awaitAcceptedByIngest(int pings, Simulation.Running load) {
     awaitCounter(platform.ingest, "fleetline_ingest_pings_accepted_total", pings, load);
   }
 
-  private static void awaitStoredByRouting(int pings, Future<?> load) {
+  private static void awaitStoredByRouting(int pings, Simulation.Running load) {
     awaitCounter(platform.routing, "fleetline_routing_pings_stored_total", pings, load);
   }
 
   private static void awaitCounter(
-      ServiceProcess service, String metric, int increase, Future<?> load) {
+      ServiceProcess service, String metric, int increase, Simulation.Running load) {
     double start = Math.max(0, Prometheus.sum(service, metric));
     await(service + " counts " + increase + " more " + metric)
         .atMost(RESTART_TIMEOUT)
@@ -118,7 +128,7 @@ class CrashRecoveryIT {
         .until(
             () -> {
               if (load.isDone()) {
-                load.get(); // surfaces the run's failure, if any
+                load.result(Duration.ZERO); // surfaces the run's failure, if any
                 throw new AssertionError("the load run ended before " + metric + " grew");
               }
               return Prometheus.sum(service, metric) >= start + increase;
