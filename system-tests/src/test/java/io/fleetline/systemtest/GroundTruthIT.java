@@ -73,6 +73,10 @@ class GroundTruthIT {
    * compared closely: analytics finds the idling periods, emergency stops, racing starts and turns
    * taken at speed that the vehicles really made and nothing else, and its daily summaries add up
    * to the distance really driven, the outliers left out (tolerances in {@link AnalyticsChecks}).
+   * Each tracker uploads its buffer oldest first, one upload after the other, as real ones do:
+   * analytics orders only pings that arrive within its reorder window (20 s of event time, a
+   * fraction of a second of a backfill) and ignores stragglers, so a turn taken at speed that lost
+   * two of its samples that way could not be found.
    */
   @Test
   void streamAnalyticsFindsTheIdlingAndHarshManoeuvresReallyDrivenAndNothingElse()
