@@ -10,13 +10,15 @@ import io.fleetline.common.VehicleEvent;
 import io.fleetline.db.testing.EventOutbox;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The analytics outbox sweep on the real PostGIS and a real broker. */
 class AnalyticsEventSweepIntegrationTest {
 
+  @AutoClose
   static final EventOutbox outbox = new EventOutbox("fleetline.events.analytics-sweep-test");
+
   static final AnalyticsProperties settings =
       new AnalyticsProperties(
           Topics.PINGS,
@@ -38,11 +40,6 @@ class AnalyticsEventSweepIntegrationTest {
       new EventPublisher(outbox.kafka(), outbox.dataSource(), settings);
   final UUID fleet = UUID.randomUUID();
   final UUID vehicle = UUID.randomUUID();
-
-  @AfterAll
-  static void stopBroker() {
-    outbox.close();
-  }
 
   @Test
   void eventClaimedByAnotherInstancesSweepIsSkippedNotSentTwice() throws Exception {

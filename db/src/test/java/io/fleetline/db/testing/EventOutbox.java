@@ -27,8 +27,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * The {@code vehicle_events} outbox of a fresh test database and a real broker with the topic a
  * service's sweep publishes it to: for tests of that sweep, which leave events unpublished, sweep,
- * and look at what was marked published and what reached the topic. One per test class; close it
- * after the class.
+ * and look at what was marked published and what reached the topic. One per test class, in a static
+ * {@code @AutoClose} field.
  */
 public final class EventOutbox implements AutoCloseable {
 

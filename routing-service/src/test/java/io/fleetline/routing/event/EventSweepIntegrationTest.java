@@ -12,14 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The outbox sweep on the real PostGIS and a real broker. */
 class EventSweepIntegrationTest {
 
-  static final EventOutbox outbox = new EventOutbox("fleetline.events.sweep-test");
+  @AutoClose static final EventOutbox outbox = new EventOutbox("fleetline.events.sweep-test");
 
   final EventPublisher publisher =
       new EventPublisher(
@@ -30,11 +30,6 @@ class EventSweepIntegrationTest {
   final JdbcClient jdbc = JdbcClient.create(outbox.dataSource());
   final UUID fleet = UUID.randomUUID();
   final UUID vehicle = UUID.randomUUID();
-
-  @AfterAll
-  static void stopBroker() {
-    outbox.close();
-  }
 
   @Test
   void sweepRepublishesRoutingsOwnEventsAndLeavesAnalyticsEventsToAnalytics() {
