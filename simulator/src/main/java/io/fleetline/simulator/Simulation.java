@@ -63,8 +63,7 @@ public final class Simulation {
    * @param settings stands in for the environment, as for {@link #run}
    * @throws IllegalArgumentException when the arguments are invalid, naming the option
    */
-  public static Running start(List<String> args, Map<String, String> settings)
-      throws IOException {
+  public static Running start(List<String> args, Map<String, String> settings) throws IOException {
     return new Running(SimulatorCommand.parse(args, settings));
   }
 
