@@ -23,7 +23,8 @@ const LABELS = {
 /**
  * The fleet's last events, oldest first. The feed is ordered oldest first, so it is read page
  * by page from the last event read (not the highest id: ids stored at the same moment by different
- * services can come slightly out of order); later calls continue from there.
+ * services can come slightly out of order); later calls continue from there. Each event read is
+ * stamped with `arrival`, the order in which the console learnt of it (see `arrived`).
  */
 let seen = [];
 let lastId = 0;
@@ -39,6 +40,7 @@ export function recentEvents() {
 async function readNewer() {
   for (let page = 0; page < MAX_PAGES; page++) {
     const answer = await get(`/api/v1/events?after=${lastId}&limit=1000`);
+    answer.items.forEach((e) => arrived(e));
     seen.push(...answer.items);
     if (answer.items.length) lastId = answer.items[answer.items.length - 1].id;
     if (seen.length > KEEP) seen = seen.slice(-KEEP);
@@ -47,13 +49,25 @@ async function readNewer() {
   return [...seen];
 }
 
-/** Marks each event of `events` that a retraction among them retracts. */
-function markRetracted(events) {
-  const byId = new Map(events.map((e) => [e.id, e]));
-  for (const e of events) {
-    const retracted = e.type === 'event_retracted' ? byId.get(e.details?.retractedId) : null;
-    if (retracted) retracted.retractedBy = e.id;
-  }
+/**
+ * Stamps `e` with its arrival number: the next one for an event the console had not learnt of
+ * yet, so the feed's events in the feed's order (the order they were stored) and the stream's as
+ * it delivers them; the stream's own for an event the feed brings after the stream did. The events
+ * page lists the highest first.
+ */
+let arrivals = 0;
+const streamed = new Map(); // id -> arrival of events the stream brought and the feed did not yet
+function arrived(e, fromStream = false) {
+  e.arrival = streamed.get(e.id) ?? ++arrivals;
+  if (!fromStream) streamed.delete(e.id);
+  else if (streamed.set(e.id, e.arrival).size > KEEP) streamed.delete(streamed.keys().next().value);
+  return e;
+}
+
+/** When `e` is a retraction, marks the event it retracts among `byId`. */
+function markRetracted(byId, e) {
+  const retracted = e.type === 'event_retracted' ? byId.get(e.details?.retractedId) : null;
+  if (retracted) retracted.retractedBy = e.id;
 }
 
 /**
@@ -106,12 +120,29 @@ export function render(main) {
       list,
     ),
   );
-  let events = [];
+  // id -> event; at most KEEP, those that arrived last.
+  const events = new Map();
 
   function draw() {
     const type = filter.value;
-    const shown = events.filter((e) => !type || e.type === type).slice(-KEEP).reverse();
+    const shown = [...events.values()].filter((e) => !type || e.type === type).sort((a, b) => b.arrival - a.arrival);
     replace(list, shown.length ? null : h('li', {}, 'No events yet.'), shown.map((e) => h('li', {}, describeEvent(e))));
+  }
+
+  /**
+   * Adds `e`, or takes the feed's copy of a known event: it keeps the place the event first had,
+   * so a reading never moves an event, and a retraction already seen.
+   */
+  function add(e) {
+    const known = events.get(e.id);
+    events.set(e.id, known ? { ...e, arrival: known.arrival, retractedBy: e.retractedBy ?? known.retractedBy } : e);
+  }
+
+  /** Drops the events that arrived first beyond KEEP. */
+  function trim() {
+    if (events.size <= KEEP) return;
+    const oldest = [...events.values()].sort((a, b) => a.arrival - b.arrival).slice(0, events.size - KEEP);
+    oldest.forEach((e) => events.delete(e.id));
   }
 
   // The feed is read again whenever the console reads the fleet again (on a reconnect of the live
@@ -119,18 +150,19 @@ export function render(main) {
   const readFeed = () =>
     recentEvents()
       .then((loaded) => {
-        const ids = new Set(loaded.map((e) => e.id));
-        events = [...loaded, ...events.filter((e) => !ids.has(e.id))];
-        markRetracted(events);
+        loaded.forEach(add);
+        trim();
+        events.forEach((e) => markRetracted(events, e));
         draw();
       })
       .catch((e) => replace(messages, notice(e.message, 'error')));
   readFeed();
   filter.addEventListener('change', draw);
   const unsubscribe = fleet.onEvent((e) => {
-    if (events.some((known) => known.id === e.id)) return;
-    events.push(e);
-    markRetracted(events);
+    if (events.has(e.id)) return;
+    add(arrived({ ...e }, true));
+    trim();
+    markRetracted(events, e);
     draw();
   });
   const unsubscribeVehicles = fleet.onPosition((id) => id === null && readFeed());
