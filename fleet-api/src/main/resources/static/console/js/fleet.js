@@ -18,6 +18,12 @@ const DEFAULT_REFRESH_MS = 30_000;
 const MIN_REFRESH_MS = 1000;
 
 const vehicles = new Map(); // id -> vehicle as the API answers it
+/**
+ * Vehicle id -> `learnt` when the stream or a single read last brought the vehicle: a reading of
+ * the lists that began before that does not drop it for being missing from its older list.
+ */
+const learntAt = new Map();
+let learnt = 0;
 const positions = new Map(); // vehicle id -> latest position
 const positionListeners = new Set();
 const eventListeners = new Set();
@@ -64,8 +70,8 @@ export function onLiveState(listener) {
 
 /**
  * Follows the live stream, then loads the vehicles and their latest positions, and loads them
- * again whenever the stream (re)connects and every `positionsRefreshMs` of config.json while the
- * page is visible. The stream carries pings before routing stores them, so a ping published just
+ * again whenever the stream connects without resuming, after a `reset`, and every
+ * `positionsRefreshMs` of config.json while the page is visible; one load at a time. The stream carries pings before routing stores them, so a ping published just
  * before the stream connected can still be missing from a position list read just after: reading
  * the list again, merged newest-wins, brings every marker to its latest position.
  */
@@ -77,17 +83,20 @@ export async function start() {
   const firstAttempt = new Promise((resolve) => {
     connectedOrFailed = resolve;
   });
-  stream = openLiveStream(handleMessage, (state) => {
+  stream = openLiveStream(handleMessage, (state, resumed) => {
     liveState = state;
     stateListeners.forEach((listener) => listener(state));
-    if (state === 'connected' && session.started) refresh(session);
+    // A resumed stream brings what was missed, or a `reset` that reads the lists again.
+    if (state === 'connected' && !resumed && session.started) refreshQuietly(session);
     connectedOrFailed();
   });
   // Subscribed first, so that every ping published from now on reaches the map; the wait is
   // bounded, since the map is still worth showing from the list alone.
   await Promise.race([firstAttempt, delay(STREAM_WAIT_MS)]);
+  // Loaded like every later reading, so that a connect meanwhile reads once more afterwards
+  // instead of at the same time.
   session.started = true;
-  await load(session);
+  await refresh(session);
   if (current === session) refreshPeriodically(session, refreshIntervalMs());
 }
 
@@ -112,12 +121,12 @@ function refreshPeriodically(session, intervalMs) {
   let missed = false;
   const timer = setInterval(() => {
     if (document.visibilityState === 'hidden') missed = true;
-    else refresh(session);
+    else refreshQuietly(session);
   }, intervalMs);
   const onVisible = () => {
     if (document.visibilityState !== 'hidden' && missed) {
       missed = false;
-      refresh(session);
+      refreshQuietly(session);
     }
   };
   document.addEventListener('visibilitychange', onVisible);
@@ -129,13 +138,13 @@ function refreshPeriodically(session, intervalMs) {
 
 /**
  * Reads the lists again, once at a time: a request while one is under way makes it read once
- * more afterwards, as what it read may predate the reason for the request. Failures wait for the
- * next occasion.
+ * more afterwards, as what it read may predate the reason for the request. Settles when the
+ * readings are done.
  */
 function refresh(session) {
   if (session.loading) {
     session.again = true;
-    return;
+    return session.loading;
   }
   session.loading = (async () => {
     try {
@@ -143,28 +152,37 @@ function refresh(session) {
         session.again = false;
         await load(session);
       } while (session.again && current === session);
-    } catch {
-      // the next refresh tries again
     } finally {
       session.loading = null;
     }
   })();
+  return session.loading;
+}
+
+/** Reads the lists again; a failure waits for the next occasion. */
+function refreshQuietly(session) {
+  refresh(session).catch(() => undefined);
 }
 
 /**
  * Reads the vehicles and their latest positions and merges them into what the stream has shown:
  * for each vehicle the position recorded last wins, so a list read a moment ago never moves a
- * marker back. Vehicles no longer listed are dropped with their positions.
+ * marker back. Vehicles no longer listed are dropped with their positions, unless the stream or
+ * a single read brought them after the lists were asked for.
  */
 async function load(session) {
+  const began = learnt;
   const [vehicleList, positionList] = await Promise.all([
     getAll('/api/v1/vehicles', MAX_VEHICLES),
     getAll('/api/v1/positions?bbox=-180,-90,180,90', MAX_VEHICLES),
   ]);
   if (current !== session) return; // signed out meanwhile
-  vehicles.clear();
+  const listed = new Set(vehicleList.map((v) => v.id));
+  const newer = (id) => listed.has(id) || learntAt.get(id) > began;
+  for (const id of vehicles.keys()) if (!newer(id)) vehicles.delete(id);
   vehicleList.forEach((v) => vehicles.set(v.id, v));
-  for (const id of positions.keys()) if (!vehicles.has(id)) positions.delete(id);
+  for (const id of positions.keys()) if (!newer(id)) positions.delete(id);
+  for (const [id, at] of learntAt) if (at <= began) learntAt.delete(id);
   positionList.forEach(keepNewest);
   positionListeners.forEach((listener) => listener(null));
 }
@@ -187,6 +205,7 @@ const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Re-reads a vehicle (a new one, or a renamed one) and tells the listeners. */
 export async function refreshVehicle(id) {
   const fresh = await get(`/api/v1/vehicles/${encodeURIComponent(id)}`);
+  learntAt.set(fresh.id, ++learnt);
   vehicles.set(fresh.id, fresh);
   positionListeners.forEach((listener) => listener(fresh.id));
   return fresh;
@@ -197,6 +216,7 @@ function handleMessage(event, data) {
     // Late pings are streamed too; the map shows the newest position only.
     if (!keepNewest(data)) return;
     if (!vehicles.has(data.vehicleId) && vehicles.size < MAX_VEHICLES) {
+      learntAt.set(data.vehicleId, ++learnt);
       refreshVehicle(data.vehicleId).catch(() => undefined);
     }
     positionListeners.forEach((listener) => listener(data.vehicleId));
@@ -204,6 +224,6 @@ function handleMessage(event, data) {
     eventListeners.forEach((listener) => listener(data));
   } else if (event === 'reset' && current) {
     // The server could not replay what was missed: read the state again.
-    refresh(current);
+    refreshQuietly(current);
   }
 }

@@ -10,7 +10,8 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * Keeps one live stream open until stopped, reconnecting with Last-Event-ID after an end or an
  * error. `onMessage(event, data)` gets each message's event name and parsed data; `onState(s)`
- * gets "connected", "reconnecting" or "stopped".
+ * gets "connected", "reconnecting" or "stopped", and with "connected" whether the stream resumed
+ * after the last message read (the server then replays what was missed, or sends a `reset`).
  */
 export function openLiveStream(onMessage, onState = () => {}) {
   let lastEventId = null;
@@ -38,7 +39,7 @@ export function openLiveStream(onMessage, onState = () => {}) {
           if (retryAfter > 0) backoffMs = Math.min(retryAfter * 1000, MAX_BACKOFF_MS * 4);
           throw new Error(`live stream answered ${response.status}`);
         }
-        onState('connected');
+        onState('connected', lastEventId !== null);
         backoffMs = 1000;
         await read(response.body, (id, event, data) => {
           if (id) lastEventId = id;
