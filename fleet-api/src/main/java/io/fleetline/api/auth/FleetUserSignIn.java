@@ -11,13 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Checks a person's email and password at the console's sign-in form. Wrong passwords are limited
@@ -66,8 +67,12 @@ final class FleetUserSignIn implements AuthenticationProvider {
     }
   }
 
-  /** The sign-in was refused because its limits cannot be counted just now. */
-  static final class SignInUnavailable extends InternalAuthenticationServiceException {
+  /**
+   * The sign-in was refused because its limits cannot be counted just now. Not an internal error to
+   * the sign-in form, which would log each refused attempt with its stack trace while the database
+   * is away ({@link SignInAttempts} says so once a minute instead).
+   */
+  static final class SignInUnavailable extends AuthenticationServiceException {
     SignInUnavailable(Throwable cause) {
       super("the sign-in limits cannot be counted", cause);
     }
@@ -120,7 +125,7 @@ final class FleetUserSignIn implements AuthenticationProvider {
   private void uncount(FailedSignIns.Admission admission) {
     try {
       failures.uncount(admission);
-    } catch (DataAccessException e) {
+    } catch (DataAccessException | TransactionException e) {
       log.warn("A sign-in stays counted as failed: {}", e.toString());
     }
   }

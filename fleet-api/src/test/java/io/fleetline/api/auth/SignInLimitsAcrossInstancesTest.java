@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetline.api.auth.SignInLimitsTestInstances.Browser;
 import io.fleetline.api.testing.ApiClient;
 import io.fleetline.api.testing.FleetApiTest;
+import io.fleetline.api.user.FleetUsers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +28,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two fleet-api instances on one database, as behind a load balancer: the console's sign-in limits
@@ -40,6 +44,8 @@ class SignInLimitsAcrossInstancesTest extends FleetApiTest {
   @Autowired FailedSignIns failedSignIns;
   @Autowired NewSignInSessions newSignInSessions;
   @Autowired SignInAttempts attempts;
+  @Autowired FleetUsers users;
+  @Autowired PlatformTransactionManager transactionManager;
 
   ConfigurableApplicationContext second;
   String a;
@@ -136,7 +142,7 @@ class SignInLimitsAcrossInstancesTest extends FleetApiTest {
     assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()))
         .isBetween(1L, step.toSeconds());
 
-    passTime(SignInAttempts.accountKey(email), step);
+    passTime(attempts.accountRowKey(email), step);
 
     assertThat(owner.signIn(b, email, ConsoleSignInTest.PASSWORD).statusCode()).isEqualTo(302);
     // The sign-in did not count: the one try that opened is still there, then none.
@@ -223,21 +229,113 @@ class SignInLimitsAcrossInstancesTest extends FleetApiTest {
         .isEqualTo("2001:db8:1:2:0:0:0:0/64");
     String odd = "proxy-said-\u0000" + "x".repeat(10_000);
     assertThat(SignInAttempts.addressKey(odd)).startsWith("sha256:").hasSize(71);
-    assertThat(SignInAttempts.accountKey(" Someone@Fleet-A.test "))
-        .isEqualTo(SignInAttempts.accountKey("someone@fleet-a.test"))
+    assertThat(attempts.accountRowKey("Someone@Fleet-A.test"))
+        .isEqualTo(attempts.accountRowKey("someone@fleet-a.test"))
         .startsWith("sha256:")
         .hasSize(71)
         .doesNotContain("someone");
 
-    // Counted like any other address, however long and whatever it holds.
+    // Counted like any other address or email, however long and whatever it holds.
     assertThat(newSignInSessions.begin(odd)).isZero();
     assertThat(failedSignIns.admit(odd, odd).admitted()).isTrue();
+    assertThat(failedSignIns.admit("nul-\u0000@fleet-a.test", "198.51.100.11").admitted()).isTrue();
+  }
+
+  @Test
+  void emailsThatReachOneAccountShareItsCountWhateverTheDatabaseLowersThemTo() throws Exception {
+    // Letters Java and PostgreSQL may lower differently, depending on the database's locale: under
+    // a glibc UTF-8 locale PostgreSQL lowers 'İ' to 'i' where Java makes "i" and U+0307; under the
+    // C locale it leaves 'É' as it is where Java makes 'é'.
+    String run = UUID.randomUUID().toString();
+    Map<String, String> variantOf =
+        Map.of(
+            "christina-" + run + "@fleet-a.test", "chr\u0130stina-" + run + "@fleet-a.test",
+            "\u00e9mile-" + run + "@fleet-a.test", "\u00c9mile-" + run + "@fleet-a.test");
+    for (Map.Entry<String, String> emails : variantOf.entrySet()) {
+      String email = person(emails.getKey());
+      String variant = emails.getValue();
+      boolean sameAccount = users.findByEmail(variant).isPresent();
+
+      for (int i = 0; i < WRONG_PASSWORDS_PER_ACCOUNT; i++) {
+        assertThat(failedSignIns.admit(variant, "198.51.100.12").admitted()).as(variant).isTrue();
+      }
+
+      assertThat(failedSignIns.admit(email, "198.51.100.13").admitted())
+          .as("%s after %s, the same account: %s", email, variant, sameAccount)
+          .isEqualTo(!sameAccount);
+    }
+  }
+
+  @Test
+  void refusedAddressIsRefusedAgainWithoutTouchingItsRow() throws Exception {
+    String address = "198.51.100.14";
+    for (int i = 0; i < NEW_SESSIONS_PER_ADDRESS; i++) {
+      assertThat(new Browser(address).get(a + "/console/login").statusCode()).isEqualTo(200);
+    }
+    assertThat(new Browser(address).get(a + "/console/login").statusCode()).isEqualTo(429);
+
+    // Counted in the database, the request would wait for the row (and be answered 503 once its
+    // transaction timed out); refused from memory, it needs no row.
+    HttpResponse<String> again =
+        whileRowIsLocked(
+            "new_sign_in_session_address",
+            address,
+            () -> new Browser(address).get(a + "/console/login"));
+
+    assertThat(again.statusCode()).isEqualTo(429);
+    assertThat(Long.parseLong(again.headers().firstValue("Retry-After").orElseThrow()))
+        .isPositive();
+    assertThat(again.body()).contains("rate-limited");
+  }
+
+  @Test
+  void refusedAccountIsRefusedAgainWithoutTouchingItsRow() throws Exception {
+    String email = person();
+    for (int i = 0; i < WRONG_PASSWORDS_PER_ACCOUNT; i++) {
+      assertThat(failedSignIns.admit(email, "198.51.100.15").admitted()).isTrue();
+    }
+    assertThat(failedSignIns.admit(email, "198.51.100.15").admitted()).isFalse();
+
+    FailedSignIns.Admission again =
+        whileRowIsLocked(
+            "failed_sign_in_account",
+            attempts.accountRowKey(email),
+            () -> failedSignIns.admit(email, "198.51.100.16"));
+
+    assertThat(again.admitted()).isFalse();
+    assertThat(again.retryIn()).isPositive();
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Moves a key's counts back by the given time, as if that time had passed. */
+  /** Runs the call while another transaction holds the lock of a count's row. */
+  private <T> T whileRowIsLocked(String kind, String key, Callable<T> call) {
+    return new TransactionTemplate(transactionManager)
+        .execute(
+            status -> {
+              assertThat(
+                      jdbc.sql(
+                              "SELECT count(*) FROM (SELECT 1 FROM sign_in_limits"
+                                  + " WHERE kind = ? AND key = ? FOR UPDATE) locked")
+                          .params(kind, key)
+                          .query(Long.class)
+                          .single())
+                  .isOne();
+              try {
+                return call.call();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+  }
+
+  /**
+   * Moves a key's counts back by the given time, as if that time had passed; the instances forget
+   * the refusals they remember, as they would once that time had passed.
+   */
   private void passTime(String key, Duration passed) {
+    attempts.forgetRefusals();
+    second.getBean(SignInAttempts.class).forgetRefusals();
     int moved =
         jdbc.sql(
                 "UPDATE sign_in_limits SET clear_at = clear_at - ? * interval '1 millisecond'"
@@ -256,7 +354,10 @@ class SignInLimitsAcrossInstancesTest extends FleetApiTest {
 
   /** A new person of the fleet, with the tests' password. */
   private String person() throws Exception {
-    String email = "limited-" + UUID.randomUUID() + "@fleet-a.test";
+    return person("limited-" + UUID.randomUUID() + "@fleet-a.test");
+  }
+
+  private String person(String email) throws Exception {
     ApiClient.Response created =
         api.post(
             "/api/v1/admin/fleets/" + fleetId + "/users",

@@ -3,6 +3,7 @@ package io.fleetline.api.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.fleetline.api.auth.SignInLimitsTestInstances.Browser;
 import io.fleetline.api.testing.FleetApiTest;
 import io.fleetline.api.user.FleetUsers;
@@ -35,13 +36,9 @@ class SignInWithoutTheDatabaseTest extends FleetApiTest {
   @BeforeAll
   void instanceBehindARelay() throws Exception {
     relay = new DatabaseRelay(environment.getProperty("spring.datasource.url"));
-    cutOff =
-        SignInLimitsTestInstances.another(
-            environment,
-            brokers,
-            relay.jdbcUrl(),
-            // Waits at most a second for a connection once the database is gone.
-            "spring.datasource.hikari.connection-timeout=1000");
+    // With the pool's own settings: it waits for a connection no longer than an attempt waits
+    // for the database, so a refusal is not held up half a minute by the pool.
+    cutOff = SignInLimitsTestInstances.another(environment, brokers, relay.jdbcUrl());
   }
 
   @AfterAll
@@ -57,6 +54,7 @@ class SignInWithoutTheDatabaseTest extends FleetApiTest {
   @Test
   void signInIsRefusedWith503InsteadOfUncountedWhenTheDatabaseIsUnreachable() throws Exception {
     String instance = SignInLimitsTestInstances.baseUrl(cutOff);
+    assertThat(cutOff.getBean(HikariDataSource.class).getConnectionTimeout()).isEqualTo(5000);
     assertThat(new Browser("203.0.113.1").get(instance + "/console/login").statusCode())
         .isEqualTo(200);
 
