@@ -60,13 +60,17 @@ class ScaleOutIT {
    * analytics as this test needs it: a vehicle silent for 20 s is offline (10 minutes by default)
    * and a changed summary is written every 5 s (every minute), so that what the vehicles did up to
    * the end of the runs is all stored soon after; a day stays open for two days after it ended (2
-   * hours), since the load runs' pings are recorded a day back.
+   * hours), since the load runs' pings are recorded a day back. Its stream gives a killed
+   * instance's partitions up 10 s after its last heartbeat (45 s), as the other services' consumers
+   * do here.
    */
   static final Map<String, String> ANALYTICS =
       Map.of(
           "FLEETLINE_ANALYTICS_OFFLINE_AFTER", "20s",
           "FLEETLINE_ANALYTICS_SUMMARY_INTERVAL", "5s",
-          "FLEETLINE_ANALYTICS_GRACE", "48h");
+          "FLEETLINE_ANALYTICS_GRACE", "48h",
+          "SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "10000",
+          "SPRING_KAFKA_STREAMS_PROPERTIES_HEARTBEAT_INTERVAL_MS", "3000");
 
   static final String PINGS = "fleetline.pings";
 
