@@ -3,7 +3,7 @@ package io.fleetline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetline.common.Topics;
-import io.fleetline.ingest.testing.TopicSettings;
+import io.fleetline.db.testing.TopicSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,4 +1,4 @@
-package io.fleetline.ingest.testing;
+package io.fleetline.db.testing;
 
 import java.util.List;
 import java.util.Map;
