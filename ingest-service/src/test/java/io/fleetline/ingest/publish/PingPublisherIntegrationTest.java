@@ -179,6 +179,7 @@ class PingPublisherIntegrationTest {
     PingPublisher unconnected = new PingPublisher(new KafkaTemplate<>(factory), ingest, null);
     unconnected.start();
     try {
+      long sentAt = System.nanoTime();
       CompletableFuture<Void> held =
           onEventLoop(() -> unconnected.publishAsync(List.of(ping(0)), List.of()))
               .get(10, TimeUnit.SECONDS);
@@ -186,7 +187,13 @@ class PingPublisherIntegrationTest {
       // Held for the publish timeout less the 2.5 s delivery timeout a send would still take, so
       // that a held upload too is answered within the publish timeout.
       Duration hold = ingest.publishTimeout().minusMillis(2500);
-      await("the hold ends").atMost(Duration.ofSeconds(30)).until(held::isDone);
+      await("the hold ends").atMost(Duration.ofSeconds(60)).until(held::isDone);
+      Duration answeredAfter = Duration.ofNanos(System.nanoTime() - sentAt);
+      assertThat(answeredAfter)
+          .as(
+              "held for the whole hold, and not for ever (the bound leaves room for a slow machine)")
+          .isGreaterThanOrEqualTo(hold)
+          .isLessThan(Duration.ofSeconds(30));
       assertThatThrownBy(held::join)
           .cause()
           .isInstanceOf(PingsNotDurableException.class)
