@@ -6,14 +6,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -113,26 +116,45 @@ public final class EventOutbox implements AutoCloseable {
     }
   }
 
-  /** The types of the events on the topic for one vehicle, read from the beginning. */
-  public List<String> typesSentFor(UUID vehicleId) {
+  /**
+   * The types of the events on the topic for one vehicle, in topic order: every copy sent before
+   * the call, however many. Each partition is read from its beginning up to a marker record sent to
+   * it first, so anything the publisher under test had sent, a second copy included, is read.
+   */
+  public List<String> typesSentFor(UUID vehicleId) throws Exception {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.<String, Object>of(
                 "bootstrap.servers",
                 broker.getBrokersAsString(),
-                "group.id",
-                "sweep-test-" + UUID.randomUUID(),
-                "auto.offset.reset",
-                "earliest",
                 "key.deserializer",
                 StringDeserializer.class,
                 "value.deserializer",
                 ByteArrayDeserializer.class))) {
-      consumer.subscribe(List.of(topic));
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      String marker = "read-to-here-" + UUID.randomUUID();
+      for (TopicPartition partition : partitions) {
+        kafka.send(topic, partition.partition(), marker, new byte[0]).get(30, TimeUnit.SECONDS);
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Set<Integer> unread = new HashSet<>();
+      partitions.forEach(partition -> unread.add(partition.partition()));
       List<String> types = new ArrayList<>();
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(5))) {
-        if (r.key().equals(vehicleId.toString())) {
-          types.add(FleetlineJson.read(r.value(), VehicleEvent.class).type());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!unread.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the topic " + topic + " not read to its end within 30 s");
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (marker.equals(r.key())) {
+            unread.remove(r.partition());
+          } else if (vehicleId.toString().equals(r.key())) {
+            types.add(FleetlineJson.read(r.value(), VehicleEvent.class).type());
+          }
         }
       }
       return types;
