@@ -89,10 +89,14 @@ class ScaleOutIT {
   static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
 
   /**
-   * How long each load run sends: two and a half times what the steps below take on two cores, so
-   * that every fault lands in traffic. A run ends by itself, once every ping is acknowledged.
+   * The longest each load run may send: the runs are finished once the steps below are done, so
+   * every fault lands in traffic however slow the machine; this only bounds a run nobody finishes.
+   * It also places the runs' event time (a day back: see the grace above).
    */
-  static final Duration LOAD_DURATION = Duration.ofSeconds(160);
+  static final Duration LOAD_BOUND = Duration.ofMinutes(15);
+
+  /** How long a finished run may take to have every upload under way answered. */
+  static final Duration RETRY_FOR = Duration.ofMinutes(5);
 
   static final String ACCEPTED = "fleetline_ingest_pings_accepted_total";
   static final String STORED = "fleetline_routing_pings_stored_total";
@@ -186,6 +190,7 @@ class ScaleOutIT {
         awaitIncrease(ingests, ACCEPTED, runs);
         awaitIncrease(live(platform.routings), STORED, runs);
         phases.done("broker 2 restarted and caught up");
+        runs.forEach(LoadRun::finish);
         for (LoadRun run : runs) {
           truths.add(run.truth());
         }
@@ -469,67 +474,61 @@ class ScaleOutIT {
   private static final class LoadRun {
 
     private final String name;
-    private final Path truthDir;
-    private final CompletableFuture<Simulation.Result> result = new CompletableFuture<>();
-    private final Thread thread;
+    private final Simulation.Running running;
+
+    private LoadRun(String name, Simulation.Running running) {
+      this.name = name;
+      this.running = running;
+    }
 
     /**
      * Precise fixes (1 m of noise, no outliers), so that detected trips compare closely with the
      * driven ones; how GPS errors are borne is GroundTruthIT's business, here only the instances
      * and brokers vary.
      */
-    private LoadRun(String name, long seed, Map<String, String> settings) {
-      this.name = name;
-      this.truthDir = Path.of("target", "truth", name + "-" + UUID.randomUUID());
+    static LoadRun start(String name, long seed, Map<String, String> settings) throws Exception {
+      Path truthDir = Path.of("target", "truth", name + "-" + UUID.randomUUID());
       List<String> args =
           List.of(
               ("load --vehicles 8 --protocols "
                       + GroundTruthIT.PROTOCOLS
                       + " --rate 50 --duration "
-                      + LOAD_DURATION.toSeconds()
+                      + LOAD_BOUND.toSeconds()
                       + " --interval 5 --batch 10 --concurrency 4 --gps-noise-m 1 --gps-jump-ratio 0"
                       + " --seed "
                       + seed
-                      + " --retry-for 300 --truth "
+                      + " --retry-for "
+                      + RETRY_FOR.toSeconds()
+                      + " --truth "
                       + truthDir)
                   .split(" "));
-      this.thread =
-          new Thread(
-              () -> {
-                try {
-                  result.complete(Simulation.run(args, settings));
-                } catch (Throwable e) {
-                  result.completeExceptionally(e);
-                }
-              },
-              name);
-    }
-
-    static LoadRun start(String name, long seed, Map<String, String> settings) {
-      LoadRun run = new LoadRun(name, seed, settings);
-      run.thread.start();
-      return run;
+      return new LoadRun(name, Simulation.start(args, settings));
     }
 
     boolean ended() {
-      return result.isDone();
+      return running.isDone();
     }
 
-    /** Fails when the run ended before it was stopped, with its failure if it failed. */
+    /** Fails when the run ended before it was finished, with its failure if it failed. */
     void assertGoingOn(String waitingFor) throws Exception {
-      if (result.isDone()) {
-        result.get();
+      if (running.isDone()) {
+        running.result(Duration.ZERO);
         throw new AssertionError(name + " ended while waiting for " + waitingFor);
       }
     }
 
-    /** Ends the driving early. */
+    /** Ends the driving once every upload under way is answered; the truth then holds them all. */
+    void finish() {
+      running.finish();
+    }
+
+    /** Ends the driving at once, after a failure. */
     void stop() {
-      thread.interrupt();
+      running.cancel();
     }
 
     GroundTruth truth() throws Exception {
-      return result.get(LOAD_DURATION.toSeconds() + 300, TimeUnit.SECONDS).truth();
+      return running.result(RETRY_FOR.plus(Duration.ofMinutes(5))).truth();
     }
   }
 
