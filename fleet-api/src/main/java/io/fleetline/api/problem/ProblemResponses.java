@@ -58,10 +58,10 @@ public class ProblemResponses {
   public void tooManyRequests(
       HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
       throws IOException {
-    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-    write(
+    writeRetryAfter(
         request,
         response,
+        retryAfterSeconds,
         ApiProblem.problem(
             HttpStatus.TOO_MANY_REQUESTS,
             "rate-limited",
@@ -76,10 +76,10 @@ public class ProblemResponses {
       long retryAfterSeconds,
       int maxInProgress)
       throws IOException {
-    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-    write(
+    writeRetryAfter(
         request,
         response,
+        retryAfterSeconds,
         ApiProblem.problem(
             HttpStatus.TOO_MANY_REQUESTS,
             "too-many-requests-in-progress",
@@ -95,15 +95,25 @@ public class ProblemResponses {
   public void signInUnavailable(
       HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
       throws IOException {
-    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-    write(
+    writeRetryAfter(
         request,
         response,
+        retryAfterSeconds,
         ApiProblem.problem(
             HttpStatus.SERVICE_UNAVAILABLE,
             "sign-in-unavailable",
             "Signing in is unavailable",
             "Signing in is not possible just now; retry after " + retryAfterSeconds + " s."));
+  }
+
+  private void writeRetryAfter(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      long retryAfterSeconds,
+      ProblemDetail problem)
+      throws IOException {
+    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    write(request, response, problem);
   }
 
   /** {@code 413} for a body over the limit. */

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -342,14 +341,7 @@ class ConsoleSignInAcrossInstancesTest extends FleetApiTest {
 
     HttpResponse<String> post(String instance, String path, Map<String, String> form)
         throws Exception {
-      String body =
-          form.entrySet().stream()
-              .map(
-                  e ->
-                      ConsoleSignInTest.encode(e.getKey())
-                          + "="
-                          + ConsoleSignInTest.encode(e.getValue()))
-              .collect(Collectors.joining("&"));
+      String body = ConsoleSignInTest.formBody(form);
       return http.send(
           HttpRequest.newBuilder(URI.create(instance + path))
               .header("Content-Type", "application/x-www-form-urlencoded")

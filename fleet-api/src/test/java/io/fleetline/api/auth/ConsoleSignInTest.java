@@ -379,6 +379,13 @@ class ConsoleSignInTest extends FleetApiTest {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
+  /** The fields as an {@code application/x-www-form-urlencoded} body, in their order. */
+  static String formBody(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+        .collect(Collectors.joining("&"));
+  }
+
   /** A PKCE verifier and its S256 challenge. */
   static final class Pkce {
     final String verifier;
@@ -414,10 +421,7 @@ class ConsoleSignInTest extends FleetApiTest {
     }
 
     HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-      String body =
-          form.entrySet().stream()
-              .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-              .collect(Collectors.joining("&"));
+      String body = formBody(form);
       return http.send(
           HttpRequest.newBuilder(url(path))
               .header("Content-Type", "application/x-www-form-urlencoded")

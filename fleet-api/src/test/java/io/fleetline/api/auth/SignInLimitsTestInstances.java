@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -115,14 +114,7 @@ final class SignInLimitsTestInstances {
       fields.put("username", email);
       fields.put("password", password);
       fields.put("_csrf", csrf.group(1));
-      String body =
-          fields.entrySet().stream()
-              .map(
-                  e ->
-                      ConsoleSignInTest.encode(e.getKey())
-                          + "="
-                          + ConsoleSignInTest.encode(e.getValue()))
-              .collect(Collectors.joining("&"));
+      String body = ConsoleSignInTest.formBody(fields);
       return http.send(
           HttpRequest.newBuilder(URI.create(instance + "/console/login"))
               .header("X-Forwarded-For", address)
