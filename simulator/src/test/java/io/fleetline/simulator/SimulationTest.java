@@ -284,7 +284,7 @@ class SimulationTest {
         .isEqualTo(b.trips().stream().map(TruthTrip::distanceM).toList());
   }
 
-  /** Pings the stub's ingest has accepted, of every run so far. */
+  /** Pings the in-process ingest stand-in has accepted, of every run so far. */
   private static int acceptedSoFar() {
     return platform.accepted.values().stream().mapToInt(AtomicInteger::get).sum();
   }

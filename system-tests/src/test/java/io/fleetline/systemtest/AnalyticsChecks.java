@@ -9,7 +9,6 @@ import io.fleetline.simulator.truth.GroundTruth;
 import io.fleetline.simulator.truth.TruthManoeuvre;
 import io.fleetline.simulator.truth.TruthPing;
 import io.fleetline.simulator.truth.TruthTrip;
-import io.fleetline.simulator.truth.TruthVehicle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -399,11 +398,7 @@ final class AnalyticsChecks {
   }
 
   private String protocolOf(String vehicleId) {
-    return truth.vehicles().stream()
-        .filter(v -> v.vehicleId().equals(vehicleId))
-        .map(TruthVehicle::protocol)
-        .findFirst()
-        .orElse("?");
+    return TruthChecks.protocolOf(truth, vehicleId);
   }
 
   private static boolean moving(TruthPing ping) {

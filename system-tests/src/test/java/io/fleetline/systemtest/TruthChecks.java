@@ -132,6 +132,11 @@ final class TruthChecks {
   }
 
   private String protocolOf(String vehicleId) {
+    return protocolOf(truth, vehicleId);
+  }
+
+  /** The protocol the vehicle was driven over, {@code ?} when the truth does not know it. */
+  static String protocolOf(GroundTruth truth, String vehicleId) {
     return truth.vehicles().stream()
         .filter(v -> v.vehicleId().equals(vehicleId))
         .map(TruthVehicle::protocol)
